@@ -1,0 +1,200 @@
+"""The ``dangjian`` command line: a thin layer that turns DataErrors into messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import DataError, ErrorLog
+from .pipeline import Result, prepare, run
+
+
+def _project(path: str | None) -> Path:
+    return Path(path).resolve() if path else Path.cwd().resolve()
+
+
+def _as_of(value: str | None) -> dt.date:
+    if value:
+        return dt.date.fromisoformat(value)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+def _validate_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("expected a date like 2026-06-30") from None
+    return value
+
+
+project_option = click.option("--project", "-p", type=click.Path(file_okay=False), default=None,
+                              help="Project folder holding site_config.yml (default: current folder).")
+as_of_option = click.option("--as-of", callback=_validate_as_of, metavar="YYYY-MM-DD",
+                            help="Treat this date as today for overdue and period logic.")
+strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+
+
+def _report(log: ErrorLog, strict: bool) -> int:
+    """Print errors and warnings; return the number of problems that fail the run."""
+    problems: list[DataError] = sorted(set(log.errors))
+    warnings = sorted(set(log.warnings))
+    for err in problems:
+        click.echo(f"error: {err}", err=True)
+    for warn in warnings:
+        click.echo(f"{'error' if strict else 'warning'}: {warn}", err=True)
+    return len(problems) + (len(warnings) if strict else 0)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dangjian")
+def main() -> None:
+    """Build the "six-in-one" community Party-building disclosure board from YAML records."""
+
+
+@main.command()
+@project_option
+@as_of_option
+@strict_option
+@click.option("--show-held", is_flag=True, help="List every record held back from publication.")
+def check(project: str | None, as_of: str | None, strict: bool, show_held: bool) -> None:
+    """Validate and score all records without building the site."""
+    root = _project(project)
+    result = prepare(root, _as_of(as_of))
+    failed = _report(result.log, strict)
+    ctx = result.context
+    if ctx is None or failed:
+        click.echo(f"{failed} problem(s) found; nothing was built.", err=True)
+        sys.exit(1)
+    held = ctx.held_back
+    for h in held if show_held else held[:20]:
+        click.echo(f"held back: {h}")
+    if len(held) > 20 and not show_held:
+        click.echo(f"held back: … and {len(held) - 20} more (use --show-held)")
+    n = len(ctx.district.communities())
+    scored = len(ctx.scores.results) if ctx.scores else 0
+    click.echo(f"ok: {n} communities published, {scored} scored, {len(held)} record(s) held back, "
+               f"{len(result.log.warnings)} warning(s)")
+
+
+def _swap_into_place(built: Path, target: Path) -> None:
+    """Replace ``target`` with ``built`` with two renames, never leaving a half-written site."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(old)
+    built.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@main.command()
+@project_option
+@as_of_option
+@strict_option
+@click.option("--output", "-o", type=click.Path(file_okay=False), default="site", show_default=True,
+              help="Folder to write the site to (replaced only when the build succeeds).")
+def build(project: str | None, as_of: str | None, strict: bool, output: str) -> None:
+    """Build the public site (atomically: a failed build leaves the old site untouched)."""
+    started = time.perf_counter()
+    root = _project(project)
+    out = Path(output)
+    target = out if out.is_absolute() else Path.cwd() / out
+    click.echo("[1/3] loading, validating and scoring records …", err=True)
+    result: Result = run(root, _as_of(as_of), previous_site=target if target.is_dir() else None)
+    failed = _report(result.log, strict)
+    if result.context is None or result.output is None or failed:
+        click.echo(f"{failed} problem(s) found; site not built (previous site left as it was).", err=True)
+        sys.exit(1)
+    from .mkdocs_adapter import EngineError, build_site
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    n_pages = len(result.output.pages)
+    click.echo(f"[2/3] rendering {n_pages} pages with MkDocs …", err=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        stats = build_site(result.context, result.output, tmp / "site",
+                           progress=lambda done: click.echo(f"      {done}/{n_pages} pages", err=True))
+        click.echo("[3/3] writing site …", err=True)
+        _swap_into_place(tmp / "site", target)
+    except EngineError as exc:
+        click.echo(f"error: site engine failed:\n{exc}", err=True)
+        click.echo("site not built (previous site left as it was).", err=True)
+        sys.exit(2)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    n = len(result.context.district.communities())
+    warnings = len(result.log.warnings) + len(stats.warnings)
+    for w in stats.warnings:
+        click.echo(f"warning: {w}", err=True)
+    seconds = time.perf_counter() - started
+    click.echo(f"built {n} communities, {stats.pages} pages, {warnings} warning(s) in {seconds:.1f} s -> {output}")
+
+
+@main.command()
+@project_option
+@as_of_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(project: str | None, as_of: str | None, host: str, port: int) -> None:
+    """Preview the site with live reload; saving a record refreshes the open page."""
+    root = _project(project)
+    result = prepare(root, _as_of(as_of))
+    if result.context is None or _report(result.log, False):
+        sys.exit(1)
+    from .mkdocs_adapter import serve_site
+
+    serve_site(result.context, host, port)
+
+
+@main.command()
+@click.argument("key", metavar="TOWN-ID/COMMUNITY-ID")
+@click.option("--name", required=True, help="Community name in Chinese, e.g. 晴川社区.")
+@project_option
+def new(key: str, name: str, project: str | None) -> None:
+    """Scaffold a community's record files from the template."""
+    from .scaffold import scaffold
+
+    root = _project(project)
+    try:
+        created = scaffold(root, key, name)
+    except ValueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for path in created:
+        click.echo(f"created {path}")
+    click.echo("next: fill in the files, then run `dangjian check`")
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(file_okay=False), default="schemas", show_default=True)
+def schema(output: str) -> None:
+    """Write JSON Schemas of the record files for editor completion (VS Code YAML)."""
+    from .schema import FILE_MODELS, DistrictFile, TownFile
+
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    models = {"district.yml": DistrictFile, "town.yml": TownFile, **FILE_MODELS}
+    for name, model in models.items():
+        target = out / name.replace(".yml", ".schema.json")
+        target.write_text(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n",
+                          encoding="utf-8")
+        click.echo(f"wrote {target}")
+    click.echo("add `# yaml-language-server: $schema=<path>` at the top of a record file to use it")
+
+
+if __name__ == "__main__":
+    main()

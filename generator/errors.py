@@ -1,0 +1,60 @@
+"""The one error type for problems in user data, and a collector for many of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class DataError:
+    """A located problem in user data: ``path:line: field: message``."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+
+class DataErrors(Exception):
+    """Raised at a stage boundary when user data has problems; carries all of them."""
+
+    def __init__(self, errors: list[DataError]) -> None:
+        self.errors = sorted(set(errors))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+@dataclass
+class ErrorLog:
+    """Collects errors (and warnings) so that every problem is reported in one run."""
+
+    errors: list[DataError] = field(default_factory=list)
+    warnings: list[DataError] = field(default_factory=list)
+
+    def add(self, path: str, line: int, field_: str, message: str, hint: str = "") -> None:
+        self.errors.append(DataError(path, line, field_, message, hint))
+
+    def warn(self, path: str, line: int, field_: str, message: str, hint: str = "") -> None:
+        self.warnings.append(DataError(path, line, field_, message, hint))
+
+    def extend(self, other: ErrorLog) -> None:
+        self.errors.extend(other.errors)
+        self.warnings.extend(other.warnings)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def __iter__(self) -> Iterator[DataError]:
+        return iter(sorted(set(self.errors)))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise DataErrors(self.errors)

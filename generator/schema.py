@@ -1,0 +1,367 @@
+"""The record format: one pydantic model per YAML file kind.
+
+Models are strict (no silent coercion) and forbid unknown keys, so a typo such
+as ``satisfation`` is reported.  Member data is aggregate counts only: there is
+deliberately no field for a person's phone, ID number or home address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+Period = Annotated[str, StringConstraints(pattern=r"^20[0-9]{2}-H[12]$")]
+
+Education = Literal["研究生", "本科", "大专", "中专", "高中", "初中及以下"]
+OrgType = Literal["社区党委", "社区党总支", "社区党支部"]
+Channel = Literal["会议", "文件", "公开栏"]
+MilestoneStatus = Literal["未开始", "进行中", "已完成"]
+UnitKind = Literal["社区党组织", "两新组织", "驻区单位"]
+Coverage = Literal["小区", "楼栋", "家庭", "两新组织"]
+RosterKind = Literal["自管", "在职", "流动"]
+ActivityType = Literal[
+    "集中服务", "在职党员进社区", "特色党员活动日", "服务在社区", "温暖在社区", "奉献在社区",
+    "党员责任区", "党员为民服务日", "公益活动", "结对帮扶", "走访慰问",
+    "三会一课", "民主生活会", "民主评议", "学习教育", "协调会", "现场观摩",
+]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Publication(Record):
+    """发布状态: only approved, public records are published (提出—审核—审批—公开)."""
+
+    state: Literal["draft", "approved"] = Field(description="draft 草稿 / approved 已审批")
+    approved_by: Text | None = Field(None, description="审批单位或职务, e.g. 城南街道党工委")
+    approved_on: dt.date | None = Field(None, description="审批日期")
+    scope: Literal["public", "internal"] = Field("public", description="public 公开 / internal 内部")
+
+    @model_validator(mode="after")
+    def _approval_complete(self) -> Publication:
+        if self.state == "approved" and (self.approved_by is None or self.approved_on is None):
+            raise ValueError("an approved record needs approved_by and approved_on")
+        return self
+
+
+# --- district and town ------------------------------------------------------
+
+
+class Commendation(Record):
+    id: Slug
+    title: Text = Field(description="表彰名称")
+    document_no: Text = Field(description="文号, e.g. 青组通〔2026〕8号")
+    date: dt.date
+    communities: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")]] = Field(
+        default_factory=list, description="<town-id>/<community-id>")
+    brands: list[Slug] = Field(default_factory=list)
+    reason: Text
+    publication: Publication | None = None
+
+
+class DistrictFile(Record):
+    """communities/district.yml: facts the district department owns."""
+
+    name: Text = Field(description="区名")
+    department: Text = Field(description="主管部门, e.g. 区委组织部")
+    model_brands: list[Slug] = Field(default_factory=list, description="示范品牌 (由区委组织部认定)")
+    commendations: list[Commendation] = Field(default_factory=list)
+    publication: Publication | None = None
+
+
+class TownFile(Record):
+    """communities/<town-id>/town.yml."""
+
+    name: Text
+    kind: Literal["镇", "街道"]
+    summary: Text | None = None
+    publication: Publication | None = None
+
+
+# --- community profile -------------------------------------------------------
+
+
+class Secretary(Record):
+    name: Text = Field(description="社区党组织书记姓名")
+    education: Education
+    social_work_certificate: bool = Field(description="持有国家《社会工作者职业水平证书》")
+    also_director: bool = Field(description="兼任居委会主任 (一肩挑)")
+
+
+class Committee(Record):
+    """两委班子."""
+
+    party_members: Count = Field(description="社区党组织委员人数")
+    residents_members: Count = Field(description="居委会委员人数")
+    cross_appointed: Count = Field(description="交叉任职人数 (同时在两委任职)")
+
+
+class Training(Record):
+    title: Text
+    start: dt.date
+    days: Annotated[float, Field(gt=0, le=60)] = Field(description="集中培训天数 (可为 0.5)")
+    organiser: Text | None = None
+    participants: Count | None = None
+
+
+class Cadres(Record):
+    """社区干部."""
+
+    total: Count
+    under_40: Count = Field(description="40周岁以下人数")
+    under_40_in_degree_study: Count = Field(description="其中参加本科以上学历教育人数")
+    trainings: list[Training] = Field(default_factory=list)
+
+
+class NetworkUnit(Record):
+    name: Text
+    kind: UnitKind
+
+
+class Network(Record):
+    """"1+3" 组织网络."""
+
+    street_committee: Text = Field(description='"1": 街道(镇)党工委')
+    big_committee: bool = Field(description='实施街道"大工委制"')
+    joint_committee: bool = Field(description="建立联席委员会制度")
+    units: list[NetworkUnit] = Field(default_factory=list)
+
+
+class Property(Record):
+    """物业党建联建."""
+
+    owners_committee_in_leadership: bool = Field(description="业委会主任进入社区党组织班子")
+    property_manager_in_leadership: bool = Field(description="物业企业负责人进入社区党组织班子")
+    by_election: bool = Field(description="通过选举进入")
+
+
+class Liaison(Record):
+    """党建工作联络员制度."""
+
+    established: bool
+    liaisons: Count
+    coverage: list[Coverage] = Field(default_factory=list)
+
+
+class ServicePost(Record):
+    name: Text
+    description: Text | None = None
+
+
+class Step(Record):
+    title: Text
+    start: dt.date
+    end: dt.date
+
+
+class Cycle(Record):
+    """两年项目周期与立项计划."""
+
+    start: dt.date
+    end: dt.date
+    declared_on: dt.date = Field(description="立项日期")
+    goals: list[Text] = Field(default_factory=list)
+    measures: list[Text] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+
+
+class ProfileFile(Record):
+    """communities/<town-id>/<community-id>/profile.yml."""
+
+    name: Text
+    address: Text = Field(description="党群服务中心地址")
+    org_type: OrgType
+    summary: Text | None = None
+    secretary: Secretary
+    committee: Committee
+    cadres: Cadres
+    network: Network
+    property: Property
+    liaison: Liaison
+    service_posts: list[ServicePost] = Field(default_factory=list, description="在职党员认岗履责的服务岗位")
+    cycle: Cycle
+    publication: Publication | None = None
+
+
+# --- members (aggregate counts only) ----------------------------------------
+
+
+class MemberCounts(Record):
+    period: Period = Field(description="半年度, e.g. 2025-H2")
+    self_managed: Count = Field(description="自管党员")
+    in_service: Count = Field(description="在职党员 (到社区报到)")
+    floating: Count = Field(description="流动党员")
+    total: Count = Field(description="合计, 须等于三类之和")
+    relation_in_community: Count = Field(description="组织关系在社区的党员")
+    participating: Count = Field(description="其中参加社区活动的")
+    inflow_cards: Count = Field(0, description="流入登记卡")
+    outflow_cards: Count = Field(0, description="流出登记卡")
+    rosters: list[RosterKind] = Field(default_factory=list, description="已建立的花名册")
+    publication: Publication | None = None
+
+
+class MembersFile(Record):
+    publication: Publication | None = None
+    members: list[MemberCounts] = Field(default_factory=list)
+
+
+# --- pledges -----------------------------------------------------------------
+
+
+class Milestone(Record):
+    date: dt.date = Field(description="计划完成日期")
+    title: Text
+    status: MilestoneStatus
+    done_on: dt.date | None = None
+    evidence: Text | None = Field(None, description="完成佐证")
+
+
+class PledgeMember(Record):
+    display_name: Text = Field(description="公示姓名")
+    post: Text = Field(description="岗位")
+    badge: bool = Field(description="挂牌上岗")
+
+
+class Pledge(Record):
+    id: Slug
+    kind: Literal["组织承诺", "党员承诺"]
+    title: Text
+    target: Text = Field(description="可衡量的目标")
+    owner: Text = Field(description="责任人或责任部门")
+    member: PledgeMember | None = None
+    theme: Text | None = None
+    published_via: list[Channel] = Field(min_length=1)
+    published_on: dt.date
+    due: dt.date
+    milestones: list[Milestone] = Field(default_factory=list, description="履诺进度表")
+    publication: Publication | None = None
+
+
+class PledgesFile(Record):
+    publication: Publication | None = None
+    pledges: list[Pledge] = Field(default_factory=list)
+
+
+# --- brands ------------------------------------------------------------------
+
+
+class Image(Record):
+    file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(?:jpg|jpeg|png|webp)$")]
+    alt: Text
+
+
+class ReviewEntry(Record):
+    date: dt.date
+    summary: Text
+
+
+class BrandYear(Record):
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    plan: ReviewEntry | None = Field(None, description="年初计划")
+    midyear: ReviewEntry | None = Field(None, description="半年检查")
+    yearend: ReviewEntry | None = Field(None, description="年终验收")
+
+
+class Achievement(Record):
+    date: dt.date
+    text: Text
+
+
+class Mention(Record):
+    date: dt.date
+    kind: Literal["简报", "媒体"]
+    title: Text
+    source: Text
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+
+
+class Brand(Record):
+    id: Slug = Field(description="永久链接 /brands/<id>/, 确定后不要修改")
+    former_ids: list[Slug] = Field(default_factory=list, description="曾用 id, 旧链接自动跳转")
+    name: Text
+    theme: Text
+    summary: Text
+    body: LongText | None = Field(None, description="Markdown 正文")
+    images: list[Image] = Field(default_factory=list)
+    started: dt.date
+    years: list[BrandYear] = Field(default_factory=list)
+    achievements: list[Achievement] = Field(default_factory=list)
+    mentions: list[Mention] = Field(default_factory=list)
+    publication: Publication | None = None
+
+
+class BrandsFile(Record):
+    publication: Publication | None = None
+    brands: list[Brand] = Field(default_factory=list)
+
+
+# --- activities and meetings -------------------------------------------------
+
+
+class Activity(Record):
+    date: dt.date
+    type: ActivityType
+    title: Text
+    participants: Count
+    in_service_participants: Count | None = Field(None, description="其中在职党员")
+    summary: Text | None = None
+    publication: Publication | None = None
+
+
+class ActivitiesFile(Record):
+    publication: Publication | None = None
+    activities: list[Activity] = Field(default_factory=list)
+
+
+# --- surveys, reports, acceptance --------------------------------------------
+
+
+class Survey(Record):
+    date: dt.date
+    topic: Text
+    respondents: Annotated[int, Field(gt=0, le=1_000_000)]
+    satisfied: Count
+
+
+class Report(Record):
+    period: Period
+    submitted_on: dt.date
+    summary: Text
+
+
+class Mark(Record):
+    item: Annotated[int, Field(ge=1, le=99)] = Field(description="考评细则序号")
+    score: Annotated[float, Field(ge=0)]
+    comment: Text
+    override_reason: Text | None = Field(None, description="覆盖计算结果的书面理由")
+
+
+class Acceptance(Record):
+    date: dt.date
+    period: Period
+    team: Text = Field(description="验收组")
+    marks: list[Mark] = Field(default_factory=list)
+
+
+class AssessmentsFile(Record):
+    publication: Publication | None = None
+    surveys: list[Survey] = Field(default_factory=list)
+    reports: list[Report] = Field(default_factory=list, description="半年报告")
+    acceptance: list[Acceptance] = Field(default_factory=list)
+
+
+FILE_MODELS: dict[str, type[Record]] = {
+    "profile.yml": ProfileFile,
+    "members.yml": MembersFile,
+    "pledges.yml": PledgesFile,
+    "brands.yml": BrandsFile,
+    "activities.yml": ActivitiesFile,
+    "assessments.yml": AssessmentsFile,
+}
