@@ -65,7 +65,11 @@ def _children(folder: Path, project: Path, root: Path, log: ErrorLog) -> list[Pa
 
 
 def load_district(root: Path, project: Path) -> tuple[District | None, ErrorLog]:
-    """Load ``root`` (the communities folder). Returns ``None`` when anything failed."""
+    """Load ``root`` (the communities folder).
+
+    Returns the district with every town and community that loaded cleanly (so
+    later checks can still run on them) or ``None`` if the district file failed.
+    """
     log = ErrorLog()
     if not root.is_dir():
         log.add(_rel(root, project), 0, "", "communities folder not found")
@@ -85,7 +89,7 @@ def load_district(root: Path, project: Path) -> tuple[District | None, ErrorLog]
         town = _load_town(entry, project, root, log)
         if town is not None:
             towns.append(town)
-    if info is None or log.errors:
+    if info is None:
         return None, log
     district = District(root=root, info=info, towns=towns)
     if ddoc is not None:

@@ -14,6 +14,7 @@ from .config import SiteConfig, load_config
 from .errors import DataError, ErrorLog
 from .load import load_district
 from .model import District
+from .pii import scan_context
 from .publish import HeldBack, publish
 from .render import Output, render_site
 from .score import Scores, score_district
@@ -46,13 +47,13 @@ def prepare(project: Path, as_of: dt.date) -> Result:
     config, log = load_config(project / "site_config.yml", project)
     district, load_log = load_district(project / "communities", project)
     log.extend(load_log)
-    if district is None or config is None:
-        return Result(log)
-    log.extend(validate(district, as_of))
-    if log.errors:
+    if district is not None:
+        log.extend(validate(district, as_of, partial=bool(log.errors)))
+    if district is None or config is None or log.errors:
         return Result(log)
     public, held = publish(district)
     context = SiteContext(project=project, config=config, district=public, as_of=as_of, held_back=held)
+    log.extend(scan_context(context))  # personal information in anything published is an error
     scores, score_log = score_district(context)
     log.extend(score_log)
     context.scores = scores

@@ -15,7 +15,9 @@ from .model import Community, District
 from .periods import period_bounds
 
 
-def validate(district: District, as_of: dt.date) -> ErrorLog:
+def validate(district: District, as_of: dt.date, partial: bool = False) -> ErrorLog:
+    """Cross-record checks. With ``partial`` (some files failed to load), checks
+    that need the whole district (references between communities) are skipped."""
     log = ErrorLog()
     for community in district.communities():
         _check_profile(community, log)
@@ -25,7 +27,8 @@ def validate(district: District, as_of: dt.date) -> ErrorLog:
         _check_assessments(community, log)
         _check_images(district, community, log)
     _check_brand_ids(district, log)
-    _check_district_refs(district, log)
+    if not partial:
+        _check_district_refs(district, log)
     return log
 
 

@@ -165,6 +165,14 @@ def format_path(path: PathKey) -> str:
     return out
 
 
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
 def read_yaml(file: Path, rel: str) -> tuple[YamlDoc | None, list[DataError]]:
     """Read one YAML file; never raises for bad content, returns errors instead."""
     try:
@@ -173,7 +181,7 @@ def read_yaml(file: Path, rel: str) -> tuple[YamlDoc | None, list[DataError]]:
         return None, [DataError(rel, 0, "", f"cannot read file: {exc.strerror}")]
     if size > MAX_FILE_BYTES:
         return None, [
-            DataError(rel, 0, "", f"file is {size // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB",
+            DataError(rel, 0, "", f"file is {_size(size)}; the limit is {_size(MAX_FILE_BYTES)}",
                       "split it or move large text into Markdown files")
         ]
     raw = file.read_bytes()

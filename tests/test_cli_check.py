@@ -1,0 +1,93 @@
+"""`dangjian check`: every problem in one run, located, exact text, non-zero exit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import AS_OF, PROJECTS, cli
+
+TEN_MISTAKES = [
+    "error: communities/demo-town/broken/activities.yml:7: activities[0].participants: duplicate key"
+    " (hint: each key may appear only once in a mapping)",
+    "error: communities/demo-town/broken/brands.yml:3: brands[0].id: expected an id of lowercase letters,"
+    " digits and hyphens (hint: e.g. elderly-care)",
+    "error: communities/demo-town/broken/pledges.yml:8: pledges[0].thme: unknown key (hint: did you mean 'theme'?)",
+    "error: communities/demo-town/broken/profile.yml:3: org_type: expected one of: 社区党委, 社区党总支 or 社区党支部",
+    "error: communities/demo-town/broken/profile.yml:4: secretary.also_director: expected true or false"
+    " (hint: YAML words such as yes/no/on/off are read as text here)",
+    "error: communities/demo-town/broken/profile.yml:13: cycle.declared_on: expected a date like 2026-06-30"
+    " (hint: write the date without quotes, as YYYY-MM-DD)",
+    "error: communities/demo-town/inconsistent/activities.yml:6: activities[0].participants: participants (80)"
+    " exceed the community's members (60) in that period (hint: count Party members only)",
+    "error: communities/demo-town/inconsistent/activities.yml:7: activities[1].date: date is outside the project"
+    " cycle (hint: the cycle runs 2025-01-01 to 2026-12-31)",
+    "error: communities/demo-town/inconsistent/members.yml:7: members[0].total: counts do not add up:"
+    " 40 + 20 + 5 = 65, not 60",
+    "error: communities/demo-town/inconsistent/pledges.yml:12: pledges[0].milestones[0].date: milestone is after"
+    " the pledge's due date (2025-10-31)",
+    "10 problem(s) found; nothing was built.",
+]
+
+
+def test_ten_mistakes_give_ten_located_errors() -> None:
+    result = cli("check", "-p", str(PROJECTS / "ten_mistakes"), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == TEN_MISTAKES
+    assert "Traceback" not in result.output
+
+
+def test_clean_project_passes_and_lists_held_back_records() -> None:
+    result = cli("check", "-p", str(PROJECTS / "minimal"), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("held back: communities/demo-town/demo-community/pledges.yml: pledges[1] 草稿承诺不应公开:"
+                        " draft, not yet approved")
+    assert lines[1].startswith("ok: 1 communities published, ")
+    assert lines[1].endswith(" 1 record(s) held back, 0 warning(s)")
+
+
+def test_build_refuses_bad_data_and_keeps_previous_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous", encoding="utf-8")
+    result = cli("build", "-p", str(PROJECTS / "ten_mistakes"), "--as-of", AS_OF, "-o", str(site))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "10 problem(s) found; site not built (previous site left as it was)."
+    assert [p.name for p in site.iterdir()] == ["index.html"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous"
+
+
+def test_bad_as_of_is_a_usage_error() -> None:
+    result = cli("check", "--as-of", "2026/11/27")
+    assert result.exit_code == 2
+    assert "expected a date like 2026-06-30" in result.output
+
+
+def test_unknown_record_file_and_bad_folder_name(project_copy) -> None:  # type: ignore[no-untyped-def]
+    root: Path = project_copy("minimal")
+    community = root / "communities" / "demo-town" / "demo-community"
+    (community / "pledge.yml").write_text("pledges: []\n", encoding="utf-8")
+    (root / "communities" / "demo-town" / "Bad_Name").mkdir()
+    result = cli("check", "-p", str(root), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "error: communities/demo-town/Bad_Name: folder name must be an ASCII id (lowercase letters, digits,"
+        " hyphens) (hint: it becomes part of the web address, e.g. qinghe)",
+        "error: communities/demo-town/demo-community/pledge.yml: unknown record file (hint: expected one of:"
+        " profile.yml, members.yml, pledges.yml, brands.yml, activities.yml, assessments.yml)",
+    ]
+
+
+def test_dangling_commendation_reference(project_copy) -> None:  # type: ignore[no-untyped-def]
+    root: Path = project_copy("minimal")
+    district = root / "communities" / "district.yml"
+    district.write_text(district.read_text(encoding="utf-8") + (
+        "commendations:\n"
+        "  - id: c2026\n    title: 先进社区党组织\n    document_no: 测组通〔2026〕1号\n    date: 2026-07-01\n"
+        "    communities: [demo-town/nowhere]\n    brands: [no-such-brand]\n    reason: 成效明显\n"), encoding="utf-8")
+    result = cli("check", "-p", str(root), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "error: communities/district.yml:9: commendations[0].communities[0]: unknown community 'demo-town/nowhere'",
+        "error: communities/district.yml:10: commendations[0].brands[0]: unknown brand 'no-such-brand'",
+    ]

@@ -1,0 +1,103 @@
+"""Safe YAML reading: YAML 1.1 surprises, duplicate keys, aliases, encodings, limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator import yamlio
+from generator.yamlio import format_path, read_yaml
+
+
+def load(tmp_path: Path, text: str | bytes, name: str = "f.yml"):  # type: ignore[no-untyped-def]
+    f = tmp_path / name
+    f.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return read_yaml(f, f"communities/{name}")
+
+
+def test_yaml11_words_stay_text(tmp_path: Path) -> None:
+    doc, errors = load(tmp_path, "a: no\nb: on\nc: yes\nd: off\ne: y\n")
+    assert errors == []
+    assert doc.data == {"a": "no", "b": "on", "c": "yes", "d": "off", "e": "y"}
+
+
+def test_only_true_and_false_are_booleans(tmp_path: Path) -> None:
+    doc, _ = load(tmp_path, "a: true\nb: False\n")
+    assert doc.data == {"a": True, "b": False}
+
+
+def test_numbers_are_decimal_and_sexagesimal_is_text(tmp_path: Path) -> None:
+    doc, _ = load(tmp_path, "a: 0755\nb: 1:20\nc: 3.5\nd: 0x1F\n")
+    assert doc.data == {"a": 755, "b": "1:20", "c": 3.5, "d": "0x1F"}
+
+
+def test_dates_are_dates(tmp_path: Path) -> None:
+    doc, _ = load(tmp_path, "due: 2026-06-30\nquoted: '2026-06-30'\n")
+    assert doc.data == {"due": dt.date(2026, 6, 30), "quoted": "2026-06-30"}
+
+
+def test_invalid_calendar_date_is_located(tmp_path: Path) -> None:
+    doc, errors = load(tmp_path, "ok: 1\ndue: 2026-02-30\n")
+    assert [str(e) for e in errors] == ["communities/f.yml:2: due: cannot read value: day is out of range for month"]
+
+
+def test_duplicate_key_is_error_with_line(tmp_path: Path) -> None:
+    _, errors = load(tmp_path, "pledges:\n  - id: a\n    id: b\n")
+    assert [str(e) for e in errors] == [
+        "communities/f.yml:3: pledges[0].id: duplicate key (hint: each key may appear only once in a mapping)"
+    ]
+
+
+def test_aliases_are_refused(tmp_path: Path) -> None:
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"
+    doc, errors = load(tmp_path, bomb)
+    assert doc is None
+    assert [str(e) for e in errors] == [
+        "communities/f.yml:2: YAML syntax error: anchors and aliases (*name) are not allowed in records"
+    ]
+
+
+def test_syntax_error_is_located(tmp_path: Path) -> None:
+    _, errors = load(tmp_path, "a: [1, 2\nb: 3\n")
+    assert len(errors) == 1 and errors[0].line == 2 and "YAML syntax error" in errors[0].message
+
+
+def test_gbk_file_is_refused_with_hint(tmp_path: Path) -> None:
+    _, errors = load(tmp_path, "name: 晴川社区\n".encode("gbk"))
+    assert [str(e) for e in errors] == [
+        "communities/f.yml:1: file is not valid UTF-8 (hint: save the file as UTF-8 (not GBK))"
+    ]
+
+
+def test_bom_is_accepted(tmp_path: Path) -> None:
+    doc, errors = load(tmp_path, "\ufeffname: 晴川社区\n")
+    assert errors == [] and doc.data == {"name": "晴川社区"}
+
+
+def test_deep_nesting_is_refused(tmp_path: Path) -> None:
+    _, errors = load(tmp_path, "a: " + "[" * 60 + "]" * 60 + "\n")
+    assert errors and "nested" in errors[0].message
+
+
+def test_very_deep_nesting_does_not_crash(tmp_path: Path) -> None:
+    _, errors = load(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert errors and "nested too deeply" in errors[0].message
+
+
+def test_huge_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlio, "MAX_FILE_BYTES", 100)
+    _, errors = load(tmp_path, "a: " + "x" * 200 + "\n")
+    assert [e.message for e in errors] == ["file is 204 bytes; the limit is 100 bytes"]
+
+
+def test_lines_are_recorded_for_nested_paths(tmp_path: Path) -> None:
+    doc, _ = load(tmp_path, "pledges:\n  - id: a\n    milestones:\n      - date: 2026-01-01\n")
+    assert doc.line(("pledges", 0, "milestones", 0, "date")) == 4
+    assert doc.line(("pledges", 0, "missing")) == 2
+
+
+def test_format_path() -> None:
+    assert format_path(("pledges", 3, "due")) == "pledges[3].due"
+    assert format_path(()) == ""
