@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .config import SiteConfig, load_config
 from .errors import DataError, ErrorLog
 from .pipeline import Result, prepare, run
 
@@ -90,15 +95,48 @@ def check(project: str | None, as_of: str | None, strict: bool, show_held: bool)
                f"{len(result.log.warnings)} warning(s)")
 
 
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C until the block is done (main thread only), then raise it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 def _swap_into_place(built: Path, target: Path) -> None:
     """Replace ``target`` with ``built`` with two renames, never leaving a half-written site."""
     old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-    built.rename(target)
+    with _interrupts_deferred():
+        if target.exists():
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            target.rename(old)
+        try:
+            built.rename(target)
+        except BaseException:
+            if old is not None:
+                old.rename(target)
+            raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _verify(config: SiteConfig, project: Path, site: Path, shown: str) -> int:
+    """Run the output checks; print and count the findings."""
+    from .mkdocs_adapter import theme_dir
+    from .verify import verify_site
+
+    findings = verify_site(site, config.site.url, list(config.pii_allow), theme=theme_dir(project))
+    for finding in findings:
+        click.echo(f"error: {shown}/{finding}", err=True)
+    return len(findings)
 
 
 @main.command()
@@ -109,6 +147,14 @@ def _swap_into_place(built: Path, target: Path) -> None:
               help="Folder to write the site to (replaced only when the build succeeds).")
 def build(project: str | None, as_of: str | None, strict: bool, output: str) -> None:
     """Build the public site (atomically: a failed build leaves the old site untouched)."""
+    try:
+        _build(project, as_of, strict, output)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted; site not built (previous site left as it was).", err=True)
+        sys.exit(130)
+
+
+def _build(project: str | None, as_of: str | None, strict: bool, output: str) -> None:
     started = time.perf_counter()
     root = _project(project)
     out = Path(output)
@@ -128,7 +174,12 @@ def build(project: str | None, as_of: str | None, strict: bool, output: str) -> 
     try:
         stats = build_site(result.context, result.output, tmp / "site",
                            progress=lambda done: click.echo(f"      {done}/{n_pages} pages", err=True))
-        click.echo("[3/3] writing site …", err=True)
+        click.echo("[3/3] checking links, hosts and personal information, then writing site …", err=True)
+        findings = _verify(result.context.config, root, tmp / "site", output)
+        if findings:
+            click.echo(f"{findings} problem(s) found in the built site; not published "
+                       "(previous site left as it was).", err=True)
+            sys.exit(1)
         _swap_into_place(tmp / "site", target)
     except EngineError as exc:
         click.echo(f"error: site engine failed:\n{exc}", err=True)
@@ -142,6 +193,28 @@ def build(project: str | None, as_of: str | None, strict: bool, output: str) -> 
         click.echo(f"warning: {w}", err=True)
     seconds = time.perf_counter() - started
     click.echo(f"built {n} communities, {stats.pages} pages, {warnings} warning(s) in {seconds:.1f} s -> {output}")
+
+
+@main.command()
+@click.argument("site_dir", default="site", type=click.Path(file_okay=False))
+@project_option
+def verify(site_dir: str, project: str | None) -> None:
+    """Check a built site: links resolve, no third-party hosts, no personal information."""
+    root = _project(project)
+    config, log = load_config(root / "site_config.yml", root)
+    if config is None:
+        _report(log, False)
+        sys.exit(1)
+    site = Path(site_dir)
+    if not site.is_dir():
+        click.echo(f"error: {site_dir}: site folder not found (run `dangjian build` first)", err=True)
+        sys.exit(1)
+    findings = _verify(config, root, site, site_dir.rstrip("/"))
+    files = sum(1 for p in site.rglob("*") if p.is_file())
+    if findings:
+        click.echo(f"{findings} problem(s) found in {files} files.", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {files} files checked, 0 problems")
 
 
 @main.command()

@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from .errors import ErrorLog
 from .messages import validation_errors
+from .rubric import RubricRefinement
 from .schema import Record, Text
 from .yamlio import read_yaml
 
@@ -46,6 +47,8 @@ class SiteConfig(Record):
     excellence_line: Annotated[float, Field(ge=0, le=100)] = Field(90, description="表彰参考线")
     pii_allow: list[Text] = Field(default_factory=list, description="允许公开的办公电话等")
     recent_activities: Annotated[int, Field(ge=1, le=100)] = 8
+    rubric_refinements: list[RubricRefinement] = Field(
+        default_factory=list, description="镇(街道)对考评细则的细化 (部分得分档次、额外依据), 在网站上公示")
 
     @model_validator(mode="after")
     def _grades_descending(self) -> SiteConfig:

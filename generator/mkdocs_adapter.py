@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,10 +18,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from markupsafe import Markup, escape
+
+# Absolute import: `dangjian serve` loads this file as a MkDocs hooks module, outside the package.
+from generator.markup import SafeMarkdown, sanitize_page
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
     from .pipeline import SiteContext
     from .render import NavEntry, Output
@@ -110,14 +117,34 @@ def _inject(files: Files, config: MkDocsConfig, output: Output) -> Files:
     return files
 
 
-def _plugin(output: Output, progress: Callable[[int], None] | None) -> Any:
+def content_pages(project: Path, output: Output) -> set[str]:
+    """Pages copied from hand-written ``content/`` Markdown: their HTML is sanitized after rendering."""
+    folder = project / "content"
+    return {path for path in output.pages if (folder / path).is_file()}
+
+
+def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.date,
+            untrusted: set[str]) -> Any:
     from mkdocs.plugins import BasePlugin
 
     class Injector(BasePlugin):  # type: ignore[type-arg]
         done = 0
 
+        def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+            return harden_config(config)
+
+        def on_env(self, env: Environment, **kwargs: Any) -> Environment:
+            return harden_env(env)
+
         def on_files(self, files: Files, config: MkDocsConfig) -> Files:
             return _inject(files, config, output)
+
+        def on_page_markdown(self, markdown: str, *, page: Page, **kwargs: Any) -> str:
+            harden_page(page, as_of)
+            return markdown
+
+        def on_page_content(self, html: str, *, page: Page, **kwargs: Any) -> str:
+            return sanitize_page(html) if page.file.src_uri in untrusted else html
 
         def on_post_page(self, html: str, **kwargs: Any) -> str:
             self.done += 1
@@ -126,6 +153,69 @@ def _plugin(output: Output, progress: Callable[[int], None] | None) -> Any:
             return html
 
     return Injector()
+
+
+# --- hardening: MkDocs's Jinja environment does not autoescape, and Material prints titles,
+# descriptions and config strings as HTML. Everything that comes from records, content/ or
+# site_config.yml is escaped once here, as Markup, so that templates can print it either way.
+
+CONFIG_TEXT = ("site_name", "site_description", "copyright")
+LASTMOD = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {_escaped(k): _escaped(v) for k, v in value.items()}
+    return value
+
+
+def harden_config(config: MkDocsConfig) -> MkDocsConfig:
+    for key in CONFIG_TEXT:
+        if config.get(key):
+            config[key] = _escaped(config[key])
+    for key in ("footer", "short_name"):
+        if key in config.extra:
+            config.extra[key] = _escaped(config.extra[key])
+    if config.nav:
+        config.nav = _escaped(config.nav)  # titles; paths are plain ids
+    if not any(isinstance(e, SafeMarkdown) for e in config.markdown_extensions):
+        config.markdown_extensions.append(SafeMarkdown())
+    return config
+
+
+def _striptags(value: Any) -> Markup:
+    """Jinja's striptags returns unescaped text; in a non-escaping environment that is HTML."""
+    return escape(Markup(str(value)).striptags())
+
+
+def harden_env(env: Environment) -> Environment:
+    env.filters["striptags"] = _striptags
+    return env
+
+
+def harden_page(page: Page, as_of: dt.date) -> None:
+    """Escape front-matter text; date the page for the sitemap from its own ``lastmod`` (never the clock)."""
+    meta = page.meta
+    lastmod = meta.get("lastmod")
+    if isinstance(lastmod, dt.datetime):
+        lastmod = lastmod.date()
+    if isinstance(lastmod, dt.date):
+        lastmod = lastmod.isoformat()
+    if not (isinstance(lastmod, str) and LASTMOD.match(lastmod)):
+        meta.pop("lastmod", None)
+        lastmod = None
+    for key, value in list(meta.items()):
+        meta[key] = _escaped(value)
+    if lastmod:
+        meta["lastmod"] = lastmod
+    # MkDocs dates every page (and the sitemap.xml.gz header) with the build clock.
+    page.update_date = lastmod or as_of.isoformat()
 
 
 class _Counter(logging.Handler):
@@ -155,14 +245,22 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
         counter = _Counter()
         mk_log = logging.getLogger("mkdocs")
         mk_log.addHandler(counter)
+        # MkDocs dates pages and sitemap.xml.gz from SOURCE_DATE_EPOCH or the clock: pin it to --as-of.
+        own_epoch = "SOURCE_DATE_EPOCH" not in os.environ
+        if own_epoch:
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(context.as_of, dt.time(),
+                                                                          dt.UTC).timestamp()))
         try:
             config = load_config(config_file=str(cfg_file))
-            config.plugins["dangjian"] = _plugin(output, progress)
+            untrusted = content_pages(context.project, output)
+            config.plugins["dangjian"] = _plugin(output, progress, context.as_of, untrusted)
             build(config)
         except (SystemExit, Exception) as exc:
             raise EngineError("\n".join([*counter.messages, f"{type(exc).__name__}: {exc}"])) from exc
         finally:
             mk_log.removeHandler(counter)
+            if own_epoch:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
     return BuildStats(pages=len(output.pages), files=len(output.files), warnings=counter.messages)
 
 
@@ -185,19 +283,34 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     extra = config.extra
     if "dangjian_project" not in extra:
         return config
-    from generator.errors import DataErrors
+    from mkdocs.exceptions import Abort
+
     from generator.pipeline import run
 
     result = run(Path(extra["dangjian_project"]), dt.date.fromisoformat(extra["dangjian_as_of"]))
     if result.output is None or result.log.errors:
-        for err in result.log:
-            logging.getLogger("mkdocs").error(str(err))
-        raise DataErrors(result.log.errors) if result.log.errors else RuntimeError("pipeline failed")
+        lines = [f"error: {err}" for err in result.log]
+        raise Abort("\n".join([*lines, f"{len(lines)} problem(s) found; fix them and save again."]))
     config.nav = _nav(result.output.nav)
     config["dangjian_output"] = result.output
-    return config
+    config["dangjian_untrusted"] = content_pages(Path(extra["dangjian_project"]), result.output)
+    return harden_config(config)
+
+
+def on_env(env: Environment, **kwargs: Any) -> Environment:
+    return harden_env(env)
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     output = config.get("dangjian_output")
     return _inject(files, config, output) if output is not None else files
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
+    if "dangjian_as_of" in config.extra:
+        harden_page(page, dt.date.fromisoformat(config.extra["dangjian_as_of"]))
+    return markdown
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
+    return sanitize_page(html) if page.file.src_uri in config.get("dangjian_untrusted", ()) else html

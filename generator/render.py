@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import ErrorLog
-from .render_core import render_boards, render_content, render_home, render_media, render_towns
+from .feeds import render_feed
+from .qr import render_qr_codes
+from .render_brands import render_brands
+from .render_changes import render_changes
+from .render_core import render_boards, render_content, render_home, render_towns
+from .render_pledges import render_pledge_overview, render_pledge_trackers
+from .render_print import render_print_sheets
+from .render_scores import SCORE_PRODUCERS
+from .render_screen import render_screens
 
 if TYPE_CHECKING:
     from .pipeline import SiteContext
@@ -51,8 +59,20 @@ PRODUCERS: list[Producer] = [
     render_home,
     render_towns,
     render_boards,
-    render_media,
     render_content,
+    # Resident boards (issue 4). render_brands replaces render_media: it writes
+    # resized, EXIF-free brand images under media/brands/<id>/.
+    render_pledge_trackers,
+    render_pledge_overview,
+    render_brands,
+    render_qr_codes,
+    render_screens,
+    render_print_sheets,
+    render_feed,
+    # Rubric engine (issue 3): score pages, rankings, rubric, honours, open data.
+    *SCORE_PRODUCERS,
+    # Trust (issue 5): record manifest and the "本次更新" page; last, so it can link to every page.
+    render_changes,
 ]
 
 

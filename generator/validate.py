@@ -23,8 +23,9 @@ def validate(district: District, as_of: dt.date, partial: bool = False) -> Error
         _check_profile(community, log)
         _check_members(community, log)
         _check_pledges(community, as_of, log)
-        _check_activities(community, log)
-        _check_assessments(community, log)
+        _check_activities(community, as_of, log)
+        _check_assessments(community, as_of, log)
+        _check_brand_years(community, log)
         _check_images(district, community, log)
     _check_brand_ids(district, log)
     if not partial:
@@ -151,11 +152,23 @@ def _members_in(c: Community, day: dt.date) -> int | None:
     return None
 
 
-def _check_activities(c: Community, log: ErrorLog) -> None:
+def _in_service_in(c: Community, day: dt.date) -> int | None:
+    for m in c.members.members:
+        start, end = period_bounds(m.period)
+        if start <= day <= end:
+            return m.in_service
+    return None
+
+
+def _check_activities(c: Community, as_of: dt.date, log: ErrorLog) -> None:
     for i, a in enumerate(c.activities.activities):
         base: tuple[str | int, ...] = ("activities", i)
         f = f"activities[{i}]"
-        if not _in_cycle(c, a.date):
+        if a.date > as_of:
+            _err(c, "activities.yml", (*base, "date"), f"{f}.date",
+                 f"activity date is in the future (today is {as_of})", "record activities after they happen",
+                 log=log)
+        elif not _in_cycle(c, a.date):
             _err(c, "activities.yml", (*base, "date"), f"{f}.date", "date is outside the project cycle",
                  _cycle_hint(c), log=log)
         total = _members_in(c, a.date)
@@ -166,23 +179,65 @@ def _check_activities(c: Community, log: ErrorLog) -> None:
         if a.in_service_participants is not None and a.in_service_participants > a.participants:
             _err(c, "activities.yml", (*base, "in_service_participants"), f"{f}.in_service_participants",
                  "cannot exceed participants", log=log)
+        in_service = _in_service_in(c, a.date)
+        if (a.in_service_participants is not None and in_service is not None
+                and a.in_service_participants > in_service):
+            _err(c, "activities.yml", (*base, "in_service_participants"), f"{f}.in_service_participants",
+                 f"exceeds the in-service members registered in that period ({in_service})", log=log)
 
 
-def _check_assessments(c: Community, log: ErrorLog) -> None:
+def _check_assessments(c: Community, as_of: dt.date, log: ErrorLog) -> None:
     a = c.assessments
     for i, s in enumerate(a.surveys):
         if s.satisfied > s.respondents:
             _err(c, "assessments.yml", ("surveys", i, "satisfied"), f"surveys[{i}].satisfied",
                  f"cannot exceed respondents ({s.respondents})", log=log)
+        if not _in_cycle(c, s.date):
+            _err(c, "assessments.yml", ("surveys", i, "date"), f"surveys[{i}].date",
+                 "date is outside the project cycle", _cycle_hint(c), log=log)
+    for i, acc in enumerate(a.acceptance):
+        start, end = period_bounds(acc.period)
+        if end < c.profile.cycle.start or start > c.profile.cycle.end:
+            _err(c, "assessments.yml", ("acceptance", i, "period"), f"acceptance[{i}].period",
+                 "period is outside the project cycle", _cycle_hint(c), log=log)
+        if acc.date < start:
+            _err(c, "assessments.yml", ("acceptance", i, "date"), f"acceptance[{i}].date",
+                 f"acceptance cannot take place before its period starts ({start})", log=log)
+        if acc.date > as_of:
+            _err(c, "assessments.yml", ("acceptance", i, "date"), f"acceptance[{i}].date",
+                 f"date is in the future (today is {as_of})", log=log)
     seen: set[str] = set()
     for i, r in enumerate(a.reports):
         if r.period in seen:
             _err(c, "assessments.yml", ("reports", i, "period"), f"reports[{i}].period",
                  f"period {r.period} is reported twice", log=log)
         seen.add(r.period)
-        if r.submitted_on < period_bounds(r.period)[0]:
+        start, end = period_bounds(r.period)
+        if r.submitted_on < start:
             _err(c, "assessments.yml", ("reports", i, "submitted_on"), f"reports[{i}].submitted_on",
                  "a report cannot be submitted before its period starts", log=log)
+        if r.submitted_on > as_of:
+            _err(c, "assessments.yml", ("reports", i, "submitted_on"), f"reports[{i}].submitted_on",
+                 f"date is in the future (today is {as_of})", log=log)
+        if end < c.profile.cycle.start or start > c.profile.cycle.end:
+            _err(c, "assessments.yml", ("reports", i, "period"), f"reports[{i}].period",
+                 "period is outside the project cycle", _cycle_hint(c), log=log)
+
+
+def _check_brand_years(c: Community, log: ErrorLog) -> None:
+    for i, b in enumerate(c.brands.brands):
+        seen: set[int] = set()
+        for j, y in enumerate(b.years):
+            base: tuple[str | int, ...] = ("brands", i, "years", j)
+            if y.year in seen:
+                _err(c, "brands.yml", (*base, "year"), f"brands[{i}].years[{j}].year",
+                     f"year {y.year} is listed twice", log=log)
+            seen.add(y.year)
+            for key, allowed in (("plan", {y.year}), ("midyear", {y.year}), ("yearend", {y.year, y.year + 1})):
+                entry = getattr(y, key)
+                if entry is not None and entry.date.year not in allowed:
+                    _err(c, "brands.yml", (*base, key, "date"), f"brands[{i}].years[{j}].{key}.date",
+                         f"date {entry.date} does not belong to year {y.year}", log=log)
 
 
 def _check_images(d: District, c: Community, log: ErrorLog) -> None:

@@ -79,7 +79,7 @@ class _Constructor(SafeConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
 
 
-class _Loader(Reader, Scanner, Parser, _NoAliasComposer, _Constructor, _Resolver):
+class _PyLoader(Reader, Scanner, Parser, _NoAliasComposer, _Constructor, _Resolver):
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
         Scanner.__init__(self)
@@ -87,6 +87,23 @@ class _Loader(Reader, Scanner, Parser, _NoAliasComposer, _Constructor, _Resolver
         _NoAliasComposer.__init__(self)
         _Constructor.__init__(self)
         _Resolver.__init__(self)
+
+
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml.cyaml import CParser
+
+    class _CLoader(_NoAliasComposer, CParser, _Constructor, _Resolver):  # type: ignore[misc]
+        """libyaml scans and parses (fast); the Python composer refuses aliases and keeps marks."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _NoAliasComposer.__init__(self)
+            _Constructor.__init__(self)
+            _Resolver.__init__(self)
+
+    _Loader: type = _CLoader
+else:  # pragma: no cover - libyaml ships with PyYAML wheels
+    _Loader = _PyLoader
 
 
 @dataclass
@@ -108,7 +125,7 @@ class YamlDoc:
 
 
 class _Builder:
-    def __init__(self, loader: _Loader, rel: str) -> None:
+    def __init__(self, loader: Any, rel: str) -> None:
         self.loader = loader
         self.rel = rel
         self.lines: dict[PathKey, int] = {}

@@ -1,4 +1,4 @@
-"""Shared test helpers: fixture projects and a CLI runner."""
+"""Shared fixtures: fixture projects copied to a temp folder."""
 
 from __future__ import annotations
 
@@ -6,14 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-from generator.cli import main
-
-TESTS = Path(__file__).resolve().parent
-REPO = TESTS.parent
-PROJECTS = TESTS / "fixtures" / "projects"
-AS_OF = "2026-11-27"
+from support import PROJECTS
 
 
 @pytest.fixture
@@ -26,7 +19,3 @@ def project_copy(tmp_path: Path):  # type: ignore[no-untyped-def]
         return dest
 
     return make
-
-
-def cli(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)

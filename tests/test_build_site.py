@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from conftest import AS_OF, PROJECTS, cli
+from support import AS_OF, PROJECTS, cli
 
 HOST_RE = re.compile(r"""(?:src|href|content|action)\s*=\s*["']?(?:https?:)?//([^/"'\s>]+)""", re.I)
 

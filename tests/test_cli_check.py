@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import AS_OF, PROJECTS, cli
+from support import AS_OF, PROJECTS, cli
 
 TEN_MISTAKES = [
     "error: communities/demo-town/broken/activities.yml:7: activities[0].participants: duplicate key"

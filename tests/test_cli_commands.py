@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from support import AS_OF, cli
 
-from conftest import AS_OF, cli
 from generator.cli import main
 
 

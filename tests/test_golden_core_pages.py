@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from conftest import PROJECTS
-from generator.pipeline import run
 from golden_util import assert_golden
+from support import PROJECTS
+
+from generator.pipeline import run
 
 PAGES = ["index.md", "towns/demo-town/index.md", "towns/demo-town/demo-community/index.md"]
 

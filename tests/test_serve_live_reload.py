@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import AS_OF
+from support import AS_OF
 
 PAGE = "/towns/demo-town/demo-community/"
 

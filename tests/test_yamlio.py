@@ -39,7 +39,7 @@ def test_dates_are_dates(tmp_path: Path) -> None:
 
 
 def test_invalid_calendar_date_is_located(tmp_path: Path) -> None:
-    doc, errors = load(tmp_path, "ok: 1\ndue: 2026-02-30\n")
+    _, errors = load(tmp_path, "ok: 1\ndue: 2026-02-30\n")
     assert [str(e) for e in errors] == ["communities/f.yml:2: due: cannot read value: day is out of range for month"]
 
 

@@ -1,0 +1,103 @@
+"""Brand images for the web: resized, re-encoded without metadata, deterministic.
+
+Photos from a phone carry EXIF (camera, time, sometimes GPS); re-encoding drops
+all of it.  ``describe`` reads only the header, so page producers can know the
+output sizes cheaply; ``encode`` does the pixel work once, for the media files.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+LARGE = 960  # brand page, Open Graph image, big screen
+SMALL = 480  # gallery thumbnails and the small srcset candidate
+JPEG_QUALITY = 80
+FORMATS = {".jpg": ("JPEG", "jpg"), ".jpeg": ("JPEG", "jpg"), ".png": ("PNG", "png"), ".webp": ("WEBP", "webp")}
+_ORIENTATION = 0x0112
+_SWAPS = {5, 6, 7, 8}  # EXIF orientations that rotate by 90 degrees
+
+
+class ImageProblem(Exception):
+    """The file is not an image Pillow can read."""
+
+
+@dataclass(frozen=True)
+class Rendition:
+    path: str  # docs-relative, e.g. media/brands/<id>/01-hall-960.jpg
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class WebImage:
+    source: Path
+    alt: str
+    large: Rendition
+    small: Rendition
+
+    @property
+    def renditions(self) -> tuple[Rendition, ...]:
+        return (self.large,) if self.small == self.large else (self.small, self.large)
+
+
+def _stem(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", Path(name).stem).strip("-").lower() or "image"
+
+
+def scaled(width: int, height: int, target: int) -> tuple[int, int]:
+    """Size after fitting into ``target`` pixels wide; never upscales."""
+    if width <= target:
+        return width, height
+    return target, max(1, round(height * target / width))
+
+
+def describe(source: Path, alt: str, folder: str, index: int) -> WebImage:
+    """Plan the renditions of ``source`` (reads the header only)."""
+    fmt = FORMATS.get(source.suffix.lower())
+    if fmt is None:
+        raise ImageProblem(f"unsupported image type: {source.suffix}")
+    try:
+        with Image.open(source) as im:
+            width, height = im.size
+            orientation = im.getexif().get(_ORIENTATION, 1)
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ImageProblem(f"cannot read image: {exc}") from exc
+    if orientation in _SWAPS:
+        width, height = height, width
+    base = f"{folder}/{index + 1:02d}-{_stem(source.name)}"
+    lw, lh = scaled(width, height, LARGE)
+    sw, sh = scaled(width, height, SMALL)
+    large = Rendition(f"{base}-{lw}.{fmt[1]}", lw, lh)
+    small = large if (sw, sh) == (lw, lh) else Rendition(f"{base}-{sw}.{fmt[1]}", sw, sh)
+    return WebImage(source, alt, large, small)
+
+
+def encode(image: WebImage) -> dict[str, bytes]:
+    """The bytes of every rendition, keyed by docs-relative path."""
+    fmt = FORMATS[image.source.suffix.lower()][0]
+    try:
+        with Image.open(image.source) as im:
+            im.load()
+            upright = ImageOps.exif_transpose(im)
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ImageProblem(f"cannot read image: {exc}") from exc
+    if fmt == "JPEG" and upright.mode != "RGB":
+        upright = upright.convert("RGB")
+    out: dict[str, bytes] = {}
+    for r in image.renditions:
+        pixels = upright if upright.size == (r.width, r.height) else upright.resize(
+            (r.width, r.height), Image.Resampling.LANCZOS)
+        buf = io.BytesIO()
+        if fmt == "JPEG":
+            pixels.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        elif fmt == "PNG":
+            pixels.save(buf, "PNG", optimize=True)
+        else:
+            pixels.save(buf, "WEBP", quality=JPEG_QUALITY, method=4)
+        out[r.path] = buf.getvalue()
+    return out

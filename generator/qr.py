@@ -1,0 +1,80 @@
+"""QR codes (segno) for community boards and brand pages.
+
+Each code encodes the page's public address: ``site.url`` from
+``site_config.yml`` plus the page's directory URL.  Codes are written next to
+the page they point to as ``qr.svg`` (shown on the page, sharp at any print
+size) and ``qr.png`` (for pasting into office documents).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import segno
+
+if TYPE_CHECKING:
+    from .pipeline import SiteContext
+    from .render import Output
+
+SVG_SCALE = 6
+PNG_SCALE = 10
+
+
+@dataclass(frozen=True)
+class QrCode:
+    """Where a page's QR files live (docs-relative) and what they encode."""
+
+    page_dir: str  # e.g. towns/chengnan/qingchuan/
+    url: str  # the absolute public URL encoded in the code
+
+    @property
+    def svg(self) -> str:
+        return f"{self.page_dir}qr.svg"
+
+    @property
+    def png(self) -> str:
+        return f"{self.page_dir}qr.png"
+
+
+def public_url(site_url: str, page_dir: str) -> str:
+    """``https://host/base/`` + ``towns/a/b/`` (site_url always ends with '/')."""
+    return site_url + page_dir
+
+
+def qr_for(context: SiteContext, page_dir: str) -> QrCode:
+    return QrCode(page_dir, public_url(context.config.site.url, page_dir))
+
+
+def _code(url: str) -> segno.QRCode:
+    return segno.make(url, error="m", micro=False)
+
+
+def qr_svg(url: str) -> bytes:
+    buf = io.BytesIO()
+    _code(url).save(buf, kind="svg", scale=SVG_SCALE, border=4, dark="#000", light="#fff", xmldecl=True,
+                    title=url, svgclass=None, lineclass=None)
+    return buf.getvalue()
+
+
+def qr_png(url: str) -> bytes:
+    buf = io.BytesIO()
+    _code(url).save(buf, kind="png", scale=PNG_SCALE, border=4)
+    return buf.getvalue()
+
+
+def board_dirs(context: SiteContext) -> list[str]:
+    return [c.url for c in context.district.communities()]
+
+
+def brand_dirs(context: SiteContext) -> list[str]:
+    return [f"brands/{b.id}/" for c in context.district.communities() for b in c.brands.brands]
+
+
+def render_qr_codes(context: SiteContext, output: Output) -> None:
+    """Write ``qr.svg`` and ``qr.png`` beside every community board and brand page."""
+    for page_dir in [*board_dirs(context), *brand_dirs(context)]:
+        code = qr_for(context, page_dir)
+        output.add_file(code.svg, qr_svg(code.url))
+        output.add_file(code.png, qr_png(code.url))

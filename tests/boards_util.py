@@ -1,0 +1,50 @@
+"""Helpers for the resident-board tests: the fixture district, rendered with only the board producers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+from generator.feeds import render_feed
+from generator.pipeline import SiteContext, prepare
+from generator.qr import render_qr_codes
+from generator.render import Output
+from generator.render_brands import render_brands
+from generator.render_pledges import render_pledge_overview, render_pledge_trackers
+from generator.render_print import render_print_sheets
+from generator.render_screen import render_screens
+
+BOARDS = Path(__file__).resolve().parent / "fixtures" / "boards"
+DISTRICT = BOARDS / "district"
+AS_OF = dt.date(2026, 11, 27)
+BOARD_PRODUCERS = (render_pledge_trackers, render_pledge_overview, render_brands, render_qr_codes, render_screens,
+                   render_print_sheets, render_feed)
+
+
+def context_for(project: Path = DISTRICT, as_of: dt.date = AS_OF) -> SiteContext:
+    result = prepare(project, as_of)
+    assert result.context is not None, [str(e) for e in result.log]
+    return result.context
+
+
+def render_boards(context: SiteContext) -> Output:
+    output = Output()
+    for producer in BOARD_PRODUCERS:
+        producer(context, output)
+    return output
+
+
+@lru_cache(maxsize=1)
+def district_output() -> tuple[SiteContext, Output]:
+    """The fixture district rendered once per test session (read-only for tests)."""
+    context = context_for()
+    return context, render_boards(context)
+
+
+def copy_district(dest: Path) -> Path:
+    """A writable copy of the fixture district, for tests that change records."""
+    target = dest / "district"
+    shutil.copytree(DISTRICT, target)
+    return target

@@ -1,0 +1,94 @@
+"""Shared constants and helpers for the browser tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.pipeline import SiteContext
+from generator.render_brands import brand_views
+from generator.render_pledges import district_views
+
+REPO = Path(__file__).resolve().parents[2]
+AS_OF = "2026-11-27"
+CHROMIUM = Path(os.environ.get("DANGJIAN_CHROMIUM", "/usr/bin/chromium"))
+AXE = REPO / "tests" / "tools" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--disable-quic"]
+VIEWPORTS = {"375": {"width": 375, "height": 667}, "320": {"width": 320, "height": 640}}
+
+
+def sample_project() -> Path:
+    chosen = os.environ.get("DANGJIAN_BROWSER_PROJECT")
+    if chosen:
+        return Path(chosen).resolve()
+    if (REPO / "communities" / "district.yml").is_file():
+        return REPO
+    return REPO / "tests" / "fixtures" / "boards" / "district"
+
+
+@dataclass
+class SiteMap:
+    """Pages of each type in the built site, and a pledge the search must find."""
+
+    pages: dict[str, str]
+    search_word: str
+    search_pledge_title: str
+    search_pledge_anchor: str
+    redirect_from: str | None
+    redirect_to: str | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def pick(context: SiteContext) -> SiteMap:
+    views = district_views(context)
+    brands = brand_views(context)
+    # The community board with the most pledges (ideally an overdue one) and a brand.
+    def weight(c: Any) -> tuple[int, int, int]:
+        cv = [v for v in views if v.community is c]
+        return (any(v.status.label == "逾期" for v in cv), bool(c.brands.brands), len(cv))
+    community = max(context.district.communities(), key=weight)
+    brand = next((b for b in brands if b.images), brands[0] if brands else None)
+    assert brand is not None, "the sample district needs at least one brand"
+    word, pledge = "", None
+    for candidate in ("养老", "垃圾", "助餐", "加装电梯"):
+        pledge = next((v for v in views if candidate in v.pledge.title), None)
+        if pledge:
+            word = candidate
+            break
+    assert pledge is not None, "the sample district needs a pledge whose title contains 养老 or 垃圾"
+    moved = next((b for b in brands if b.brand.former_ids), None)
+    return SiteMap(
+        pages={
+            "home": "",
+            "town": f"towns/{community.town_id}/",
+            "board": community.url,
+            "tracker": f"{community.url}pledges/",
+            "brand": brand.url,
+            "gallery": "brands/",
+            "overdue": "pledges/overdue/",
+            "pledges": "pledges/",
+            "screen": f"screen/{community.town_id}/{community.id}/",
+            "print": f"{community.url}print/",
+        },
+        search_word=word,
+        search_pledge_title=pledge.pledge.title,
+        search_pledge_anchor=f"{pledge.tracker}#{pledge.anchor}",
+        redirect_from=f"brands/{moved.brand.former_ids[0]}/" if moved else None,
+        redirect_to=moved.url if moved else None,
+    )
+
+
+
+@dataclass
+class Visit:
+    page: Any
+    foreign: list[str]
+
+
+def screenshot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

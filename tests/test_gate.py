@@ -1,0 +1,116 @@
+"""Publication gate: a draft or internal record, and every string in it, appears nowhere in site/.
+
+The trust fixture marks every held-back string with ``DRAFTLEAK`` (ids with ``draftleak``): draft and
+internal pledges, a draft brand, activity and commendation, a file that is a draft as a whole, a record
+with no publication state, internal assessments, a community whose profile is a draft (its approved
+pledges and brand included) and a draft town.  After a full build no file of the site — pages, search
+index, sitemap (and its .gz), feed, QR codes, data exports, manifest — and no file name contains it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from fixtures.trust.trustlib import AS_OF, build, copy_project, pledge, run_cli, tree, write_yaml
+
+LEAK = re.compile(rb"draftleak", re.I)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("gate")
+    project = copy_project(root / "project")
+    out = root / "site"
+    result = build(project, out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_no_held_back_string_in_any_file(site: Path) -> None:
+    files = tree(site)
+    assert {"search/search_index.json", "sitemap.xml", "sitemap.xml.gz", "data/manifest.json"} <= set(files)
+    assert [p for p in files if p.startswith("data/") and p.endswith((".json", ".csv"))]
+    leaks = [path for path, data in files.items() if LEAK.search(data) or LEAK.search(path.encode())]
+    leaks += [f"{path} (gzip)" for path, data in files.items() if path.endswith(".gz")
+              and LEAK.search(gzip.decompress(data))]
+    assert leaks == []
+
+
+def test_the_published_records_are_there(site: Path) -> None:
+    """The gate is not simply dropping everything: approved public records are published."""
+    text = b"".join(tree(site).values()).decode("utf-8", "replace")
+    for published in ("为高龄老人提供养老助餐服务", "松园红色花园", "五一集中服务", "2026年度先进社区党组织",
+                      "枫林社区"):
+        assert published in text, published
+
+
+def test_check_lists_what_is_held_back_and_why() -> None:
+    from fixtures.trust.trustlib import PROJECT
+
+    result = run_cli("check", "-p", str(PROJECT), "--as-of", AS_OF, "--show-held")
+    assert result.exit_code == 0, result.output
+    held = [line for line in result.stdout.splitlines() if line.startswith("held back: ")]
+    expected = {
+        "communities/district.yml: commendations[1]": "draft, not yet approved",
+        "communities/draftleak-west/town.yml: town": "draft, not yet approved",
+        "communities/east-town/draftleak-birch/profile.yml: community": "draft, not yet approved",
+        "communities/east-town/maple/pledges.yml: pledges[0]": "draft, not yet approved",
+        "communities/east-town/maple/activities.yml: activities[0]": "no publication state (treated as draft)",
+        "communities/east-town/pine/pledges.yml: pledges[2]": "draft, not yet approved",
+        "communities/east-town/pine/pledges.yml: pledges[3]": "internal record",
+        "communities/east-town/pine/brands.yml: brands[1]": "draft, not yet approved",
+        "communities/east-town/pine/activities.yml: activities[1]": "draft, not yet approved",
+        "communities/east-town/pine/assessments.yml: assessments": "internal record",
+    }
+    assert len(held) == len(expected)
+    for line in held:
+        key = next(k for k in expected if line.startswith(f"held back: {k}"))
+        assert line.endswith(f": {expected[key]}"), line
+    assert "10 record(s) held back" in result.stdout
+
+
+def test_approval_needs_approver_and_date(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    pine = project / "communities" / "east-town" / "pine" / "pledges.yml"
+    data = yaml.safe_load(pine.read_text(encoding="utf-8"))
+    data["pledges"].append(pledge("half-approved", "只写了状态", publication={"state": "approved"}))
+    write_yaml(pine, data)
+    result = run_cli("check", "-p", str(project), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert re.search(r"pledges\.yml:\d+: pledges\[4\]\.publication: an approved record needs approved_by and "
+                     r"approved_on", result.stderr), result.stderr
+
+
+def test_item_approval_overrides_a_draft_file(tmp_path: Path) -> None:
+    """提出—审核—审批: an item approved on its own is published even while its file is a draft."""
+    project = copy_project(tmp_path / "p")
+    maple = project / "communities" / "east-town" / "maple" / "pledges.yml"
+    data = yaml.safe_load(maple.read_text(encoding="utf-8"))
+    data["pledges"].append(pledge("maple-approved", "单独审批的承诺", publication={
+        "state": "approved", "approved_by": "东城街道党工委", "approved_on": data["pledges"][0]["published_on"]}))
+    write_yaml(maple, data)
+    out = tmp_path / "site"
+    assert build(project, out).exit_code == 0
+    text = b"".join(tree(out).values()).decode("utf-8", "replace")
+    assert "单独审批的承诺" in text and "DRAFTLEAK-file-draft" not in text
+
+
+def test_public_view_drops_references_to_held_back_records() -> None:
+    """Commendations and model brands keep no key of an unpublished community or brand."""
+    import datetime as dt
+
+    from fixtures.trust.trustlib import PROJECT
+    from generator.pipeline import prepare
+
+    context = prepare(PROJECT, dt.date.fromisoformat(AS_OF)).context
+    assert context is not None
+    info = context.district.info
+    assert [(cm.id, cm.communities, cm.brands) for cm in info.commendations] == [
+        ("2026-pine-award", ["east-town/pine"], ["pine-garden"])]
+    assert info.model_brands == ["pine-garden"]
+    assert [t.id for t in context.district.towns] == ["east-town"]
+    assert [c.id for c in context.district.communities()] == ["maple", "pine"]

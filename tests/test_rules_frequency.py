@@ -1,0 +1,66 @@
+"""Per-period frequency: "每两月不少于1次" means every two-month window has an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from fixtures.scoring.helpers import activity, alpha, ctx, with_activities, with_profile
+
+from generator.rules.frequency import evaluate_frequency
+from generator.rules.spec import FrequencyRule
+
+RULE = FrequencyRule(kind="frequency", label="集中服务活动", activity_types=["集中服务"], window="bimonth",
+                     comparator="不少于", value=1)
+W = Fraction(3)
+
+
+def test_one_event_in_each_two_month_window_passes() -> None:
+    out = evaluate_frequency(RULE, ctx(alpha()), W)
+    assert (out.met, out.score, out.gap) == (True, W, "")
+    assert out.explanation == "集中服务活动:6个双月中6个有活动,符合“每两月不少于1次”"
+
+
+def test_eight_events_all_in_january_and_february_fail() -> None:
+    days = ["2025-01-04", "2025-01-11", "2025-01-18", "2025-01-25", "2025-02-01", "2025-02-08", "2025-02-15",
+            "2025-02-22"]
+    c = with_activities(alpha(), [activity(d) for d in days])
+    out = evaluate_frequency(RULE, ctx(c), W)
+    assert (out.met, out.score) == (False, 0)
+    assert out.explanation == "集中服务活动:6个双月中1个有活动,未达到“每两月不少于1次”"
+    assert out.gap == ("缺少集中服务活动的双月:2025年3–4月、2025年5–6月、2025年7–8月、2025年9–10月、"
+                       "2025年11–12月")
+
+
+def test_five_of_six_windows_fail_and_name_the_missing_one() -> None:
+    c = alpha()
+    c = with_activities(c, [a for a in c.activities.activities if a.date != dt.date(2025, 9, 13)])
+    out = evaluate_frequency(RULE, ctx(c), W)
+    assert out.explanation == "集中服务活动:6个双月中5个有活动,未达到“每两月不少于1次”"
+    assert out.gap == "缺少集中服务活动的双月:2025年9–10月"
+
+
+def test_other_activity_types_do_not_count() -> None:
+    c = with_activities(alpha(), [activity(f"2025-{m:02d}-10", "公益活动") for m in range(1, 13, 2)])
+    assert not evaluate_frequency(RULE, ctx(c), W).met
+
+
+def test_a_first_half_year_period_looks_back_twelve_months_within_the_cycle() -> None:
+    # 2026-H1: windows Jul 2025 … Jun 2026.  Events in the 2025 windows count, the 2026 ones are missing.
+    out = evaluate_frequency(RULE, ctx(alpha(), "2026-H1"), W)
+    assert out.explanation == "集中服务活动:6个双月中3个有活动,未达到“每两月不少于1次”"
+    assert out.gap == "缺少集中服务活动的双月:2026年1–2月、2026年3–4月、2026年5–6月"
+
+
+def test_windows_before_the_cycle_began_are_not_counted() -> None:
+    c = with_profile(alpha(), cycle={"start": dt.date(2025, 5, 1)})
+    out = evaluate_frequency(RULE, ctx(c), W)
+    assert out.explanation == "集中服务活动:4个双月中4个有活动,符合“每两月不少于1次”(项目周期开始前的双月不计)"
+
+
+def test_a_window_still_running_at_the_build_date_is_not_yet_due() -> None:
+    c = alpha()
+    out = evaluate_frequency(RULE, ctx(c, "2025-H2", as_of=dt.date(2025, 11, 5)), W)
+    # Nov–Dec has no event by 5 November: it is not failed, only not yet due.
+    assert out.met
+    assert out.explanation == ("集中服务活动:5个双月中5个有活动,符合“每两月不少于1次”(2025年11–12月尚未结束,不计)")

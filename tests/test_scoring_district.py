@@ -1,0 +1,203 @@
+"""Totals, grades, shared ranks, trends, periods, commendations and town refinements."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from fixtures.scoring.helpers import ALPHA, append, clone_community, copy_project, prepared, replace
+
+from generator.config import Grade, SiteConfig
+from generator.score import Scores, competition_ranks
+
+SECOND_ACCEPTANCE = """  - date: 2026-07-20
+    period: 2026-H1
+    team: 测试区委组织部验收组
+    marks:
+      - {item: 5, score: 4, comment: 保持}
+      - {item: 9, score: 3, comment: 略有下降}
+      - {item: 11, score: 5, comment: 保持}
+      - {item: 23, score: 3, comment: 保持}
+"""
+
+
+def scores_of(project: Path) -> Scores:
+    result = prepared(project)
+    assert result.log.errors == [], [str(e) for e in result.log]
+    assert result.context is not None and result.context.scores is not None
+    return result.context.scores
+
+
+@pytest.fixture
+def district(tmp_path: Path) -> Path:
+    """alpha (100) and beta (lower) in 南城街道; gamma (100, a tie with alpha) in beicheng."""
+    project = copy_project(tmp_path)
+    clone_community(project, "nancheng", "beta", "贝塔社区", {
+        "profile.yml": replace("also_director: true", "also_director: false"),  # item 2: 6 -> 3
+        "members.yml": replace("participating: 31", "participating: 30"),  # item 16: 3 -> 1.5
+    })
+    clone_community(project, "beicheng", "gamma", "伽马社区")
+    return project
+
+
+def test_competition_ranks_share_ties() -> None:
+    assert competition_ranks([Fraction(95), Fraction(95), Fraction(90)]) == [1, 1, 3]
+    assert competition_ranks([Fraction(80), Fraction(181, 2), Fraction(181, 2), Fraction(80)]) == [3, 1, 1, 3]
+
+
+@pytest.mark.parametrize(("total", "grade"), [(100, "优秀"), (90, "优秀"), (89.9, "良好"), (80, "良好"),
+                                              (60, "合格"), (59.9, "不合格"), (0, "不合格")])
+def test_grade_bands_include_their_lower_bound(total: float, grade: str) -> None:
+    grades = [Grade(name="优秀", min=90), Grade(name="良好", min=80), Grade(name="合格", min=60),
+              Grade(name="不合格", min=0)]
+    config = SiteConfig.model_construct(grades=grades)
+    assert config.grade_for(total) == grade
+
+
+def test_district_and_town_ranks_with_ties(district: Path) -> None:
+    scores = scores_of(district)
+    rows = {r.community: r for r in scores.results}
+    assert {k: str(r.total) for k, r in rows.items()} == {
+        "nancheng/alpha": "100", "nancheng/beta": "95.5", "beicheng/gamma": "100"}
+    assert {k: (r.rank_in_district, r.rank_in_town) for k, r in rows.items()} == {
+        "nancheng/alpha": (1, 1), "beicheng/gamma": (1, 1), "nancheng/beta": (3, 2)}
+    assert (rows["nancheng/beta"].n_in_district, rows["nancheng/beta"].n_in_town) == (3, 2)
+    assert rows["nancheng/beta"].grade == "优秀"
+
+
+def test_totals_are_the_exact_sum_of_items_and_categories_stay_within_their_maximum(district: Path) -> None:
+    for r in scores_of(district).history:
+        assert r.total == sum(i.score for i in r.items)
+        assert r.total == sum(c.score for c in r.categories)
+        for c in r.categories:
+            assert 0 <= c.score <= c.max
+            assert c.score == sum(i.score for i in r.items if i.category == c.no)
+        assert all(0 <= i.score <= i.max for i in r.items)
+        assert len(r.items) == 23
+
+
+def test_each_period_is_scored_separately_with_a_trend(tmp_path: Path) -> None:
+    project = copy_project(tmp_path, {f"{ALPHA}/assessments.yml": append(SECOND_ACCEPTANCE)})
+    scores = scores_of(project)
+    h1, h2 = scores.for_community("nancheng/alpha")
+    assert (h1.period, h2.period) == ("2026-H1", "2025-H2")
+    assert h2.total == 100 and h2.previous is None and h2.trend is None
+    # 2026-H1 looks at Jul 2025 - Jun 2026: the first-half 2026 records are missing, and item 9 fell by 1.
+    assert h1.previous is h2 and h1.trend == h1.total - 100 and h1.total < 100
+    assert scores.results == [h1]  # the latest period per community
+    assert scores.periods == ["2026-H1", "2025-H2"]
+    assert [r.community for r in scores.in_period("2025-H2")] == ["nancheng/alpha"]
+
+
+def test_a_commended_community_below_the_excellence_line_is_a_warning(district: Path) -> None:
+    (district / "communities/district.yml").write_text(
+        (district / "communities/district.yml").read_text(encoding="utf-8") + """commendations:
+  - id: xianjin-2025
+    title: 2025年度先进集体
+    document_no: 测组通〔2026〕1号
+    date: 2026-02-26
+    communities: [nancheng/alpha, nancheng/beta]
+    reason: 成绩突出
+""", encoding="utf-8")
+    (district / "site_config.yml").write_text(
+        (district / "site_config.yml").read_text(encoding="utf-8").replace("excellence_line: 90",
+                                                                           "excellence_line: 96"), encoding="utf-8")
+    result = prepared(district)
+    assert result.log.errors == []
+    text = (district / "communities/district.yml").read_text(encoding="utf-8")
+    line = text[: text.index("nancheng/alpha, nancheng/beta")].count("\n") + 1
+    assert [str(w) for w in result.log.warnings] == [
+        f"communities/district.yml:{line}: commendations[0].communities[1]: commended community nancheng/beta "
+        "scored 95.5 in 2025-H2, below the excellence line 96 (hint: check the commendation or the acceptance marks)"]
+
+
+def test_a_commendation_naming_an_unknown_community_is_an_error(district: Path) -> None:
+    path = district / "communities/district.yml"
+    path.write_text(path.read_text(encoding="utf-8") + """commendations:
+  - id: xianjin-2025
+    title: 2025年度先进集体
+    document_no: 测组通〔2026〕1号
+    date: 2026-02-26
+    communities: [nancheng/zeta]
+    brands: [no-such-brand]
+    reason: 成绩突出
+""", encoding="utf-8")
+    errors = [str(e) for e in prepared(district).log]
+    assert any("commendations[0].communities[0]: unknown community 'nancheng/zeta'" in e for e in errors)
+    assert any("commendations[0].brands[0]: unknown brand 'no-such-brand'" in e for e in errors)
+
+
+REFINE = """rubric_refinements:
+  - town: nancheng
+    item: 16
+    note: 参与率达标即得2分
+    document_no: 南城党工委〔2025〕3号
+    steps: [0, 2, 3]
+"""
+
+
+def test_a_town_refinement_changes_partial_credit_only_in_that_town(district: Path) -> None:
+    path = district / "site_config.yml"
+    path.write_text(path.read_text(encoding="utf-8") + REFINE, encoding="utf-8")
+    rows = {r.community: r for r in scores_of(district).results}
+    beta16 = rows["nancheng/beta"].items[15]
+    assert beta16.score == 2 and beta16.refinement is not None and beta16.refinement.note == "参与率达标即得2分"
+    assert rows["beicheng/gamma"].items[15].refinement is None
+
+
+@pytest.mark.parametrize(("snippet", "message"), [
+    ("town: xicheng\n    item: 16\n    note: x\n    steps: [0, 2, 3]",
+     "rubric_refinements[0].town: unknown town 'xicheng'"),
+    ("town: nancheng\n    item: 42\n    note: x",
+     "rubric_refinements[0].item: unknown item 42 (hint: the rubric has items 1–23)"),
+    ("town: nancheng\n    item: 3\n    note: x\n    steps: [0, 4]",
+     "rubric_refinements[0].steps: item 3 is a threshold rule; only checklist and combination items take steps"),
+    ("town: nancheng\n    item: 16\n    note: x\n    steps: [0, 2, 4]",
+     "rubric_refinements[0].steps: steps must end at the item's weight 3 "
+     "(hint: a refinement changes partial credit, never the weight)"),
+])
+def test_refinements_that_change_items_or_weights_are_refused(district: Path, snippet: str, message: str) -> None:
+    path = district / "site_config.yml"
+    text = path.read_text(encoding="utf-8") + "rubric_refinements:\n  - " + snippet + "\n"
+    path.write_text(text, encoding="utf-8")
+    errors = [str(e) for e in prepared(district).log]
+    assert len(errors) == 1
+    assert errors[0].startswith("site_config.yml:") and errors[0].split(": ", 1)[1] == message
+
+
+def test_district_indicators_at_their_targets() -> None:
+    from fixtures.scoring.helpers import AS_OF, alpha, with_members, with_profile
+
+    from generator.rules.district import district_indicators
+
+    base = alpha()
+    college = [with_profile(base, secretary={"education": "大专" if i < 13 else "高中",
+                                             "social_work_certificate": i < 8, "also_director": i < 6})
+               for i in range(20)]
+    ind = {i.id: i for i in district_indicators(college, AS_OF)}
+    assert (ind["secretary_college"].value_text, ind["secretary_college"].met) == ("65%", True)  # 65%以上
+    assert (ind["secretary_certificate"].value_text, ind["secretary_certificate"].met) == ("40%", True)
+    assert (ind["secretary_director"].value_text, ind["secretary_director"].met) == ("30%", True)
+    assert ind["cross_appointment"].met and ind["cross_appointment"].value_text == "30%"
+    fewer = [with_profile(c, secretary={"education": "高中"}) if i == 0 else c for i, c in enumerate(college)]
+    assert not {i.id: i for i in district_indicators(fewer, AS_OF)}["secretary_college"].met  # 60%
+    at_60 = [with_members(base, relation_in_community=50, participating=30)] * 2
+    part = {i.id: i for i in district_indicators(at_60, AS_OF)}["participation"]
+    assert (part.numerator, part.denominator, part.met, part.target_text) == (60, 100, False, "超过60%")
+
+
+def test_refinement_extra_evidence_is_listed(district: Path) -> None:
+    path = district / "site_config.yml"
+    path.write_text(path.read_text(encoding="utf-8") + """rubric_refinements:
+  - town: nancheng
+    item: 12
+    note: 同时列出品牌成效记录
+    evidence:
+      - metric: brand_achievements
+""", encoding="utf-8")
+    rows = {r.community: r for r in scores_of(district).results}
+    item = rows["nancheng/alpha"].items[11]
+    assert item.score == 5
+    assert [e.label for e in item.evidence] == ["党建品牌", "阿尔法红色驿站·成效"]
+    assert [e.label for e in rows["beicheng/gamma"].items[11].evidence] == ["党建品牌"]
