@@ -20,6 +20,7 @@ import click
 from . import __version__
 from .config import SiteConfig, load_config
 from .errors import DataError, ErrorLog
+from .pii import redact
 from .pipeline import Result, prepare, run
 
 
@@ -86,7 +87,7 @@ def check(project: str | None, as_of: str | None, strict: bool, show_held: bool)
         sys.exit(1)
     held = ctx.held_back
     for h in held if show_held else held[:20]:
-        click.echo(f"held back: {h}")
+        click.echo(f"held back: {redact(str(h), ctx.config.pii_allow)}")  # drafts are not scanned: mask here
     if len(held) > 20 and not show_held:
         click.echo(f"held back: … and {len(held) - 20} more (use --show-held)")
     n = len(ctx.district.communities())
@@ -96,25 +97,23 @@ def check(project: str | None, as_of: str | None, strict: bool, show_held: bool)
 
 
 @contextlib.contextmanager
-def _interrupts_deferred() -> Iterator[None]:
-    """Hold Ctrl-C until the block is done (main thread only), then raise it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+def _interrupts_held() -> Iterator[list[int]]:
+    """Hold Ctrl-C (main thread only) while the block runs; the yielded list records any that came."""
     caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught
+        return
     previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
     try:
-        yield
+        yield caught
     finally:
         signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
 
 
 def _swap_into_place(built: Path, target: Path) -> None:
     """Replace ``target`` with ``built`` with two renames, never leaving a half-written site."""
     old = None
-    with _interrupts_deferred():
+    with _interrupts_held() as caught:
         if target.exists():
             old = target.with_name(f".{target.name}.old-{os.getpid()}")
             target.rename(old)
@@ -124,6 +123,8 @@ def _swap_into_place(built: Path, target: Path) -> None:
             if old is not None:
                 old.rename(target)
             raise
+    if caught:
+        click.echo("(Ctrl-C came while the new site was being put in place; it is complete.)", err=True)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 

@@ -59,18 +59,18 @@ def feed_entries(context: SiteContext) -> list[FeedEntry]:
             link = site + "towns/" + cm.communities[0] + "/"
         else:
             link = site
-        summary = f"{cm.document_no}。{cm.reason}" + (f" 受表彰:{'、'.join(who)}。" if who else "")
-        entries.append(FeedEntry(cm.date, "commendation", cm.id, f"表彰:{cm.title}", link, summary))
+        summary = f"{cm.document_no}。{cm.reason}" + (f"受表彰：{'、'.join(who)}。" if who else "")
+        entries.append(FeedEntry(cm.date, "commendation", cm.id, f"表彰：{cm.title}", link, summary))
     for c in d.communities():
         for b in c.brands.brands:
-            entries.append(FeedEntry(b.started, "brand", b.id, f"党建品牌:{b.name}({c.name})",
+            entries.append(FeedEntry(b.started, "brand", b.id, f"党建品牌：{b.name}（{c.name}）",
                                      site + brand_dir(b.id), b.summary))
     for v in district_views(context):
         if v.completed_on is not None:
             entries.append(FeedEntry(
                 v.completed_on, "pledge", f"{v.community.key}/{v.pledge.id}",
-                f"承诺已完成:{v.pledge.title}({v.community.name})", f"{site}{v.tracker}#{v.anchor}",
-                f"{v.pledge.kind},责任人:{v.pledge.owner}。目标:{v.pledge.target}"))
+                f"承诺已完成：{v.pledge.title}（{v.community.name}）", f"{site}{v.tracker}#{v.anchor}",
+                f"{v.pledge.kind}，责任人：{v.pledge.owner}。目标：{v.pledge.target}"))
     entries.sort(key=lambda e: (e.date, e.kind, e.key), reverse=True)
     return entries[:MAX_ENTRIES]
 

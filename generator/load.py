@@ -169,3 +169,26 @@ def _load_community(town_id: str, folder: Path, project: Path, root: Path, log: 
         if name in parsed:
             setattr(community, attr, parsed[name])
     return community
+
+
+# Hand-written pages are Markdown; other files are published byte for byte, so only inert kinds.
+CONTENT_FILES = {".md", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf", ".txt", ".csv"}
+
+
+def check_content(project: Path) -> ErrorLog:
+    """Refuse what ``content/`` must not publish: links to files outside the project, active file types."""
+    log = ErrorLog()
+    folder = project / "content"
+    if not folder.is_dir():
+        return log
+    for entry in sorted(folder.rglob("*")):
+        if any(part.startswith(".") for part in entry.relative_to(folder).parts):
+            continue
+        rel = _rel(entry, project)
+        if entry.is_symlink() and not _inside(entry, project):
+            log.add(rel, 0, "", "symbolic link points outside the project", "copy the file into content/ instead")
+        elif entry.is_file() and entry.suffix.lower() not in CONTENT_FILES:
+            log.add(rel, 0, "", f"'{entry.suffix or entry.name}' files cannot be published from content/",
+                    "pages are Markdown (.md); other files may be images (.png, .jpg, .webp, .gif), .pdf, "
+                    ".txt or .csv")
+    return log

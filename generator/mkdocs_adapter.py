@@ -150,7 +150,10 @@ def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.da
             self.done += 1
             if progress is not None and self.done % PROGRESS_EVERY == 0:
                 progress(self.done)
-            return html
+            return valid_html(html)
+
+        def on_post_template(self, output_content: str, *, template_name: str, **kwargs: Any) -> str:
+            return valid_html(output_content) if template_name.endswith(".html") else output_content
 
     return Injector()
 
@@ -187,6 +190,21 @@ def harden_config(config: MkDocsConfig) -> MkDocsConfig:
     if not any(isinstance(e, SafeMarkdown) for e in config.markdown_extensions):
         config.markdown_extensions.append(SafeMarkdown())
     return config
+
+
+# Two spots where Material's base template is not valid HTML (Nu Html Checker): autocomplete on
+# checkboxes, and the table-of-contents label pointing at a toggle that pages outside the nav lack.
+MATERIAL_INVALID = [(f'type="checkbox" id="{i}" autocomplete="off">', f'type="checkbox" id="{i}">')
+                    for i in ("__drawer", "__search")]
+TOC_LABEL = '<label class="md-nav__title" for="__toc">'
+
+
+def valid_html(html: str) -> str:
+    for old, new in MATERIAL_INVALID:
+        html = html.replace(old, new)
+    if TOC_LABEL in html and 'id="__toc"' not in html:
+        html = html.replace(TOC_LABEL, '<label class="md-nav__title">')
+    return html
 
 
 def _striptags(value: Any) -> Markup:
@@ -299,6 +317,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_env(env: Environment, **kwargs: Any) -> Environment:
     return harden_env(env)
+
+
+def on_post_page(html: str, **kwargs: Any) -> str:
+    return valid_html(html)
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

@@ -139,6 +139,15 @@ def find(text: str, allow: Iterable[str] = ()) -> list[Hit]:
     return sorted(hits, key=lambda h: h.start)
 
 
+def redact(text: str, allow: Iterable[str] = ()) -> str:
+    """``text`` with every hit replaced by its masked form (for logs, which may be public in CI)."""
+    normalised = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    hits = find(normalised, allow)
+    for hit in reversed(hits):
+        normalised = normalised[: hit.start] + hit.masked + normalised[hit.end:]
+    return normalised if hits else text
+
+
 HINT = ("remove it: personal information must not be published; if it is a public office number or "
         "mailbox, add it to pii_allow in site_config.yml")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from .config import SiteConfig, load_config
 from .errors import DataError, ErrorLog
-from .load import load_district
+from .load import check_content, load_district
 from .model import District
 from .pii import scan_context
 from .publish import HeldBack, publish
@@ -49,6 +49,7 @@ def prepare(project: Path, as_of: dt.date) -> Result:
     log.extend(load_log)
     if district is not None:
         log.extend(validate(district, as_of, partial=bool(log.errors)))
+    log.extend(check_content(project))  # content/ files that must not be published
     if district is None or config is None or log.errors:
         return Result(log)
     public, held = publish(district)

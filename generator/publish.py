@@ -66,7 +66,7 @@ def publish(district: District) -> tuple[District, list[HeldBack]]:
     visible_brands = {b.id for t in towns for c in t.communities for b in c.brands.brands}
     visible = {c.key for t in towns for c in t.communities}
     commendations = [
-        cm.model_copy(update={"communities": cm.communities,
+        cm.model_copy(update={"communities": [k for k in cm.communities if k in visible],
                               "brands": [b for b in cm.brands if b in visible_brands]})
         for cm in commendations
     ]

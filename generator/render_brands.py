@@ -101,7 +101,7 @@ def redirect_html(site_url: str, old_id: str, v: BrandView) -> bytes:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>页面已迁移:{name}</title>
+<title>页面已迁移：{name}</title>
 <link rel="canonical" href="{canonical}">
 <meta name="robots" content="noindex">
 <meta http-equiv="refresh" content="0; url={escape(target)}">
@@ -111,7 +111,7 @@ a{{color:#8e0000;display:inline-block;min-height:44px;line-height:44px}}</style>
 <body>
 <main>
 <h1>页面已迁移</h1>
-<p>党建品牌“{name}”的地址已更新(原地址 brands/{escape(old_id)}/)。</p>
+<p>党建品牌“{name}”的地址已更新（原地址 brands/{escape(old_id)}/）。</p>
 <p><a href="{escape(target)}">前往“{name}”</a></p>
 </main>
 </body>

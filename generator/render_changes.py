@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .manifest import KIND_LABELS, MANIFEST_PATH, BadManifest, build_manifest, dump, read_previous
 from .render_core import root_prefix
-from .templating import environment
+from .templating import cn_date, environment
 
 if TYPE_CHECKING:
     from .pipeline import SiteContext
@@ -24,6 +25,9 @@ SECTIONS = (
     ("removed", "撤下的记录"),
 )
 
+FIRST = ("这是本站首次发布,没有更早的版本可以比较。以后每次更新网站,这里都会列出新增的承诺、"
+         "承诺状态和考评得分的变化、新的表彰,以及内容有修改或被撤下的记录。")
+
 # Items sit in raw HTML blocks, so record text is never read as Markdown; Jinja autoescapes it.
 TEMPLATE = """---
 title: 本次更新
@@ -33,16 +37,22 @@ description: {{ description | yaml_str }}
 # 本次更新
 
 {% if first %}
-<p class="dj-lead">这是本站首次发布,没有更早的版本可以比较。以后每次更新网站,这里都会列出新增的承诺、承诺状态和考评得分的变化、新的表彰,以及内容有修改或被撤下的记录。</p>
+<p class="dj-lead">{{ first_text }}</p>
 {% else %}
-<p class="dj-lead">{% if since %}与 {{ since }} 的版本相比,{% endif %}{{ updated }} 更新了 {{ total }} 项内容。每条公开记录的内容指纹见 <a href="{{ root }}data/manifest.json">data/manifest.json</a>,任何修改都会出现在这里。</p>
+<p class="dj-lead">{% if since %}与 {{ since | cn_date }}的版本相比,{% endif %}[#- (no spaces in Chinese) -#]
+{{ updated | cn_date }}更新了 {{ total }} 项内容。[#- -#]
+每条公开记录的内容指纹见 <a href="{{ root }}data/manifest.json">data/manifest.json</a>,任何修改都会出现在这里。</p>
 {% for section in sections %}
 
 ## {{ section.title }} {#{{ section.type }}}
 
 <ul class="dj-changes">
 {% for item in section.entries %}
-<li>{% if item.href %}<a href="{{ item.href }}">{{ item.title }}</a>{% else %}{{ item.title }}{% endif %}{% if item.place %} · {{ item.place }}{% endif %}{% if item.kind %} · {{ item.kind }}{% endif %}{% if item.before or item.after %}:{{ item.before or "—" }} → {{ item.after or "—" }}{% endif %}</li>
+<li>
+{%- if item.href %}<a href="{{ item.href }}">{{ item.title }}</a>{% else %}{{ item.title }}{% endif %}
+{%- if item.place %} · {{ item.place }}{% endif %}{% if item.kind %} · {{ item.kind }}{% endif %}
+{%- if item.before or item.after %}:{{ item.before or "—" }} → {{ item.after or "—" }}{% endif -%}
+</li>
 {% endfor %}
 </ul>
 {% endfor %}
@@ -84,6 +94,13 @@ def _item(change: dict[str, Any], links: dict[str, str], places: dict[str, str])
     }
 
 
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:  # a hand-edited previous manifest
+        return None
+
+
 def render_changes(context: SiteContext, output: Output) -> None:
     """Write the manifest and the page listing what changed since the previous published build."""
     previous_site = context.extra.get("previous_site")
@@ -104,9 +121,11 @@ def render_changes(context: SiteContext, output: Output) -> None:
         if items:
             sections.append({"type": type_, "title": title, "entries": items})
     total = sum(len(s["entries"]) for s in sections)
+    updated = _day(manifest["updated"])
     description = ("本站首次发布。" if manifest["first"] else
-                   f"{manifest['updated']} 更新了 {total} 项内容:新增承诺、状态与得分变化、新表彰及修改记录。")
+                   f"{cn_date(updated)}更新了 {total} 项内容:新增承诺、状态与得分变化、新表彰及修改记录。")
     text = environment().from_string(TEMPLATE).render(
-        first=manifest["first"], since=manifest["since"], updated=manifest["updated"], total=total,
+        first=manifest["first"], first_text=FIRST, since=_day(manifest["since"]), updated=updated,
+        total=total,
         sections=sections, root=root, description=description)
     output.add_page(PAGE, text)

@@ -2,41 +2,37 @@
 
 What is scanned, and why:
 
-* **HTML pages**: every URL attribute (``href``, ``src``, ``srcset``, ``poster``,
-  ``action``, ``ping``, ``meta`` refresh and ``og:``/``twitter:`` URLs, CSS
-  ``url()`` in ``style``) must be ``http``/``https``/``mailto``/``tel`` or a
-  path; site paths must resolve to a file of the site.  Anything the browser
-  fetches by itself must come from the site's own host.  Plain links
-  (``<a href>``) to other hosts are allowed: they make no request until a
-  resident clicks them, and records may cite media reports on other sites.
-  Event-handler attributes, ``<iframe>``/``<object>``/``<embed>`` and inline
-  scripts inside the page content are findings (the theme's own inline scripts
-  sit outside the content area).
-* **CSS**: ``url()`` and ``@import`` must be ``data:`` images or site paths.
-* **XML** (``sitemap.xml``, feeds) and **SVG**: URL elements/attributes as
-  above; namespace declarations such as ``http://www.w3.org/2000/svg`` are
-  names, not references.  SVG must not carry scripts or event handlers.
-* **JSON**: the search index's ``location`` values must resolve; other JSON
-  is data (an export may cite a news site) and is only scanned for PII.
-* **JavaScript**: Material's own bundle and search worker are *not* scanned:
-  they contain dormant URLs (``unpkg.com`` for mermaid and an old-browser
-  polyfill, ``api.github.com`` for ``repo_url``) and licence comments.
-  Instead, the triggers are checked: a ``mermaid`` diagram or a repository
-  widget in a page is a finding.  Any other script is ours and is scanned.
-* **PII** (:mod:`generator.pii`) in page text, attribute values, XML, JSON,
-  CSV, our scripts and every file name.
+* **HTML**: every URL attribute (``href``, ``src``, ``srcset``, ``action``, meta refresh, ``og:`` URLs,
+  CSS ``url()``) must be ``http(s)``/``mailto``/``tel`` or a path that resolves to a file of the site.
+  Whatever the browser fetches by itself must come from the site's own host; plain links (``<a href>``)
+  to other sites are allowed (no request until a resident clicks; records cite media reports).
+  Event handlers, ``<iframe>``/``<object>``/``<embed>`` and inline scripts in the page content are
+  findings, unless a script is written word for word in our templates.
+* **CSS**: ``url()``/``@import`` only ``data:`` images or site paths.  **CSV**: no formula cells.
+* **XML** (sitemap, feeds) and **SVG**: URL elements/attributes as above; namespace URIs such as
+  ``http://www.w3.org/2000/svg`` are names, not references.  SVG carries no scripts or handlers.
+* **JSON**: search-index ``location`` values must resolve; other JSON is data (it may cite a news
+  site) and is only scanned for PII.
+* **JavaScript**: Material's bundle and search worker are *not* scanned: they hold dormant URLs
+  (``unpkg.com`` for mermaid and an old-browser polyfill, ``api.github.com`` for ``repo_url``) and
+  licence comments.  Their triggers are checked instead (a ``mermaid`` diagram or a repository
+  widget in a page).  Any other script is ours and is scanned.
+* **PII** (:mod:`generator.pii`) in page text, attribute values, XML, JSON, CSV, scripts, file names.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path, PurePosixPath
-from urllib.parse import SplitResult, unquote, urlsplit
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from . import pii
 
@@ -54,6 +50,7 @@ META_URL_NAMES = re.compile(r"^(?:og:(?:url|image|image:url|image:secure_url|vid
 CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I | re.S)
 JS_URL = re.compile(r"""https?://([A-Za-z0-9.-]+\.[A-Za-z]{2,})""")
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?%?$")
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 STRIP = "".join(map(chr, range(0x21))) + "\x7f"
 XML_FETCHED_TAGS = {"loc", "icon", "logo", "url"}  # sitemap pages, feed images: fetched by crawlers/readers
@@ -81,10 +78,10 @@ class _Site:
         url = urlsplit(site_url)
         self.host = (url.hostname or "").lower()
         self.port = url.port
-        self.scheme = url.scheme
         self.prefix = url.path if url.path.endswith("/") else url.path + "/"
         self.allow = allow
         self.findings: list[Finding] = []
+        self.exists: dict[tuple[str, bool], bool] = {}
 
     def add(self, file: str, check: str, message: str) -> None:
         self.findings.append(Finding(file, check, message))
@@ -111,7 +108,11 @@ class _Site:
             return
         parts = urlsplit(value)
         if parts.netloc or value.startswith("//"):
-            if not self.own_host(parts.hostname, _port(parts)):
+            try:
+                port = parts.port
+            except ValueError:  # not a number: never the site's port
+                port = -1
+            if not self.own_host(parts.hostname, port):
                 if fetched:
                     self.add(file, "third-party", f"{what}loads from {parts.hostname} ({_short(value)})")
                 return
@@ -119,9 +120,7 @@ class _Site:
         elif value.startswith("/"):
             path = parts.path
         else:
-            path = str(PurePosixPath(self.prefix + base) / parts.path) if parts.path else self.prefix + base
-            if parts.path.endswith("/"):
-                path += "/"
+            path = self.prefix + base + parts.path  # ".." and "." are resolved by _normpath
         self.resolve(file, unquote(path), value)
 
     def resolve(self, file: str, path: str, shown: str) -> None:
@@ -133,18 +132,14 @@ class _Site:
         if rel is None:
             self.add(file, "broken-link", f"{_short(shown)} points outside the site")
             return
-        target = self.root / rel if rel else self.root
-        if path.endswith("/") or target.is_dir():
-            target = target / "index.html"
-        if not target.is_file():
+        key = (rel, path.endswith("/"))
+        if key not in self.exists:  # the same nav links appear on every page
+            target = os.path.join(self.root, rel) if rel else str(self.root)
+            if key[1] or os.path.isdir(target):
+                target = os.path.join(target, "index.html")
+            self.exists[key] = os.path.isfile(target)
+        if not self.exists[key]:
             self.add(file, "broken-link", f"{_short(shown)} does not exist in the site")
-
-
-def _port(parts: SplitResult) -> int | None:
-    try:
-        return parts.port
-    except ValueError:  # not a number: never the site's port
-        return -1
 
 
 def _normpath(rel: str) -> str | None:
@@ -167,8 +162,7 @@ def _short(value: str, limit: int = 80) -> str:
 
 def _page_base(rel: str) -> str:
     """Site path a page's relative URLs resolve against: ``a/b/index.html`` -> ``a/b/``."""
-    parent = PurePosixPath(rel).parent.as_posix()
-    return "" if parent == "." else parent + "/"
+    return rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
 
 
 class _HtmlScan(HTMLParser):
@@ -178,20 +172,19 @@ class _HtmlScan(HTMLParser):
         self.text: list[str] = []
         self.skip = 0  # inside <script>/<style>
         self.content_depth = 0  # >0 inside Material's content area
-        self.stack: list[str] = []
         self.material = material  # a theme page: only its content area holds user content
         self.in_style = False
         self.script: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): v or "" for k, v in attrs}
+        a = {k: v or "" for k, v in attrs}  # HTMLParser lower-cases names
         classes = a.get("class", "").split()
         if "md-content" in classes:
             self.content_depth = 1
         elif self.content_depth and tag not in VOID:
             self.content_depth += 1
         in_content = self.content_depth > 0 or not self.material
-        self._attrs(tag, a, in_content)
+        self._attrs(tag, a)
         if "mermaid" in classes:
             self.site.add(self.file, "third-party", "a mermaid diagram makes Material load unpkg.com")
         if a.get("data-md-component") == "source":
@@ -206,8 +199,7 @@ class _HtmlScan(HTMLParser):
                                  and not a.get("type", "").endswith("json")) else None
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): v or "" for k, v in attrs}
-        self._attrs(tag, a, self.content_depth > 0 or not self.material)
+        self._attrs(tag, {k: v or "" for k, v in attrs})
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script" and self.script is not None:
@@ -229,7 +221,7 @@ class _HtmlScan(HTMLParser):
         elif not self.skip:
             self.text.append(data)
 
-    def _attrs(self, tag: str, a: dict[str, str], in_content: bool) -> None:
+    def _attrs(self, tag: str, a: dict[str, str]) -> None:
         site, file = self.site, self.file
         for name, value in a.items():
             if name.startswith("on"):
@@ -244,7 +236,7 @@ class _HtmlScan(HTMLParser):
             elif name == "style":
                 _css(site, file, value, self.base)
             if name in PII_ATTRS or name.startswith("data-"):
-                site.pii(file, value, f"<{tag} {name}>")
+                self.text.append(value)  # scanned with the page text, once per page
         if tag == "meta":
             key = (a.get("property") or a.get("name") or "").lower()
             content = a.get("content", "")
@@ -341,10 +333,13 @@ def _json(site: _Site, file: str, data: bytes) -> None:
     site.pii(file, "\n".join(text))
 
 
-def _files(root: Path) -> Iterable[tuple[str, Path]]:
-    for path in sorted(root.rglob("*")):
-        if path.is_file() or path.is_symlink():
-            yield path.relative_to(root).as_posix(), path
+def _formula(text: str) -> str | None:
+    """The first CSV cell that a spreadsheet would run as a formula (=, +, -, @; not a plain number)."""
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not NUMBER.match(cell):
+                return cell
+    return None
 
 
 def template_scripts(*folders: Path) -> set[str]:
@@ -370,7 +365,8 @@ def verify_site(site_dir: Path, site_url: str, allow: list[str],
     site = _Site(site_dir, site_url, allow, trusted)
     if not site_dir.is_dir():
         return [Finding(str(site_dir), "unreadable", "site folder not found")]
-    for rel, path in _files(site.root):
+    for path in sorted(p for p in site.root.rglob("*") if p.is_file() or p.is_symlink()):
+        rel = path.relative_to(site.root).as_posix()
         site.pii(rel, rel, "the file name")
         if path.is_symlink():
             site.add(rel, "unsafe", "symbolic link in the site")
@@ -397,5 +393,8 @@ def verify_site(site_dir: Path, site_url: str, allow: list[str],
                     site.add(rel, "third-party", f"script refers to {host}")
             site.pii(rel, text)
         elif suffix in TEXT_SUFFIXES:
-            site.pii(rel, data.decode("utf-8", "replace"))
+            text = data.decode("utf-8", "replace")
+            if suffix == ".csv" and (cell := _formula(text)):
+                site.add(rel, "unsafe", f"a cell starts a spreadsheet formula ({_short(cell, 40)})")
+            site.pii(rel, text)
     return sorted(set(site.findings))

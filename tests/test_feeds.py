@@ -26,9 +26,9 @@ def test_feed_has_the_three_kinds_newest_first() -> None:
     dates = [e.findtext(f"{A}updated") for e in entries]
     assert dates == sorted(dates, reverse=True)
     titles = [e.findtext(f"{A}title") for e in entries]
-    assert "承诺已完成:楼道照明 <维修> & 巡查(晴川社区)" in titles
-    assert "表彰:2026年度社区党建示范品牌" in titles
-    assert "党建品牌:荷邻里(新苑社区)" in titles
+    assert "承诺已完成：楼道照明 <维修> & 巡查（晴川社区）" in titles
+    assert "表彰：2026年度社区党建示范品牌" in titles
+    assert "党建品牌：荷邻里（新苑社区）" in titles
     # Not completed: ongoing, overdue and not-started pledges are not announced.
     assert not any("垃圾分类" in (t or "") for t in titles)
 

@@ -104,6 +104,7 @@ def test_public_view_drops_references_to_held_back_records() -> None:
     import datetime as dt
 
     from fixtures.trust.trustlib import PROJECT
+
     from generator.pipeline import prepare
 
     context = prepare(PROJECT, dt.date.fromisoformat(AS_OF)).context

@@ -162,6 +162,16 @@ def test_draft_records_are_not_scanned(tmp_path: Path) -> None:
     assert [e for e in result.log.errors if "personal information" in e.message] == []
 
 
+def test_held_back_list_masks_personal_information(tmp_path: Path) -> None:
+    """`dangjian check` prints draft titles; CI logs can be public, so numbers in them are masked."""
+    project = copy_project(tmp_path / "p")
+    _pledges_with(project, "全年服务 100 人次", draft_title="待核实 王大妈 13812345678")
+    result = run_cli("check", "-p", str(project), "--as-of", AS_OF, "--show-held")
+    assert result.exit_code == 0, result.output
+    assert "待核实 王大妈 138****5678: draft, not yet approved" in result.stdout
+    assert "13812345678" not in result.output
+
+
 def test_allow_listed_office_number_passes(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     _pledges_with(project, "值班电话 138 1234 5678")

@@ -31,10 +31,10 @@ def test_brand_page_has_story_record_mentions_commendations_and_share_block() ->
     assert "<h1>晴川长者食堂</h1>" in page
     assert "<strong>社区党委</strong>" in page  # Markdown body rendered
     assert "<script" not in page  # and sanitised
-    for label in ("年初计划", "半年检查", "年终验收", "2025年12月20日:通过街道验收"):
+    for label in ("年初计划", "半年检查", "年终验收", "2025年12月20日：通过街道验收"):
         assert label in page
     assert '<a href="https://news.example.com/a?x=1&amp;y=2" rel="noopener noreferrer">社区食堂暖人心</a>' in page
-    assert "2026年度社区党建示范品牌</strong>(测组通〔2026〕8号)" in page
+    assert "2026年度社区党建示范品牌</strong>（测组通〔2026〕8号）" in page
     assert 'src="qr.svg"' in page and 'download="brand-elder-canteen-qr.png"' in page
     assert "https://dangjian.example.gov.cn/brands/elder-canteen/" in page
 

@@ -64,10 +64,10 @@ def test_tracker_groups_every_pledge_by_status_with_stable_anchors() -> None:
 def test_tracker_shows_milestones_evidence_channels_and_a_readable_progress_bar() -> None:
     _, output = district_output()
     page = output.pages["towns/chengnan/qingchuan/pledges/index.md"]
-    assert "佐证:助餐登记表" in page
-    assert "会议、公开栏(2025年2月1日公开)" in page
+    assert "佐证：助餐登记表" in page
+    assert "会议、公开栏（2025年2月1日公开）" in page
     assert 'role="progressbar"' in page and 'aria-valuetext="已完成 2 个节点,共 3 个"' in page
-    assert "逾期 58 天,进行中" in page  # the missed milestone of waste-sorting
+    assert "逾期 58 天，进行中" in page  # the missed milestone of waste-sorting
     assert "挂牌上岗" in page
 
 
@@ -90,5 +90,5 @@ def test_overview_counts_and_overdue_page_lists_only_overdue_pledges_longest_fir
     assert titles == ["新增非机动车充电车棚", "推进垃圾分类定时定点投放"]  # 150 days late before 58
     assert "search:\n  exclude: true" in page
     index = output.pages["pledges/index.md"]
-    assert "查看全区逾期承诺(2 项)" in index
+    assert "查看全区逾期承诺（2 项）" in index
     assert 'href="../towns/chengnan/qingchuan/pledges/"' in index

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +21,10 @@ AS_OF = "2026-11-27"
 CHROMIUM = Path(os.environ.get("DANGJIAN_CHROMIUM", "/usr/bin/chromium"))
 AXE = REPO / "tests" / "tools" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
+WEIGHTS = SCREENSHOTS.parent / "page-weights.txt"  # rewritten by each test session
 CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run", "--disable-quic"]
+FIXTURE = REPO / "tests" / "fixtures" / "boards" / "district"
 VIEWPORTS = {"375": {"width": 375, "height": 667}, "320": {"width": 320, "height": 640}}
 
 
@@ -27,7 +34,7 @@ def sample_project() -> Path:
         return Path(chosen).resolve()
     if (REPO / "communities" / "district.yml").is_file():
         return REPO
-    return REPO / "tests" / "fixtures" / "boards" / "district"
+    return FIXTURE
 
 
 @dataclass
@@ -92,3 +99,21 @@ class Visit:
 def screenshot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()

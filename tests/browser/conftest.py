@@ -9,10 +9,7 @@ tests launch ``/usr/bin/chromium`` (installed by ``scripts/setup-test-tools.sh``
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import threading
 from collections.abc import Callable, Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,7 +20,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.pipeline import prepare
 
-from .browser_util import AS_OF, CHROME_ARGS, CHROMIUM, VIEWPORTS, SiteMap, Visit, pick, sample_project
+from .browser_util import AS_OF, CHROME_ARGS, CHROMIUM, VIEWPORTS, WEIGHTS, SiteMap, Visit, pick, sample_project, serve
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +28,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SiteMap]
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not installed (run scripts/setup-test-tools.sh)")
     project = sample_project()
+    WEIGHTS.unlink(missing_ok=True)
     out = tmp_path_factory.mktemp("browser") / "site"
     result = CliRunner().invoke(main, ["build", "-p", str(project), "-o", str(out), "--as-of", AS_OF],
                                 catch_exceptions=False)
@@ -40,19 +38,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SiteMap]
     return out, pick(prepared.context)
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(built_site: tuple[Path, SiteMap]) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(built_site[0])))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with serve(built_site[0]) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

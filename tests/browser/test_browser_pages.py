@@ -8,9 +8,7 @@ from typing import Any
 
 import pytest
 
-from .browser_util import AXE, SCREENSHOTS, SiteMap, Visit, screenshot
-
-WEIGHTS = SCREENSHOTS.parent / "page-weights.txt"
+from .browser_util import AXE, SCREENSHOTS, WEIGHTS, SiteMap, Visit, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -149,9 +147,13 @@ def test_search_finds_a_pledge_by_a_two_character_word(open_page: Any, site_map:
     visit = open_page(site_map.pages["home"], {"width": 1280, "height": 800})
     page = visit.page
     open_search(page)
-    page.locator("input.md-search__input").fill(site_map.search_word)
+    # Wait until the worker has loaded the index ("正在初始化搜索引擎" -> "键入以开始搜索"), then type.
+    page.locator(".md-search-result__meta", has_text="键入").wait_for(timeout=30000)
+    query = page.locator("input.md-search__input")
+    query.fill(site_map.search_word)  # Chinese arrives as committed IME text, without key events ...
+    query.press("End")  # ... Material's search reacts to key events, which a real keyboard also sends
     results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=15000)
+    results.first.wait_for(timeout=30000)
     hrefs = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     texts = page.locator(".md-search-result__list").inner_text()
     screenshot(page, "search-desktop")
@@ -168,6 +170,7 @@ def test_no_request_leaves_the_local_server(open_page: Any, site_map: SiteMap, k
     if kind == "search":
         open_search(visit.page)
         visit.page.locator("input.md-search__input").fill(site_map.search_word)
+        visit.page.locator("input.md-search__input").press("End")
     visit.page.wait_for_load_state("networkidle")
     visit.page.mouse.wheel(0, 20000)  # lazy images
     visit.page.wait_for_timeout(300)

@@ -1,0 +1,154 @@
+"""Atomic builds: a failed build (bad data, a crash, Ctrl-C, findings) leaves the previous site byte-for-byte."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fixtures.trust.trustlib import AS_OF, build, copy_project, run_cli, tree
+
+Setup = Callable[[Path, pytest.MonkeyPatch], None]
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    """A project, its published site, and that site's bytes."""
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "site"
+    assert build(project, out).exit_code == 0
+    return project, out, tree(out)
+
+
+def _leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+def _break_yaml(project: Path, mp: pytest.MonkeyPatch) -> None:
+    pledges = project / "communities" / "east-town" / "pine" / "pledges.yml"
+    pledges.write_text(pledges.read_text(encoding="utf-8")[:300], encoding="utf-8")  # truncated
+
+
+def _crash_in_producer(project: Path, mp: pytest.MonkeyPatch) -> None:
+    from generator import render
+
+    def boom(context: Any, output: Any) -> None:
+        raise RuntimeError("injected crash while rendering")
+
+    mp.setattr(render, "PRODUCERS", [*render.PRODUCERS, boom])
+
+
+def _crash_after_writing(project: Path, mp: pytest.MonkeyPatch) -> None:
+    """MkDocs wrote the whole new site, then something crashed before it was published."""
+    from generator import mkdocs_adapter
+
+    real = mkdocs_adapter.build_site
+
+    def half(context: Any, output: Any, site_dir: Path, **kwargs: Any) -> Any:
+        real(context, output, site_dir, **kwargs)
+        (site_dir / "index.html").write_text("half-written", encoding="utf-8")
+        raise RuntimeError("injected crash after writing")
+
+    mp.setattr(mkdocs_adapter, "build_site", half)
+
+
+def _page_fails(exc: BaseException) -> Setup:
+    def setup(project: Path, mp: pytest.MonkeyPatch) -> None:
+        from mkdocs.commands import build as mk_build
+
+        real = mk_build._build_page
+        calls = {"n": 0}
+
+        def page(*args: Any, **kwargs: Any) -> Any:
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise exc
+            return real(*args, **kwargs)
+
+        mp.setattr(mk_build, "_build_page", page)
+    return setup
+
+
+def _interrupt_between_renames(project: Path, mp: pytest.MonkeyPatch) -> None:
+    real = Path.rename
+    calls = {"n": 0}
+
+    def rename(self: Path, target: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:  # the old site is already moved aside; the new one not yet in place
+            raise KeyboardInterrupt
+        return real(self, target)
+
+    mp.setattr(Path, "rename", rename)
+
+
+def _broken_link_in_content(project: Path, mp: pytest.MonkeyPatch) -> None:
+    (project / "content" / "links.md").write_text("# 链接\n\n[旧文件](missing.md)\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(("setup", "exit_code", "message"), [
+    (_break_yaml, 1, "site not built (previous site left as it was)"),
+    (_crash_in_producer, 1, None),
+    (_crash_after_writing, 1, None),
+    (_page_fails(RuntimeError("injected crash in MkDocs")), 2, "site engine failed"),
+    (_page_fails(KeyboardInterrupt()), 130, "interrupted; site not built (previous site left as it was)"),
+    (_interrupt_between_renames, 130, "interrupted; site not built"),
+    (_broken_link_in_content, 1, "problem(s) found in the built site; not published"),
+], ids=["bad-data", "crash-render", "crash-after-write", "crash-mkdocs", "ctrl-c-mkdocs", "ctrl-c-swap",
+        "verify-findings"])
+def test_failed_build_leaves_previous_site_intact(built: tuple[Path, Path, dict[str, bytes]], setup: Setup,
+                                                   exit_code: int, message: str | None,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    project, out, before = built
+    # A change that would show in the new site, so "intact" cannot mean "rebuilt the same".
+    about = project / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    with monkeypatch.context() as mp:
+        setup(project, mp)
+        result = run_cli("build", "-p", str(project), "--as-of", AS_OF, "-o", str(out), catch=True)
+    assert result.exit_code == exit_code, result.output
+    if message:
+        assert message in result.output
+    assert tree(out) == before
+    assert _leftovers(out) == []
+
+
+def test_successful_build_replaces_the_site(built: tuple[Path, Path, dict[str, bytes]]) -> None:
+    project, out, before = built
+    about = project / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    assert build(project, out).exit_code == 0
+    after = tree(out)
+    assert "新的一段" in after["about/index.html"].decode() and "新的一段" not in before["about/index.html"].decode()
+    assert _leftovers(out) == []
+
+
+def test_ctrl_c_during_the_swap_is_held_until_the_site_is_whole(built: tuple[Path, Path, dict[str, bytes]],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    project, out, _ = built
+    about = project / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    real = Path.rename
+
+    def rename(self: Path, target: Any) -> Any:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C right as the old site is moved aside
+        return real(self, target)
+
+    with monkeypatch.context() as mp:
+        mp.setattr(Path, "rename", rename)
+        result = run_cli("build", "-p", str(project), "--as-of", AS_OF, "-o", str(out), catch=True)
+    assert result.exit_code == 0, result.output
+    assert "it is complete" in result.output
+    assert "新的一段" in (out / "about" / "index.html").read_text(encoding="utf-8")
+    assert _leftovers(out) == []
+
+
+def test_first_build_failure_creates_nothing(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    _break_yaml(project, pytest.MonkeyPatch())
+    out = tmp_path / "site"
+    assert run_cli("build", "-p", str(project), "--as-of", AS_OF, "-o", str(out), catch=True).exit_code == 1
+    assert not out.exists() and _leftovers(out) == []

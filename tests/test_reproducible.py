@@ -1,0 +1,109 @@
+"""Reproducible builds: the same input and --as-of give byte-identical trees, whatever the clock says.
+
+Builds run in fresh interpreters with different hash seeds (set iteration order) and different
+SOURCE_DATE_EPOCH values (MkDocs's build date), so neither can leak into the output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import re
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+from fixtures.trust.trustlib import AS_OF, PROJECT, REPO, build, build_subprocess, copy_project, tree
+
+AS_OF_EPOCH = int(dt.datetime.combine(dt.date.fromisoformat(AS_OF), dt.time(), dt.UTC).timestamp())
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, bytes]]:
+    root = tmp_path_factory.mktemp("repro")
+    out = []
+    for i, env in enumerate([{"PYTHONHASHSEED": "1"},
+                             {"PYTHONHASHSEED": "2", "SOURCE_DATE_EPOCH": "1700000000"},
+                             {"PYTHONHASHSEED": "3", "TZ": "Pacific/Kiritimati"}]):
+        site = root / f"site{i}"
+        result = build_subprocess(PROJECT, site, env)
+        assert result.returncode == 0, result.stderr
+        out.append(tree(site))
+    return out
+
+
+def test_identical_trees(builds: list[dict[str, bytes]]) -> None:
+    first = builds[0]
+    assert len(first) > 50
+    for other in builds[1:]:
+        assert sorted(other) == sorted(first)
+        assert [p for p in first if first[p] != other[p]] == []
+
+
+def test_sitemap_gzip_header_is_not_the_clock(builds: list[dict[str, bytes]]) -> None:
+    data = builds[0]["sitemap.xml.gz"]
+    mtime = struct.unpack("<I", data[4:8])[0]
+    assert mtime == AS_OF_EPOCH
+    assert gzip.decompress(data) == builds[0]["sitemap.xml"]
+
+
+def test_search_index_follows_the_sorted_pages(builds: list[dict[str, bytes]]) -> None:
+    docs = json.loads(builds[0]["search/search_index.json"])["docs"]
+    pages = [d["location"] for d in docs if "#" not in d["location"]]
+    assert len(pages) > 5 and pages == sorted(pages, key=lambda loc: loc + "index.md")
+
+
+def test_sitemap_lastmod_comes_from_the_page_not_the_clock(tmp_path: Path) -> None:
+    """A page that carries its records' date (front matter ``lastmod``) shows it; others show none."""
+    project = copy_project(tmp_path / "project")
+    (project / "content" / "dated.md").write_text("---\nlastmod: 2025-06-30\n---\n# 有日期的页面\n", encoding="utf-8")
+    (project / "content" / "bad-date.md").write_text("---\nlastmod: 昨天\n---\n# 日期写错\n", encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(project, out).exit_code == 0
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<lastmod>") == 1
+    assert re.search(r"<loc>[^<]*/dated/</loc>\s*<lastmod>2025-06-30</lastmod>", sitemap), sitemap
+    assert "昨天" not in sitemap
+
+
+def test_source_date_epoch_gives_the_date(tmp_path: Path) -> None:
+    """Without --as-of, SOURCE_DATE_EPOCH is 'today' (a CI can pin it), and two such builds match."""
+    sites = []
+    for i in range(2):
+        site = tmp_path / f"s{i}"
+        result = build_subprocess(PROJECT, site, {"SOURCE_DATE_EPOCH": str(AS_OF_EPOCH + 3600 * i),
+                                                  "PYTHONHASHSEED": str(i)}, as_of=None)
+        assert result.returncode == 0, result.stderr
+        sites.append(tree(site))
+    assert sites[0] == sites[1]
+    assert json.loads(sites[0]["data/manifest.json"])["as_of"] == AS_OF
+
+
+def test_inputs_are_read_in_sorted_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         builds: list[dict[str, bytes]]) -> None:
+    """Directory listing order (which differs between file systems) does not change the output."""
+    project = copy_project(tmp_path / "project")
+    real_iterdir, real_rglob = Path.iterdir, Path.rglob
+    monkeypatch.setattr(Path, "iterdir", lambda self: iter(sorted(real_iterdir(self), reverse=True)))
+    monkeypatch.setattr(Path, "rglob", lambda self, pattern: iter(sorted(real_rglob(self, pattern), reverse=True)))
+    out = tmp_path / "site"
+    result = build(project, out)
+    monkeypatch.undo()
+    assert result.exit_code == 0, result.output
+    assert tree(out) == builds[0]
+
+
+def test_templates_see_the_as_of_date_as_build_date(tmp_path: Path) -> None:
+    """MkDocs hands templates a build date; without SOURCE_DATE_EPOCH it is pinned to --as-of, not the clock."""
+    project = copy_project(tmp_path / "project")
+    shutil.copytree(REPO / "theme", project / "theme")
+    main = project / "theme" / "main.html"
+    main.write_text(main.read_text(encoding="utf-8").replace(
+        "{% block extrahead %}", "{% block extrahead %}<meta name=\"dj-built\" "
+        "content=\"{{ build_date_utc.strftime('%Y-%m-%d') }}\">", 1), encoding="utf-8")
+    out = tmp_path / "site"
+    result = build_subprocess(project, out, as_of="2026-06-30")
+    assert result.returncode == 0, result.stderr
+    assert '<meta name="dj-built" content="2026-06-30">' in (out / "index.html").read_text(encoding="utf-8")
