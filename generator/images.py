@@ -96,7 +96,7 @@ def encode(image: WebImage) -> dict[str, bytes]:
         if fmt == "JPEG":
             pixels.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
         elif fmt == "PNG":
-            pixels.save(buf, "PNG", optimize=True)
+            pixels.save(buf, "PNG", compress_level=6)
         else:
             pixels.save(buf, "WEBP", quality=JPEG_QUALITY, method=4)
         out[r.path] = buf.getvalue()

@@ -85,7 +85,7 @@ def config_text(context: SiteContext, output: Output | None, docs_dir: Path, sit
         },
         "plugins": [{"search": {"lang": "zh", "separator": r"[\s\u200b\-_,:!=\[\]()\"`/]+|\.(?!\d)"}}],
         "markdown_extensions": [
-            "attr_list", "md_in_html", "tables", "admonition", "def_list",
+            "attr_list", "tables", "admonition", "def_list",
             {"toc": {"permalink": False, "slugify": "__SLUGIFY__"}},
         ],
         "extra": {"generator": False, "footer": footer, "sample_data": cfg.site.sample_data,

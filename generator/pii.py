@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
-# Not preceded/followed by a digit, letter or another separator-joined digit group.
+# Numbers stand alone: no ASCII letter or digit right before or after (Chinese text around them is fine).
 _B = r"(?<![0-9A-Za-z])"
 _E = r"(?![0-9A-Za-z])"
 _ID_RE = re.compile(_B + r"[1-9][0-9]{5}[ -]?(?:19|20)[0-9]{6}[ -]?[0-9]{3}[0-9Xx]" + _E)

@@ -256,9 +256,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 def _css(site: _Site, file: str, text: str, base: str) -> None:
     for m in CSS_URL.finditer(text):
         value = m.group(2) if m.group(2) is not None else m.group(4)
-        if value.strip().lower().startswith("data:image/"):
-            continue
-        site.url(file, value, base, fetched=True, tag="css")
+        if not value.strip().lower().startswith("data:image/"):  # inline icons are not requests
+            site.url(file, value, base, fetched=True, tag="css")
 
 
 def _xml(site: _Site, file: str, data: bytes) -> None:

@@ -9,7 +9,7 @@ import segno
 from boards_util import district_output
 from PIL import Image
 
-from generator.qr import PNG_SCALE, public_url, qr_png, qr_svg
+from generator.qr import MASK, PNG_SCALE, public_url, qr_png, qr_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -36,7 +36,7 @@ def test_svg_encodes_the_public_url() -> None:
 def test_png_modules_match_the_qr_matrix() -> None:
     url = public_url("https://example.org/base/", "brands/abc/")
     assert url == "https://example.org/base/brands/abc/"
-    code = segno.make(url, error="m", micro=False)
+    code = segno.make(url, error="m", micro=False, mask=MASK)
     img = Image.open(io.BytesIO(qr_png(url))).convert("L")
     border = 4
     width, height = code.symbol_size(border=0)
@@ -58,3 +58,19 @@ def test_board_page_shows_and_offers_the_code() -> None:
     assert 'href="qr.png" download="chengnan-qingchuan-qr.png"' in page
     assert 'href="../../../towns/chengnan/qingchuan/print/"' in page
     assert 'href="../../../screen/chengnan/qingchuan/"' in page
+
+
+def test_a_real_decoder_reads_the_png(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """zbarimg (Debian zbar-tools, installed by scripts/setup-test-tools.sh) decodes what we encode."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("zbarimg") is None:
+        pytest.skip("zbarimg not installed (scripts/setup-test-tools.sh installs it)")
+    url = public_url("https://dangjian.example.gov.cn/", "towns/chunhui/qingchuan/")
+    png = tmp_path / "qr.png"
+    png.write_bytes(qr_png(url))
+    proc = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True)
+    assert proc.stdout.strip() == url

@@ -133,6 +133,23 @@ def test_unsafe_markup(site: Path, body: str, expected: str) -> None:
     assert any(expected in f for f in found), found
 
 
+@pytest.mark.parametrize(("cell", "flagged"), [
+    ('"=HYPERLINK(""http://evil.example"",""x"")"', True), ("+cmd", True), ("@SUM(A1)", True), ("-2+3", True),
+    ("-5", False), ("+3.5", False), ("12%", False), ("'=escaped", False), ("晴川社区", False),
+])
+def test_csv_cells_that_run_as_formulas(site: Path, cell: str, flagged: bool) -> None:
+    write(site, "data/scores.csv", f"community,total\nchunhui/qingchuan,{cell}\n")
+    found = [f for f in findings(site) if "spreadsheet formula" in f]
+    assert bool(found) == flagged, found
+
+
+def test_atom_text_is_not_html(site: Path) -> None:
+    """An Atom summary without type="html" is plain text: escaped markup in it is just words."""
+    write(site, "feed.xml", '<feed xmlns="http://www.w3.org/2005/Atom"><entry><summary>&lt;script&gt;alert(1)'
+                            '&lt;/script&gt;&lt;img src="https://cdn.example.com/a.png"&gt;</summary></entry></feed>')
+    assert findings(site) == []
+
+
 def test_inline_scripts_of_our_templates_and_the_theme_chrome_are_known(site: Path) -> None:
     from generator.verify import template_scripts
 
