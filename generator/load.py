@@ -155,7 +155,7 @@ def _load_community(town_id: str, folder: Path, project: Path, root: Path, log: 
             ok = False
         else:
             parsed[entry.name] = obj
-    if "profile.yml" not in sources.docs:
+    if not (folder / "profile.yml").is_file():
         log.add(_rel(folder / "profile.yml", project), 0, "", "file is missing",
                 "run `dangjian new` to scaffold a community")
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,6 +74,21 @@ def render_towns(context: SiteContext, output: Output) -> None:
                                      status_counts=_status_counts(town.communities, context)))
 
 
+def last_modified(c: Community, as_of: dt.date) -> dt.date:
+    """The latest date in the community's published records (never the clock), for the sitemap."""
+    days: list[dt.date] = [c.profile.cycle.declared_on]
+    pubs = [c.profile.publication, c.members.publication, c.pledges.publication, c.brands.publication,
+            c.activities.publication, c.assessments.publication]
+    days += [p.approved_on for p in pubs if p is not None and p.approved_on is not None]
+    days += [a.date for a in c.activities.activities]
+    for p in c.pledges.pledges:
+        days.append(p.published_on)
+        days += [m.done_on for m in p.milestones if m.done_on is not None]
+    days += [r.submitted_on for r in c.assessments.reports]
+    days += [a.date for a in c.assessments.acceptance]
+    return min(max(days), as_of)
+
+
 def render_boards(context: SiteContext, output: Output) -> None:
     scores = _score_map(context)
     limit = context.config.recent_activities
@@ -86,6 +102,7 @@ def render_boards(context: SiteContext, output: Output) -> None:
             reports = sorted(c.assessments.reports, key=lambda r: r.period)
             output.add_page(page, render(
                 "board.md.j2", **common(context, page), town=town, c=c, members=latest_members(c),
+                lastmod=last_modified(c, context.as_of),
                 pledges=pledges, activities=activities, reports=reports, score=scores.get(c.key),
                 period_label=period_label))
 

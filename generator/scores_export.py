@@ -93,13 +93,22 @@ def csv_columns(scores: Scores) -> list[tuple[str, str]]:
     return cols
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value: str) -> str:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
+    return f"'{value}" if value.startswith(FORMULA_START) else value
+
+
 def scores_csv(scores: Scores) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([h for h, _ in csv_columns(scores)])
     for r in ordered(scores):
         trend = "" if r.trend is None else num(r.trend)
-        writer.writerow([r.community, r.name, r.town, r.period, r.acceptance_date, num(r.total), r.grade,
+        writer.writerow([r.community, text_cell(r.name), text_cell(r.town), r.period, r.acceptance_date,
+                         num(r.total), text_cell(r.grade),
                          r.rank_in_town, r.rank_in_district, trend,
                          *[num(c.score) for c in r.categories], *[num(i.score) for i in r.items]])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

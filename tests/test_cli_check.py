@@ -91,3 +91,23 @@ def test_dangling_commendation_reference(project_copy) -> None:  # type: ignore[
         "error: communities/district.yml:9: commendations[0].communities[0]: unknown community 'demo-town/nowhere'",
         "error: communities/district.yml:10: commendations[0].brands[0]: unknown brand 'no-such-brand'",
     ]
+
+
+def test_syntax_error_in_profile_is_reported_once(project_copy) -> None:  # type: ignore[no-untyped-def]
+    root: Path = project_copy("minimal")
+    (root / "communities/demo-town/demo-community/profile.yml").write_text("name: [broken\n", encoding="utf-8")
+    result = cli("check", "-p", str(root), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and lines[1] == "1 problem(s) found; nothing was built."
+    assert lines[0].startswith("error: communities/demo-town/demo-community/profile.yml:2: YAML syntax error:")
+
+
+def test_control_characters_in_messages_are_escaped(project_copy) -> None:  # type: ignore[no-untyped-def]
+    root: Path = project_copy("minimal")
+    pledges = root / "communities/demo-town/demo-community/pledges.yml"
+    pledges.write_text('"evil\\u001b[2Jkey": 1\n', encoding="utf-8")
+    result = cli("check", "-p", str(root), "--as-of", AS_OF)
+    assert result.stderr.splitlines()[0] == (
+        "error: communities/demo-town/demo-community/pledges.yml:1: evil\\x1b[2Jkey: unknown key"
+        " (hint: allowed keys: publication, pledges)")

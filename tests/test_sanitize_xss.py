@@ -305,8 +305,6 @@ def test_markdown_injection_in_templated_pages_is_scrubbed() -> None:
     assert "https://www.gov.cn/" in html
 
 
-@pytest.mark.xfail(strict=True, reason="scores_export.py writes CSV cells that start with '=' (reported); "
-                                       "until fixed, verify refuses the build")
 def test_csv_exports_do_not_start_formulas(tmp_path: Path) -> None:
     """A community name such as =HYPERLINK(...) must reach data/*.csv as text (prefixed with ')."""
     from fixtures.trust.trustlib import REPO
