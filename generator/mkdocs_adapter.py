@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from markupsafe import Markup, escape
 
+from generator.html_blocks import Stash  # absolute: MkDocs also loads this file as a hooks module
+
 # Absolute import: `dangjian serve` loads this file as a MkDocs hooks module, outside the package.
 from generator.markup import SafeMarkdown, sanitize_page
 
@@ -130,6 +132,7 @@ def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.da
 
     class Injector(BasePlugin):  # type: ignore[type-arg]
         done = 0
+        stashes: dict[str, Stash] = {}  # noqa: RUF012 - one plugin instance per build
 
         def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
             return harden_config(config)
@@ -142,10 +145,16 @@ def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.da
 
         def on_page_markdown(self, markdown: str, *, page: Page, **kwargs: Any) -> str:
             harden_page(page, as_of)
-            return markdown
+            if page.file.src_uri in untrusted:
+                return markdown
+            stash = self.stashes[page.file.src_uri] = Stash(markdown)  # generated: skip parsing its HTML
+            return stash.markdown
 
         def on_page_content(self, html: str, *, page: Page, **kwargs: Any) -> str:
-            return sanitize_page(html) if page.file.src_uri in untrusted else html
+            if page.file.src_uri in untrusted:
+                return sanitize_page(html)
+            stash = self.stashes.pop(page.file.src_uri, None)
+            return stash.restore(html) if stash is not None else html
 
         def on_post_page(self, html: str, **kwargs: Any) -> str:
             self.done += 1

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import segno
+from PIL import Image
 
 if TYPE_CHECKING:
     from .pipeline import SiteContext
@@ -65,8 +66,16 @@ def qr_svg(url: str, code: segno.QRCode | None = None) -> bytes:
 
 
 def qr_png(url: str, code: segno.QRCode | None = None) -> bytes:
+    """The code as a black-and-white PNG (Pillow's C encoder; segno's pure-Python one is ~10x slower)."""
+    matrix = (code or _code(url)).matrix
+    border = 4
+    side = len(matrix) + 2 * border
+    img = Image.new("1", (side, side), 1)
+    img.putdata([0 if (border <= y < side - border and border <= x < side - border
+                       and matrix[y - border][x - border]) else 1
+                 for y in range(side) for x in range(side)])
     buf = io.BytesIO()
-    (code or _code(url)).save(buf, kind="png", scale=PNG_SCALE, border=4)
+    img.resize((side * PNG_SCALE, side * PNG_SCALE), Image.Resampling.NEAREST).save(buf, "PNG")
     return buf.getvalue()
 
 

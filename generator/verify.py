@@ -25,10 +25,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing as mp
 import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -352,6 +354,33 @@ def template_scripts(*folders: Path) -> set[str]:
     return out
 
 
+PARALLEL_FROM = 400  # HTML files; below this a worker process costs more than it saves
+
+
+def _scan_html_chunk(site_dir: Path, site_url: str, allow: list[str], trusted: set[str],
+                     rels: list[str]) -> list[Finding]:
+    site = _Site(site_dir, site_url, allow, trusted)
+    for rel in rels:
+        text = (site.root / rel).read_bytes().decode("utf-8", "replace")
+        scan = _HtmlScan(site, rel, material='class="md-content"' in text)
+        scan.feed(text)
+        scan.finish()
+    return site.findings
+
+
+def _scan_html(site_dir: Path, site_url: str, allow: list[str], trusted: set[str],
+               rels: list[str]) -> list[Finding]:
+    """Scan HTML pages, on every core for large sites (each page is checked independently)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(rels) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+        return _scan_html_chunk(site_dir, site_url, allow, trusted, rels)
+    chunks = [rels[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        parts = pool.map(_scan_html_chunk, *zip(*[(site_dir, site_url, allow, trusted, c) for c in chunks],
+                                                strict=True))
+        return [f for part in parts for f in part]
+
+
 def verify_site(site_dir: Path, site_url: str, allow: list[str],
                 theme: Path | None = None) -> list[Finding]:
     """Every finding in the built site at ``site_dir`` (empty when it is fit to publish).
@@ -364,6 +393,7 @@ def verify_site(site_dir: Path, site_url: str, allow: list[str],
     site = _Site(site_dir, site_url, allow, trusted)
     if not site_dir.is_dir():
         return [Finding(str(site_dir), "unreadable", "site folder not found")]
+    html: list[str] = []
     for path in sorted(p for p in site.root.rglob("*") if p.is_file() or p.is_symlink()):
         rel = path.relative_to(site.root).as_posix()
         site.pii(rel, rel, "the file name")
@@ -373,13 +403,11 @@ def verify_site(site_dir: Path, site_url: str, allow: list[str],
         suffix = path.suffix.lower()
         if suffix in SKIP_SUFFIXES or VENDOR_JS.match(rel):
             continue
-        data = path.read_bytes()
         if suffix in (".html", ".htm"):
-            text = data.decode("utf-8", "replace")
-            scan = _HtmlScan(site, rel, material='class="md-content"' in text)
-            scan.feed(text)
-            scan.finish()
-        elif suffix == ".css":
+            html.append(rel)
+            continue
+        data = path.read_bytes()
+        if suffix == ".css":
             _css(site, rel, data.decode("utf-8", "replace"), _page_base(rel))
         elif suffix in (".xml", ".svg", ".rss", ".atom"):
             _xml(site, rel, data)
@@ -396,4 +424,5 @@ def verify_site(site_dir: Path, site_url: str, allow: list[str],
             if suffix == ".csv" and (cell := _formula(text)):
                 site.add(rel, "unsafe", f"a cell starts a spreadsheet formula ({_short(cell, 40)})")
             site.pii(rel, text)
+    site.findings.extend(_scan_html(site_dir, site_url, allow, trusted, html))
     return sorted(set(site.findings))

@@ -3,7 +3,8 @@
 
 The synthetic communities are copies of the sample district's published
 communities (renamed, with unique brand ids), spread over towns of 40.  For
-each N it times, in a fresh process each:
+each N it times, in a fresh process each, what ``dangjian build`` does
+(load -> validate -> publish -> score -> render -> MkDocs -> output checks):
 
 * ``optimised`` - ``dangjian build`` as shipped (small nav: towns only);
 * ``naive``     - the same pages, but every community page listed in the nav
@@ -40,8 +41,9 @@ RUNNER = r"""
 import datetime as dt, json, resource, sys, time
 from pathlib import Path
 from generator.pipeline import run
-from generator.mkdocs_adapter import build_site
+from generator.mkdocs_adapter import build_site, theme_dir
 from generator.render import NavEntry
+from generator.verify import verify_site
 
 project, out, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 t0 = time.perf_counter()
@@ -53,7 +55,11 @@ if mode == "naive":
     result.output.nav.append(NavEntry("全部社区", children=boards))
 stats = build_site(result.context, result.output, out)
 t2 = time.perf_counter()
-print(json.dumps({"pipeline_s": t1 - t0, "mkdocs_s": t2 - t1, "pages": stats.pages,
+cfg = result.context.config
+findings = verify_site(out, cfg.site.url, list(cfg.pii_allow), theme=theme_dir(project))
+assert not findings, [str(f) for f in findings][:5]
+t3 = time.perf_counter()
+print(json.dumps({"pipeline_s": t1 - t0, "mkdocs_s": t2 - t1, "verify_s": t3 - t2, "pages": stats.pages,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -132,7 +138,8 @@ def main() -> None:
                 rows.append((n, mode, stats))
                 print(f"N={n:5d} {mode:9s} {stats['wall_s']:7.1f} s  {1000 * stats['wall_s'] / n:6.1f} ms/community"
                       f"  peak {stats['peak_mib']:6.0f} MiB  {stats['pages']} pages"
-                      f"  (pipeline {stats['pipeline_s']:.1f} s, mkdocs {stats['mkdocs_s']:.1f} s)", flush=True)
+                      f"  (pipeline {stats['pipeline_s']:.1f} s, mkdocs {stats['mkdocs_s']:.1f} s,"
+                  f" verify {stats['verify_s']:.1f} s)", flush=True)
     opt = {n: s["wall_s"] for n, m, s in rows if m == "optimised"}
     if len(opt) >= 2:
         small, large = min(opt), max(opt)

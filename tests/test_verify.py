@@ -215,3 +215,22 @@ def test_verify_command_lists_findings(tmp_path: Path, site: Path) -> None:
     result = run_cli("verify", str(site), "-p", str(project))
     assert result.exit_code == 1
     assert f"error: {site}/a/index.html: broken-link: ../gone/ does not exist in the site" in result.stderr
+
+
+def test_parallel_scan_reports_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large sites are scanned on every core; a finding in any page still surfaces."""
+    import generator.verify as verify_module
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for i in range(5):
+        (site / f"p{i}.html").write_text('<!doctype html><html lang="zh"><head><title>t</title></head><body>'
+                                         f'<a href="p{(i + 1) % 5}.html">下一页</a></body></html>', encoding="utf-8")
+    (site / "p3.html").write_text('<!doctype html><html lang="zh"><head><title>t</title>'
+                                  '<script src="https://cdn.example.com/x.js"></script></head><body></body></html>',
+                                  encoding="utf-8")
+    serial = verify_module.verify_site(site, "https://dangjian.example.gov.cn/", [])
+    monkeypatch.setattr(verify_module, "PARALLEL_FROM", 1)
+    parallel = verify_module.verify_site(site, "https://dangjian.example.gov.cn/", [])
+    assert parallel == serial
+    assert any("cdn.example.com" in str(f) for f in parallel)

@@ -231,3 +231,18 @@ def test_page_weight_is_at_most_300_kb(open_page: Any, site_map: SiteMap, kind: 
             log.write(f"  {n:8d} {url.split('/', 3)[-1]}\n")
     assert any(u.endswith("search_index.json") for u in sizes), "the search index should be counted"
     assert total <= 300_000, sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
+
+
+def test_old_browser_without_resize_observer_uses_the_local_polyfill(open_page: Any, site_map: SiteMap) -> None:
+    """Material's bundle would fetch unpkg.com when ResizeObserver is missing (old WeChat/X5 kernels)."""
+    requested: list[str] = []
+
+    def before(page: Any) -> None:
+        page.add_init_script("delete window.ResizeObserver")
+        page.on("request", lambda r: requested.append(r.url))
+
+    visit = open_page(site_map.pages["board"], "375", before=before)
+    visit.page.wait_for_load_state("networkidle")
+    assert visit.foreign == []
+    assert any(url.endswith("/resize-observer-polyfill-1.5.1.js") for url in requested)
+    assert visit.page.evaluate("typeof ResizeObserver") == "function"
