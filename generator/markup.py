@@ -17,6 +17,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import markdown
 import nh3
@@ -88,17 +89,13 @@ def _filter(parent: bool):  # type: ignore[no-untyped-def]
     return keep
 
 
+COMMON: dict[str, Any] = {"url_schemes": URL_SCHEMES, "link_rel": "noopener noreferrer", "strip_comments": True}
+
+
 def sanitize(html: str) -> str:
     """Keep only an allow-list of tags/attributes; links only http(s)/mailto/tel or relative."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-        attribute_filter=_filter(parent=False),
-    )
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=_filter(parent=False),
+                     **COMMON)
 
 
 def sanitize_page(html: str) -> str:
@@ -107,10 +104,8 @@ def sanitize_page(html: str) -> str:
         html,
         tags=PAGE_TAGS,
         attributes=PAGE_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
         attribute_filter=_filter(parent=True),
+        **COMMON,
         allowed_classes=PAGE_CLASSES,
         filter_style_properties={"text-align"},
     )

@@ -100,7 +100,7 @@ class Committee(Record):
 
     party_members: Count = Field(description="社区党组织委员人数")
     residents_members: Count = Field(description="居委会委员人数")
-    cross_appointed: Count = Field(description="交叉任职人数 (同时在两委任职)")
+    cross_appointed: Count = Field(description="交叉任职人数 (同时在两委任职); 交叉任职比例 = 本数 ÷ 两委成员去重总数")
 
 
 class Training(Record):

@@ -13,6 +13,7 @@ from collections import defaultdict
 from .errors import ErrorLog
 from .model import Community, District
 from .periods import period_bounds
+from .schema import MemberCounts
 
 
 def validate(district: District, as_of: dt.date, partial: bool = False) -> ErrorLog:
@@ -144,19 +145,12 @@ def _check_pledges(c: Community, as_of: dt.date, log: ErrorLog) -> None:
                      f"done_on is in the future (today is {as_of})", log=log)
 
 
-def _members_in(c: Community, day: dt.date) -> int | None:
+def _counts_on(c: Community, day: dt.date) -> MemberCounts | None:
+    """The member counts of the half-year that contains ``day``, if recorded."""
     for m in c.members.members:
         start, end = period_bounds(m.period)
         if start <= day <= end:
-            return m.total
-    return None
-
-
-def _in_service_in(c: Community, day: dt.date) -> int | None:
-    for m in c.members.members:
-        start, end = period_bounds(m.period)
-        if start <= day <= end:
-            return m.in_service
+            return m
     return None
 
 
@@ -171,7 +165,8 @@ def _check_activities(c: Community, as_of: dt.date, log: ErrorLog) -> None:
         elif not _in_cycle(c, a.date):
             _err(c, "activities.yml", (*base, "date"), f"{f}.date", "date is outside the project cycle",
                  _cycle_hint(c), log=log)
-        total = _members_in(c, a.date)
+        counts = _counts_on(c, a.date)
+        total = counts.total if counts else None
         if total is not None and a.participants > total:
             _err(c, "activities.yml", (*base, "participants"), f"{f}.participants",
                  f"participants ({a.participants}) exceed the community's members ({total}) in that period",
@@ -179,7 +174,7 @@ def _check_activities(c: Community, as_of: dt.date, log: ErrorLog) -> None:
         if a.in_service_participants is not None and a.in_service_participants > a.participants:
             _err(c, "activities.yml", (*base, "in_service_participants"), f"{f}.in_service_participants",
                  "cannot exceed participants", log=log)
-        in_service = _in_service_in(c, a.date)
+        in_service = counts.in_service if counts else None
         if (a.in_service_participants is not None and in_service is not None
                 and a.in_service_participants > in_service):
             _err(c, "activities.yml", (*base, "in_service_participants"), f"{f}.in_service_participants",
