@@ -61,8 +61,11 @@ class Bar:
 
 
 def chart(result: CommunityResult, short: dict[int, str]) -> dict[str, object]:
-    """Geometry of the horizontal bar chart: each bar is the share of the mechanism's maximum."""
-    full, row = 320, 44
+    """Geometry of the horizontal bar chart: each bar is the share of the mechanism's maximum.
+
+    Drawn 360 units wide (a phone's width, so 18-unit text stays ~18 px there), label above each bar.
+    """
+    full, row = 250, 66
     bars = [Bar(short.get(c.no, c.name), fmt_number(c.score), fmt_number(c.max), 12 + k * row,
                 round(float(full * c.score / c.max), 1) if c.max else 0.0, full)
             for k, c in enumerate(result.categories)]
