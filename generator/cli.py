@@ -1,4 +1,4 @@
-"""The ``dangjian`` command line: a thin layer that turns DataErrors into messages."""
+"""The ``dangjian`` command line: a thin layer that turns located DataErrors into messages and exit codes."""
 
 from __future__ import annotations
 

@@ -32,14 +32,6 @@ class DataError:
         return printable(text)
 
 
-class DataErrors(Exception):
-    """Raised at a stage boundary when user data has problems; carries all of them."""
-
-    def __init__(self, errors: list[DataError]) -> None:
-        self.errors = sorted(set(errors))
-        super().__init__("\n".join(str(e) for e in self.errors))
-
-
 @dataclass
 class ErrorLog:
     """Collects errors (and warnings) so that every problem is reported in one run."""
@@ -63,6 +55,3 @@ class ErrorLog:
     def __iter__(self) -> Iterator[DataError]:
         return iter(sorted(set(self.errors)))
 
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise DataErrors(self.errors)

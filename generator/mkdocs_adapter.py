@@ -145,16 +145,10 @@ def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.da
 
         def on_page_markdown(self, markdown: str, *, page: Page, **kwargs: Any) -> str:
             harden_page(page, as_of)
-            if page.file.src_uri in untrusted:
-                return markdown
-            stash = self.stashes[page.file.src_uri] = Stash(markdown)  # generated: skip parsing its HTML
-            return stash.markdown
+            return before_markdown(markdown, page, untrusted, self.stashes)
 
         def on_page_content(self, html: str, *, page: Page, **kwargs: Any) -> str:
-            if page.file.src_uri in untrusted:
-                return sanitize_page(html)
-            stash = self.stashes.pop(page.file.src_uri, None)
-            return stash.restore(html) if stash is not None else html
+            return after_markdown(html, page, untrusted, self.stashes)
 
         def on_post_page(self, html: str, **kwargs: Any) -> str:
             self.done += 1
@@ -169,6 +163,22 @@ def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.da
             compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
 
     return Injector()
+
+
+def before_markdown(markdown: str, page: Page, untrusted: set[str], stashes: dict[str, Stash]) -> str:
+    """Generated pages: stash their HTML blocks so Markdown does not re-parse them."""
+    if page.file.src_uri in untrusted:
+        return markdown
+    stash = stashes[page.file.src_uri] = Stash(markdown)
+    return stash.markdown
+
+
+def after_markdown(html: str, page: Page, untrusted: set[str], stashes: dict[str, Stash]) -> str:
+    """Hand-written pages are sanitized; generated pages get their HTML blocks back."""
+    if page.file.src_uri in untrusted:
+        return sanitize_page(html)
+    stash = stashes.pop(page.file.src_uri, None)
+    return stash.restore(html) if stash is not None else html
 
 
 def compact_search_index(path: Path) -> None:
@@ -358,11 +368,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return _inject(files, config, output) if output is not None else files
 
 
+_SERVE_STASHES: dict[str, Stash] = {}
+
+
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
-    if "dangjian_as_of" in config.extra:
-        harden_page(page, dt.date.fromisoformat(config.extra["dangjian_as_of"]))
-    return markdown
+    if "dangjian_as_of" not in config.extra:
+        return markdown
+    harden_page(page, dt.date.fromisoformat(config.extra["dangjian_as_of"]))
+    return before_markdown(markdown, page, config.get("dangjian_untrusted", set()), _SERVE_STASHES)
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
-    return sanitize_page(html) if page.file.src_uri in config.get("dangjian_untrusted", ()) else html
+    return after_markdown(html, page, config.get("dangjian_untrusted", set()), _SERVE_STASHES)

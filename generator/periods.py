@@ -22,17 +22,6 @@ def period_label(period: str) -> str:
     return f"{period[:4]}年{'上' if period.endswith('1') else '下'}半年"
 
 
-def periods_between(start: dt.date, end: dt.date) -> list[str]:
-    out = []
-    day = start
-    while day <= end:
-        p = period_of(day)
-        if p not in out:
-            out.append(p)
-        day = period_bounds(p)[1] + dt.timedelta(days=1)
-    return out
-
-
 def bimonths(year: int) -> list[tuple[dt.date, dt.date]]:
     """The six two-month windows of a year: Jan–Feb, Mar–Apr, …, Nov–Dec."""
     out = []

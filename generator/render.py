@@ -60,8 +60,7 @@ PRODUCERS: list[Producer] = [
     render_towns,
     render_boards,
     render_content,
-    # Resident boards (issue 4). render_brands replaces render_media: it writes
-    # resized, EXIF-free brand images under media/brands/<id>/.
+    # Resident boards (issue 4); render_brands writes resized, EXIF-free images under media/brands/<id>/.
     render_pledge_trackers,
     render_pledge_overview,
     render_brands,

@@ -1,9 +1,8 @@
-"""Producers for the core pages: home, towns, community boards, media files, content pages."""
+"""Producers for the core pages: home, towns, community boards, content pages."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import Community
@@ -107,18 +106,6 @@ def render_boards(context: SiteContext, output: Output) -> None:
                 period_label=period_label))
 
 
-def render_media(context: SiteContext, output: Output) -> None:
-    """Copy brand images into the site under media/<town>/<community>/."""
-    project = context.project
-    for c in context.district.communities():
-        for b in c.brands.brands:
-            for img in b.images:
-                src = project / c.rel_dir / img.file
-                dest = f"media/{c.town_id}/{c.id}/{img.file}"
-                if dest not in output.files:
-                    output.add_file(dest, src.read_bytes())
-
-
 def render_content(context: SiteContext, output: Output) -> None:
     """Hand-written pages from ``content/``, passed through as Markdown."""
     folder = context.project / "content"
@@ -133,6 +120,3 @@ def render_content(context: SiteContext, output: Output) -> None:
         else:
             output.add_file(rel, file.read_bytes())
 
-
-def content_path(project: Path) -> Path:
-    return project / "content"

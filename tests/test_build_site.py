@@ -55,9 +55,11 @@ def test_community_pages_stay_out_of_the_nav(site: Path) -> None:
     assert "towns/demo-town/demo-community/" not in nav
 
 
-def test_chinese_search_index_is_segmented(site: Path) -> None:
+def test_chinese_search_index_is_segmented_and_unescaped(site: Path) -> None:
     index = (site / "search/search_index.json").read_text(encoding="utf-8")
-    assert "\\u200b" in index or "\u200b" in index
+    assert "\u200b" in index  # jieba word boundaries
+    docs = index[index.index('"docs"'):]
+    assert "养老" in docs and "\\u" not in docs  # UTF-8, not \uXXXX escapes (half the bytes)
 
 
 def test_draft_text_is_nowhere_in_the_site(site: Path) -> None:

@@ -61,6 +61,18 @@ SCENARIOS = {
         f"{C}/activities.yml:3: activities[0].in_service_participants: exceeds the in-service members"
         " registered in that period (5)",
     ),
+    "activity_dated_in_the_future": (
+        "activities.yml",
+        APPROVED + "activities:\n  - {date: 2026-12-05, type: 集中服务, title: 服务, participants: 9}\n",
+        f"{C}/activities.yml:3: activities[0].date: activity date is in the future (today is 2026-11-27)"
+        " (hint: record activities after they happen)",
+    ),
+    "acceptance_before_its_period": (
+        "assessments.yml",
+        APPROVED + "acceptance:\n  - {date: 2025-06-20, period: 2025-H2, team: 验收组}\n",
+        f"{C}/assessments.yml:3: acceptance[0].date: acceptance cannot take place before its period starts"
+        " (2025-07-01)",
+    ),
     "unapproved_record_missing_approver": (
         "activities.yml",
         "publication: {state: approved}\nactivities: []\n",

@@ -21,7 +21,6 @@ COMPARATORS: dict[str, Callable[[Fraction, Fraction], bool]] = {
     "不超过": lambda v, t: v <= t,
     "不满": lambda v, t: v < t,
 }
-INCLUSIVE = {"以上", "不少于", "达到", "以下", "不超过"}
 
 
 def compare(comparator: str, value: Fraction, threshold: Fraction) -> bool:

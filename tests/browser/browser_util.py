@@ -68,6 +68,8 @@ def pick(context: SiteContext) -> SiteMap:
             break
     assert pledge is not None, "the sample district needs a pledge whose title contains 养老 or 垃圾"
     moved = next((b for b in brands if b.brand.former_ids), None)
+    scored = context.scores.results[0].community if context.scores and context.scores.results else None
+    assert scored is not None, "the sample district needs a scored community"
     return SiteMap(
         pages={
             "home": "",
@@ -80,6 +82,8 @@ def pick(context: SiteContext) -> SiteMap:
             "pledges": "pledges/",
             "screen": f"screen/{community.town_id}/{community.id}/",
             "print": f"{community.url}print/",
+            "score": f"towns/{scored}/score/",
+            "ranking": "ranking/",
         },
         search_word=word,
         search_pledge_title=pledge.pledge.title,

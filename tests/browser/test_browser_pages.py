@@ -12,7 +12,7 @@ from .browser_util import AXE, SCREENSHOTS, WEIGHTS, SiteMap, Visit, screenshot
 
 pytestmark = pytest.mark.browser
 
-AXE_PAGES = ["home", "town", "board", "brand", "gallery", "overdue", "screen"]
+AXE_PAGES = ["home", "town", "board", "brand", "gallery", "overdue", "screen", "score", "ranking"]
 ALL_PAGES = [*AXE_PAGES, "tracker", "pledges", "print"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -246,3 +246,13 @@ def test_old_browser_without_resize_observer_uses_the_local_polyfill(open_page: 
     assert visit.foreign == []
     assert any(url.endswith("/resize-observer-polyfill-1.5.1.js") for url in requested)
     assert visit.page.evaluate("typeof ResizeObserver") == "function"
+
+
+def test_score_items_become_cards_on_a_phone(open_page: Any, site_map: SiteMap) -> None:
+    """At 375 px the 23-item table is one labelled card per item, not five squeezed columns."""
+    page = open_page(site_map.pages["score"], "375").page
+    cell = page.locator("table.dj-score-items td[data-label='考评内容']").first
+    assert cell.evaluate("e => getComputedStyle(e).display") == "block"
+    assert cell.evaluate("e => getComputedStyle(e, '::before').content") == '"考评内容"'
+    box = cell.bounding_box()
+    assert box is not None and box["width"] > 250
