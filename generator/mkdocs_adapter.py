@@ -337,21 +337,34 @@ def serve_site(context: SiteContext, host: str, port: int) -> None:
 
 # --- hooks used by `dangjian serve` (MkDocs loads this file as a hooks module) --------
 
+_LAST_GOOD_PAGES: set[str] = set()
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Re-run the data pipeline on every reload. Broken records give an error page at every
+    address instead of failing the build: a failed build would leave each request waiting."""
     extra = config.extra
     if "dangjian_project" not in extra:
         return config
-    from mkdocs.exceptions import Abort
-
     from generator.pipeline import run
+    from generator.render_errors import render_error_site
 
-    result = run(Path(extra["dangjian_project"]), dt.date.fromisoformat(extra["dangjian_as_of"]))
+    project = Path(extra["dangjian_project"])
+    result = run(project, dt.date.fromisoformat(extra["dangjian_as_of"]))
     if result.output is None or result.log.errors:
         lines = [f"error: {err}" for err in result.log]
-        raise Abort("\n".join([*lines, f"{len(lines)} problem(s) found; fix them and save again."]))
-    config.nav = _nav(result.output.nav)
-    config["dangjian_output"] = result.output
-    config["dangjian_untrusted"] = content_pages(Path(extra["dangjian_project"]), result.output)
+        logging.getLogger("mkdocs").error("\n".join([*lines, f"{len(lines)} problem(s) found; fix them and save "
+                                                      "again (the preview shows them on every page)."]))
+        output = render_error_site(result.log, _LAST_GOOD_PAGES)
+        config.nav = [{"首页": "index.md"}]
+        config["dangjian_untrusted"] = set()
+    else:
+        output = result.output
+        _LAST_GOOD_PAGES.clear()
+        _LAST_GOOD_PAGES.update(output.pages)
+        config.nav = _nav(output.nav)
+        config["dangjian_untrusted"] = content_pages(project, output)
+    config["dangjian_output"] = output
     return harden_config(config)
 
 

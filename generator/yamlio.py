@@ -30,6 +30,7 @@ from .errors import DataError
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
+LIBYAML_TOO_DEEP = "maximum nesting depth"  # libyaml's own wording (0.2.6+); mapped to ours
 
 PathKey = tuple[str | int, ...]
 
@@ -59,14 +60,41 @@ _Resolver.add_implicit_resolver(
 )
 
 
+def too_deep_message() -> str:
+    """The one message for over-deep input, whichever layer (our composer or libyaml) notices first."""
+    return f"nested deeper than {MAX_DEPTH} levels"
+
+
+class _TooDeep(yaml.composer.ComposerError):
+    """Raised by the composer on the first node deeper than ``MAX_DEPTH``; carries its path."""
+
+    def __init__(self, path: PathKey, mark: Any) -> None:
+        super().__init__(None, None, too_deep_message(), mark)
+        self.path = path
+
+
 class _NoAliasComposer(Composer):
+    """Refuses aliases, and refuses nesting past ``MAX_DEPTH`` before Python's recursion limit is near."""
+
+    _path: list[str | int]
+
     def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
         if self.check_event(AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
                 None, None, "anchors and aliases (*name) are not allowed in records", event.start_mark
             )
-        return super().compose_node(parent, index)
+        path = self.__dict__.setdefault("_path", [])
+        nested = parent is not None and index is not None  # a mapping key (index None) is not a level
+        if nested:
+            path.append(index.value if isinstance(index, ScalarNode) else index)
+        try:
+            if len(path) > MAX_DEPTH:
+                raise _TooDeep(tuple(path), self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            if nested:
+                path.pop()
 
 
 class _Constructor(SafeConstructor):
@@ -131,11 +159,9 @@ class _Builder:
         self.lines: dict[PathKey, int] = {}
         self.errors: list[DataError] = []
 
-    def build(self, node: Node, path: PathKey, depth: int = 0) -> Any:
+    def build(self, node: Node, path: PathKey) -> Any:
+        """Plain data from a composed node (the composer has already bounded its depth)."""
         self.lines.setdefault(path, node.start_mark.line + 1)
-        if depth > MAX_DEPTH:
-            self._err(node, path, f"nested deeper than {MAX_DEPTH} levels")
-            return None
         if isinstance(node, MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -147,13 +173,13 @@ class _Builder:
                     self._err(key_node, (*path, key), "duplicate key", "each key may appear only once in a mapping")
                     continue
                 self.lines[(*path, key)] = key_node.start_mark.line + 1
-                out[key] = self.build(value_node, (*path, key), depth + 1)
+                out[key] = self.build(value_node, (*path, key))
             return out
         if isinstance(node, SequenceNode):
             items = []
             for i, item in enumerate(node.value):
                 self.lines[(*path, i)] = item.start_mark.line + 1
-                items.append(self.build(item, (*path, i), depth + 1))
+                items.append(self.build(item, (*path, i)))
             return items
         try:
             value = self.loader.construct_object(node, deep=True)
@@ -212,22 +238,21 @@ def read_yaml(file: Path, rel: str) -> tuple[YamlDoc | None, list[DataError]]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+    except _TooDeep as exc:
+        return None, [DataError(rel, exc.problem_mark.line + 1, format_path(exc.path), too_deep_message())]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         problem = exc.problem or exc.context or "invalid YAML"
+        if LIBYAML_TOO_DEEP in problem:  # libyaml >= 0.2.6 has its own limit, met first in flow style
+            return None, [DataError(rel, line, "", too_deep_message())]
         return None, [DataError(rel, line, "", f"YAML syntax error: {problem}")]
     except yaml.YAMLError as exc:
         return None, [DataError(rel, 0, "", f"YAML syntax error: {str(exc).splitlines()[0]}")]
-    except RecursionError:
-        return None, [DataError(rel, 0, "", "YAML is nested too deeply")]
     finally:
         loader.dispose()
     if node is None:
         return YamlDoc(rel, None, {(): 1}), []
     builder = _Builder(loader, rel)
-    try:
-        data = builder.build(node, ())
-    except RecursionError:
-        return None, [DataError(rel, 0, "", "YAML is nested too deeply")]
+    data = builder.build(node, ())
     return YamlDoc(rel, data, builder.lines), builder.errors

@@ -34,7 +34,8 @@ def test_six_categories_23_items_weights_and_totals(rubric) -> None:  # type: ig
 
 def _policy_rows() -> list[list[str]]:
     if not POLICY.is_file():
-        pytest.skip("shared/policy/six-in-one.md is not beside the repository")
+        pytest.skip(f"policy text not found: {POLICY} (the policy transcription kept beside the repository; "
+                    "every other test uses files inside the repository only)")
     rows = [line for line in POLICY.read_text(encoding="utf-8").splitlines() if re.match(r"^\| \d+ \|", line)]
     return [[c.strip() for c in row.strip().strip("|").split("|")] for row in rows]
 
@@ -81,3 +82,12 @@ def test_thresholds_use_the_legal_words_of_the_policy_text(rubric) -> None:  # t
 def test_every_item_explains_its_reading(rubric) -> None:  # type: ignore[no-untyped-def]
     assert all(i.interpretation for i in rubric.items)
     assert "全区目标" in (rubric.item(1).interpretation or "")
+
+
+def test_missing_policy_text_skip_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import test_rubric_data as module
+
+    missing = tmp_path / "shared" / "policy" / "six-in-one.md"
+    monkeypatch.setattr(module, "POLICY", missing)
+    with pytest.raises(pytest.skip.Exception, match=re.escape(f"policy text not found: {missing}")):
+        module._policy_rows()

@@ -6,6 +6,7 @@ import copy
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,26 @@ def test_every_exported_key_is_declared_in_the_schema(data: dict[str, Any]) -> N
 def test_schema_file_ships_with_the_site(output: Output) -> None:
     assert json.loads(output.files["data/scores.schema.json"]) == load_schema()
     assert Path(load_schema()["$id"]).name == "scores.schema.json"
+
+
+# The policy's category weights (附件 考评细则), written out here so that this test does not read the
+# rubric data it checks: a category maximum that drifts anywhere between rubric.yml and the exports fails.
+POLICY_CATEGORY_MAX = [20, 20, 15, 15, 15, 15]
+
+
+def test_category_maxima_in_the_open_data_are_the_policy_weights(data: dict[str, Any]) -> None:
+    assert [c["weight"] for c in data["rubric"]["categories"]] == POLICY_CATEGORY_MAX
+    for result in data["results"]:
+        assert [c["max"] for c in result["categories"]] == POLICY_CATEGORY_MAX, result["community"]
+        category_of = {i["no"]: i["category"] for i in data["rubric"]["items"]}
+        per_category = [sum(i["max"] for i in result["items"] if category_of[i["no"]] == c["no"])
+                        for c in result["categories"]]
+        assert per_category == POLICY_CATEGORY_MAX
+        assert sum(c["max"] for c in result["categories"]) == 100
+
+
+def test_category_maxima_in_the_score_chart_are_the_policy_weights(output: Output) -> None:
+    chart = next(text for path, text in sorted(output.pages.items()) if path.endswith("/score/index.md"))
+    shown = [int(m) for m in re.findall(r"\d+(?:\.\d+)? / (\d+)</text>", chart)]
+    assert shown == POLICY_CATEGORY_MAX
+    assert re.findall(r"满分(\d+)分", chart)[:6] == [str(m) for m in POLICY_CATEGORY_MAX]

@@ -100,9 +100,20 @@ class Visit:
     foreign: list[str]
 
 
-def screenshot(page: Any, name: str) -> None:
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page PNG (for people to look at) and return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    target = SCREENSHOTS / f"{name}.png"
+    target.unlink(missing_ok=True)
+    page.screenshot(path=str(target), full_page=True)
+    return target
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk (refuses anything that is not a PNG)."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR", f"{path} is not a PNG"
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
 class _Quiet(SimpleHTTPRequestHandler):

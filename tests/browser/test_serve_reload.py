@@ -1,0 +1,34 @@
+"""In a real browser: under `dangjian serve`, a broken record turns the open page into the Chinese error
+page, and fixing the record brings the page back, without the reader pressing reload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from serve_util import PAGE, PROFILE, edit, serving, wait_for
+
+pytestmark = pytest.mark.browser
+
+
+def test_open_page_follows_the_records_without_a_manual_reload(browser: Any, project_copy) -> None:  # type: ignore[no-untyped-def]
+    root: Path = project_copy("minimal")
+    profile = root / PROFILE
+    with serving(root) as (base, _log):
+        wait_for(base + PAGE, "示例社区")
+        context = browser.new_context(viewport={"width": 375, "height": 667})
+        try:
+            page = context.new_page()
+            page.goto(base + PAGE, wait_until="load")
+            heading = page.locator("h1").first
+            assert "示例社区" in heading.inner_text()
+            edit(profile, "org_type: 社区党委", "org_type: 错误")
+            page.wait_for_function("() => document.body.innerText.includes('记录有误')", timeout=30_000)
+            assert "org_type: expected one of" in page.locator(".dj-data-errors").inner_text()
+            edit(profile, "org_type: 错误", "org_type: 社区党委")
+            edit(profile, "name: 示例社区", "name: 恢复社区")
+            page.wait_for_function("() => document.body.innerText.includes('恢复社区')", timeout=30_000)
+            assert "记录有误" not in page.locator("body").inner_text()
+        finally:
+            context.close()
