@@ -17,11 +17,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .config import SiteConfig, load_config
-from .errors import DataError, ErrorLog
-from .pii import redact
-from .pipeline import Result, prepare, run
+from generator import __version__
+from generator.errors import DataError, ErrorLog
+from generator.pipeline import Result, prepare, run
+from generator.records.config import SiteConfig, load_config
+from generator.records.pii import redact
 
 
 def _project(path: str | None) -> Path:
@@ -131,8 +131,8 @@ def _swap_into_place(built: Path, target: Path) -> None:
 
 def _verify(config: SiteConfig, project: Path, site: Path, shown: str) -> int:
     """Run the output checks; print and count the findings."""
-    from .mkdocs_adapter import theme_dir
-    from .verify import verify_site
+    from generator.engine.mkdocs_adapter import theme_dir
+    from generator.engine.verify import verify_site
 
     findings = verify_site(site, config.site.url, list(config.pii_allow), theme=theme_dir(project))
     for finding in findings:
@@ -166,7 +166,7 @@ def _build(project: str | None, as_of: str | None, strict: bool, output: str) ->
     if result.context is None or result.output is None or failed:
         click.echo(f"{failed} problem(s) found; site not built (previous site left as it was).", err=True)
         sys.exit(1)
-    from .mkdocs_adapter import EngineError, build_site
+    from generator.engine.mkdocs_adapter import EngineError, build_site
 
     target.parent.mkdir(parents=True, exist_ok=True)
     n_pages = len(result.output.pages)
@@ -229,7 +229,7 @@ def serve(project: str | None, as_of: str | None, host: str, port: int) -> None:
     result = prepare(root, _as_of(as_of))
     if result.context is None or _report(result.log, False):
         sys.exit(1)
-    from .mkdocs_adapter import serve_site
+    from generator.engine.mkdocs_adapter import serve_site
 
     serve_site(result.context, host, port)
 
@@ -240,7 +240,7 @@ def serve(project: str | None, as_of: str | None, host: str, port: int) -> None:
 @project_option
 def new(key: str, name: str, project: str | None) -> None:
     """Scaffold a community's record files from the template."""
-    from .scaffold import scaffold
+    from generator.records.scaffold import scaffold
 
     root = _project(project)
     try:
@@ -257,7 +257,7 @@ def new(key: str, name: str, project: str | None) -> None:
 @click.option("--output", "-o", type=click.Path(file_okay=False), default="schemas", show_default=True)
 def schema(output: str) -> None:
     """Write JSON Schemas of the record files for editor completion (VS Code YAML)."""
-    from .schema import FILE_MODELS, DistrictFile, TownFile
+    from generator.records.schema import FILE_MODELS, DistrictFile, TownFile
 
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)

@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import SiteConfig, load_config
-from .errors import DataError, ErrorLog
-from .load import check_content, load_district
-from .model import District
-from .pii import scan_context
-from .publish import HeldBack, publish
-from .render import Output, render_site
-from .score import Scores, score_district
-from .validate import validate
+from generator.errors import DataError, ErrorLog
+from generator.pages.registry import Output, render_site
+from generator.records.config import SiteConfig, load_config
+from generator.records.load import check_content, load_district
+from generator.records.model import District
+from generator.records.pii import scan_context
+from generator.records.publish import HeldBack, publish
+from generator.records.validate import validate
+from generator.scoring.score import Scores, score_district
 
 
 @dataclass

@@ -32,7 +32,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.yamlio import read_yaml  # noqa: E402
+from generator.records.yamlio import read_yaml  # noqa: E402
 
 TOWN_SIZE = 40
 AS_OF = "2026-11-27"

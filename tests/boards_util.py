@@ -7,14 +7,14 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-from generator.feeds import render_feed
+from generator.pages.brands import render_brands
+from generator.pages.feeds import render_feed
+from generator.pages.pledges import render_pledge_overview, render_pledge_trackers
+from generator.pages.print_sheet import render_print_sheets
+from generator.pages.qr import render_qr_codes
+from generator.pages.registry import Output
+from generator.pages.screen import render_screens
 from generator.pipeline import SiteContext, prepare
-from generator.qr import render_qr_codes
-from generator.render import Output
-from generator.render_brands import render_brands
-from generator.render_pledges import render_pledge_overview, render_pledge_trackers
-from generator.render_print import render_print_sheets
-from generator.render_screen import render_screens
 
 BOARDS = Path(__file__).resolve().parent / "fixtures" / "boards"
 DISTRICT = BOARDS / "district"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from support import cli
 
-from generator.schema import Pledge
-from generator.status import pledge_status
+from generator.pages.status import pledge_status
+from generator.records.schema import Pledge
 
 LATE_PLEDGE = """  - id: canteen-2026
     kind: 组织承诺

@@ -33,7 +33,7 @@ def _break_yaml(project: Path, mp: pytest.MonkeyPatch) -> None:
 
 
 def _crash_in_producer(project: Path, mp: pytest.MonkeyPatch) -> None:
-    from generator import render
+    from generator.pages import registry as render
 
     def boom(context: Any, output: Any) -> None:
         raise RuntimeError("injected crash while rendering")
@@ -43,7 +43,7 @@ def _crash_in_producer(project: Path, mp: pytest.MonkeyPatch) -> None:
 
 def _crash_after_writing(project: Path, mp: pytest.MonkeyPatch) -> None:
     """MkDocs wrote the whole new site, then something crashed before it was published."""
-    from generator import mkdocs_adapter
+    from generator.engine import mkdocs_adapter
 
     real = mkdocs_adapter.build_site
 

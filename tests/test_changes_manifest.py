@@ -11,8 +11,8 @@ import pytest
 import yaml
 from fixtures.trust.trustlib import AS_OF, build, copy_project, pledge, tree, write_yaml
 
-from generator.manifest import Record, content_hash, diff
-from generator.schema import Pledge
+from generator.pages.manifest import Record, content_hash, diff
+from generator.records.schema import Pledge
 
 PINE = Path("communities/east-town/pine")
 

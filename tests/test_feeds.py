@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 
 from boards_util import context_for, district_output, render_boards
 
-from generator.feeds import atom_feed, feed_entries
+from generator.pages.feeds import atom_feed, feed_entries
 
 A = "{http://www.w3.org/2005/Atom}"
 

@@ -9,7 +9,7 @@ import markdown
 import pytest
 from support import PROJECTS
 
-from generator.html_blocks import Stash
+from generator.engine.html_blocks import Stash
 from generator.pipeline import run
 
 EXTENSIONS = ["attr_list", "tables", "admonition", "def_list", "toc"]

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from fixtures.trust.trustlib import AS_OF, copy_project, pledge, run_cli, write_yaml
 
-from generator.pii import find, mask
 from generator.pipeline import prepare
+from generator.records.pii import find, mask
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -229,7 +229,7 @@ def test_build_refuses_and_keeps_old_site(tmp_path: Path) -> None:
 
 
 def test_members_format_has_no_place_for_personal_data() -> None:
-    from generator.schema import MemberCounts, PledgeMember
+    from generator.records.schema import MemberCounts, PledgeMember
 
     for model in (MemberCounts, PledgeMember):
         assert not {"phone", "mobile", "id_number", "address", "email"} & set(model.model_fields)

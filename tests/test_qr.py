@@ -9,7 +9,7 @@ import segno
 from boards_util import district_output
 from PIL import Image
 
-from generator.qr import MASK, PNG_SCALE, public_url, qr_png, qr_svg
+from generator.pages.qr import MASK, PNG_SCALE, public_url, qr_png, qr_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -48,8 +48,8 @@ def test_png_modules_match_the_qr_matrix() -> None:
 
 def test_board_page_shows_and_offers_the_code() -> None:
     context, _ = district_output()
-    from generator.render import Output
-    from generator.render_core import render_boards
+    from generator.pages.core import render_boards
+    from generator.pages.registry import Output
 
     output = Output()
     render_boards(context, output)

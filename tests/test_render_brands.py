@@ -10,7 +10,7 @@ import yaml
 from boards_util import context_for, copy_district, district_output, render_boards
 from PIL import Image
 
-from generator.images import LARGE, SMALL, describe, encode, scaled
+from generator.records.images import LARGE, SMALL, describe, encode, scaled
 
 
 def test_gallery_lists_every_brand_by_town_with_a_theme_index() -> None:

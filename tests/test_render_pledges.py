@@ -7,8 +7,8 @@ import re
 
 from boards_util import AS_OF, district_output
 
-from generator.render_pledges import community_views, district_views, view
-from generator.schema import Milestone, Pledge
+from generator.pages.pledges import community_views, district_views, view
+from generator.records.schema import Milestone, Pledge
 
 
 def _pledge(due: dt.date, *milestones: tuple[dt.date, str, dt.date | None]) -> Pledge:

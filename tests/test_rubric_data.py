@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.rubric import load_rubric
-from generator.rules.spec import AssessedRule, ChecklistRule, CombinationRule, FrequencyRule, ThresholdRule
+from generator.scoring.rubric import load_rubric
+from generator.scoring.rules.spec import AssessedRule, ChecklistRule, CombinationRule, FrequencyRule, ThresholdRule
 
 POLICY = Path(__file__).resolve().parents[2] / "shared" / "policy" / "six-in-one.md"
 WEIGHTS = [6, 6, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 4, 4, 4, 3, 5, 5, 5, 4, 4, 4, 3]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.rubric import RUBRIC_FILE, load_rubric
+from generator.scoring.rubric import RUBRIC_FILE, load_rubric
 
 TEXT = RUBRIC_FILE.read_text(encoding="utf-8")
 

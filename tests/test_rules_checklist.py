@@ -9,10 +9,10 @@ from fractions import Fraction
 import pytest
 from fixtures.scoring.helpers import alpha, ctx, with_activities, with_members, with_profile
 
-from generator.rubric import load_rubric
-from generator.rules import evaluate
-from generator.rules.checklist import evaluate_checklist
-from generator.rules.spec import ChecklistRule, FactRef
+from generator.scoring.rubric import load_rubric
+from generator.scoring.rules import evaluate
+from generator.scoring.rules.checklist import evaluate_checklist
+from generator.scoring.rules.spec import ChecklistRule, FactRef
 
 RUBRIC, _ = load_rubric()
 assert RUBRIC is not None

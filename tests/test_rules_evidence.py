@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fixtures.scoring.helpers import ALPHA, FULL_MARKS, alpha, ctx
 
-from generator.rules.metrics import METRICS, compute
+from generator.scoring.rules.metrics import METRICS, compute
 
 
 def _line(rel: str, needle: str) -> int:

@@ -7,8 +7,8 @@ from fractions import Fraction
 
 from fixtures.scoring.helpers import activity, alpha, ctx, with_activities, with_profile
 
-from generator.rules.frequency import evaluate_frequency
-from generator.rules.spec import FrequencyRule
+from generator.scoring.rules.frequency import evaluate_frequency
+from generator.scoring.rules.spec import FrequencyRule
 
 RULE = FrequencyRule(kind="frequency", label="集中服务活动", activity_types=["集中服务"], window="bimonth",
                      comparator="不少于", value=1)

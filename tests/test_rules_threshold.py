@@ -7,9 +7,9 @@ from fractions import Fraction
 import pytest
 from fixtures.scoring.helpers import activity, alpha, ctx, with_activities, with_members, with_profile
 
-from generator.rules.compare import compare, fmt_percent, needed
-from generator.rules.spec import ThresholdRule
-from generator.rules.threshold import evaluate_threshold
+from generator.scoring.rules.compare import compare, fmt_percent, needed
+from generator.scoring.rules.spec import ThresholdRule
+from generator.scoring.rules.threshold import evaluate_threshold
 
 W = Fraction(4)
 

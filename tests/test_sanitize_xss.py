@@ -22,7 +22,7 @@ import pytest
 import yaml
 from fixtures.trust.trustlib import approved, build, copy_project, pledge, write_yaml
 
-from generator.markup import render_markdown, safe_link, sanitize, sanitize_page
+from generator.pages.markup import render_markdown, safe_link, sanitize, sanitize_page
 
 VECTORS = [
     '<script>alert("XSS-01")</script>',
@@ -296,7 +296,7 @@ def test_markdown_injection_in_templated_pages_is_scrubbed() -> None:
     """Record text that a template places in Markdown (a heading) cannot make a script link or handler."""
     import markdown
 
-    from generator.markup import SafeMarkdown
+    from generator.pages.markup import SafeMarkdown
 
     md = markdown.Markdown(extensions=["attr_list", SafeMarkdown()])
     html = md.convert("# 社区 [x](javascript:alert(1)) {: onclick=\"alert(2)\" style=\"color:red\" }\n\n"

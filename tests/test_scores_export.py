@@ -15,8 +15,8 @@ import jsonschema
 import pytest
 from fixtures.scoring.helpers import ALPHA, append, clone_community, copy_project, rendered, replace
 
-from generator.render import Output
-from generator.scores_export import load_schema, schema_fields
+from generator.pages.registry import Output
+from generator.scoring.export import load_schema, schema_fields
 
 SECOND = """  - date: 2026-07-20
     period: 2026-H1

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fixtures.scoring.helpers import ALPHA, append, clone_community, copy_project, prepared, replace
 
-from generator.config import Grade, SiteConfig
-from generator.score import Scores, competition_ranks
+from generator.records.config import Grade, SiteConfig
+from generator.scoring.score import Scores, competition_ranks
 
 SECOND_ACCEPTANCE = """  - date: 2026-07-20
     period: 2026-H1
@@ -169,7 +169,7 @@ def test_refinements_that_change_items_or_weights_are_refused(district: Path, sn
 def test_district_indicators_at_their_targets() -> None:
     from fixtures.scoring.helpers import AS_OF, alpha, with_members, with_profile
 
-    from generator.rules.district import district_indicators
+    from generator.scoring.rules.district import district_indicators
 
     base = alpha()
     college = [with_profile(base, secretary={"education": "大专" if i < 13 else "高中",

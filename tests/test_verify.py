@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fixtures.trust.trustlib import AS_OF, PII_ALLOW, REPO, SITE_URL, copy_project, run_cli
 
-from generator.verify import Finding, verify_site
+from generator.engine.verify import Finding, verify_site
 
 
 def page(body: str = "", head: str = "") -> str:
@@ -151,7 +151,7 @@ def test_atom_text_is_not_html(site: Path) -> None:
 
 
 def test_inline_scripts_of_our_templates_and_the_theme_chrome_are_known(site: Path) -> None:
-    from generator.verify import template_scripts
+    from generator.engine.verify import template_scripts
 
     known = sorted(template_scripts(REPO / "generator" / "templates"))
     body = "".join(f"<script>{s}</script>" for s in known)
@@ -219,7 +219,7 @@ def test_verify_command_lists_findings(tmp_path: Path, site: Path) -> None:
 
 def test_parallel_scan_reports_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Large sites are scanned on every core; a finding in any page still surfaces."""
-    import generator.verify as verify_module
+    import generator.engine.verify as verify_module
 
     site = tmp_path / "site"
     site.mkdir()

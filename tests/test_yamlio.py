@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import yamlio
-from generator.yamlio import format_path, read_yaml
+from generator.records import yamlio
+from generator.records.yamlio import format_path, read_yaml
 
 
 def load(tmp_path: Path, text: str | bytes, name: str = "f.yml"):  # type: ignore[no-untyped-def]

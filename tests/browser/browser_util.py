@@ -12,9 +12,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from generator.pages.brands import brand_views
+from generator.pages.pledges import district_views
 from generator.pipeline import SiteContext
-from generator.render_brands import brand_views
-from generator.render_pledges import district_views
 
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = "2026-11-27"

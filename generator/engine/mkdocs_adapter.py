@@ -1,0 +1,395 @@
+"""The only module that touches MkDocs: config, in-memory page injection, build, serve.
+
+Swapping the engine (ProperDocs, Zensical) means rewriting this module only.
+It is also loaded by MkDocs itself as a *hooks* file during ``dangjian serve``,
+so that every live-reload re-runs the data pipeline from the YAML records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from markupsafe import Markup, escape
+
+from generator.engine.html_blocks import Stash
+
+# Absolute import: `dangjian serve` loads this file as a MkDocs hooks module, outside the package.
+from generator.pages.markup import SafeMarkdown, sanitize_page
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    from generator.pages.registry import NavEntry, Output
+    from generator.pipeline import SiteContext
+
+PROGRESS_EVERY = 500
+SLUG_TAG = "!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}"
+
+
+class EngineError(Exception):
+    """The site engine failed (configuration or theme problem, not user data)."""
+
+
+@dataclass
+class BuildStats:
+    pages: int
+    files: int
+    warnings: list[str]
+
+
+def _nav(entries: list[NavEntry]) -> list[Any]:
+    out: list[Any] = []
+    for e in entries:
+        out.append({e.title: _nav(e.children) if e.children else e.path})
+    return out
+
+
+def theme_dir(project: Path) -> Path:
+    """The project's Material overrides; projects without one use this repository's theme/."""
+    own = project / "theme"
+    return own if own.is_dir() else Path(__file__).resolve().parents[2] / "theme"
+
+
+def config_text(context: SiteContext, output: Output | None, docs_dir: Path, site_dir: Path,
+                serve: bool = False) -> str:
+    """The MkDocs configuration derived from ``site_config.yml``, as YAML text."""
+    cfg = context.config
+    footer = cfg.footer.model_dump(exclude_none=True)
+    data: dict[str, Any] = {
+        "site_name": cfg.site.name,
+        "site_description": cfg.site.description,
+        "site_url": cfg.site.url,
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "use_directory_urls": True,
+        "copyright": f"主办单位:{cfg.footer.sponsor}",
+        "theme": {
+            "name": "material",
+            "custom_dir": str(theme_dir(context.project)),
+            "language": "zh",
+            "font": False,
+            "palette": {"scheme": "default", "primary": cfg.site.primary, "accent": cfg.site.accent},
+            "features": ["navigation.top", "navigation.indexes", "navigation.footer", "search.highlight",
+                         "toc.follow"],
+            "icon": {"logo": "material/flag-variant"},
+        },
+        "plugins": [{"search": {"lang": "zh", "separator": r"[\s\u200b\-_,:!=\[\]()\"`/]+|\.(?!\d)"}}],
+        "markdown_extensions": [
+            "attr_list", "tables", "admonition", "def_list",
+            {"toc": {"permalink": False, "slugify": "__SLUGIFY__"}},
+        ],
+        "extra": {"generator": False, "footer": footer, "sample_data": cfg.site.sample_data,
+                  "short_name": cfg.site.short_name},
+        "extra_css": ["assets/stylesheets/dangjian.css"],
+        "extra_javascript": ["assets/javascripts/dangjian.js"],
+        "not_in_nav": "/towns/*/*/\n/brands/\n/screen/\n/pledges/*/\n/ranking/*/\n",
+        "validation": {"nav": {"omitted_files": "ignore", "not_found": "warn"},
+                       "links": {"not_found": "warn", "unrecognized_links": "ignore"}},
+    }
+    if output is not None:
+        data["nav"] = _nav(output.nav)
+    if serve:
+        data["hooks"] = [__file__]
+        data["watch"] = [str(context.project / n) for n in ("communities", "content", "site_config.yml")]
+        data["extra"]["dangjian_project"] = str(context.project)
+        data["extra"]["dangjian_as_of"] = context.as_of.isoformat()
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return text.replace("'__SLUGIFY__'", SLUG_TAG).replace("__SLUGIFY__", SLUG_TAG)
+
+
+def _inject(files: Files, config: MkDocsConfig, output: Output) -> Files:
+    from mkdocs.structure.files import File
+
+    for path, text in sorted(output.pages.items()):
+        files.append(File.generated(config, path, content=text))
+    for path, data in sorted(output.files.items()):
+        files.append(File.generated(config, path, content=data))
+    return files
+
+
+def content_pages(project: Path, output: Output) -> set[str]:
+    """Pages copied from hand-written ``content/`` Markdown: their HTML is sanitized after rendering."""
+    folder = project / "content"
+    return {path for path in output.pages if (folder / path).is_file()}
+
+
+def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.date,
+            untrusted: set[str]) -> Any:
+    from mkdocs.plugins import BasePlugin
+
+    class Injector(BasePlugin):  # type: ignore[type-arg]
+        done = 0
+        stashes: dict[str, Stash] = {}  # noqa: RUF012 - one plugin instance per build
+
+        def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+            return harden_config(config)
+
+        def on_env(self, env: Environment, **kwargs: Any) -> Environment:
+            return harden_env(env)
+
+        def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+            return _inject(files, config, output)
+
+        def on_page_markdown(self, markdown: str, *, page: Page, **kwargs: Any) -> str:
+            harden_page(page, as_of)
+            return before_markdown(markdown, page, untrusted, self.stashes)
+
+        def on_page_content(self, html: str, *, page: Page, **kwargs: Any) -> str:
+            return after_markdown(html, page, untrusted, self.stashes)
+
+        def on_post_page(self, html: str, **kwargs: Any) -> str:
+            self.done += 1
+            if progress is not None and self.done % PROGRESS_EVERY == 0:
+                progress(self.done)
+            return valid_html(html)
+
+        def on_post_template(self, output_content: str, *, template_name: str, **kwargs: Any) -> str:
+            return valid_html(output_content) if template_name.endswith(".html") else output_content
+
+        def on_post_build(self, *, config: MkDocsConfig) -> None:
+            compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
+
+    return Injector()
+
+
+def before_markdown(markdown: str, page: Page, untrusted: set[str], stashes: dict[str, Stash]) -> str:
+    """Generated pages: stash their HTML blocks so Markdown does not re-parse them."""
+    if page.file.src_uri in untrusted:
+        return markdown
+    stash = stashes[page.file.src_uri] = Stash(markdown)
+    return stash.markdown
+
+
+def after_markdown(html: str, page: Page, untrusted: set[str], stashes: dict[str, Stash]) -> str:
+    """Hand-written pages are sanitized; generated pages get their HTML blocks back."""
+    if page.file.src_uri in untrusted:
+        return sanitize_page(html)
+    stash = stashes.pop(page.file.src_uri, None)
+    return stash.restore(html) if stash is not None else html
+
+
+def compact_search_index(path: Path) -> None:
+    """Rewrite the search index as UTF-8 instead of ``\\uXXXX`` escapes: about half the bytes
+    for Chinese text, and phones download it on every first visit."""
+    if path.is_file():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+# --- hardening: MkDocs's Jinja environment does not autoescape, and Material prints titles,
+# descriptions and config strings as HTML. Everything that comes from records, content/ or
+# site_config.yml is escaped once here, as Markup, so that templates can print it either way.
+
+CONFIG_TEXT = ("site_name", "site_description", "copyright")
+LASTMOD = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {_escaped(k): _escaped(v) for k, v in value.items()}
+    return value
+
+
+def harden_config(config: MkDocsConfig) -> MkDocsConfig:
+    for key in CONFIG_TEXT:
+        if config.get(key):
+            config[key] = _escaped(config[key])
+    for key in ("footer", "short_name"):
+        if key in config.extra:
+            config.extra[key] = _escaped(config.extra[key])
+    if config.nav:
+        config.nav = _escaped(config.nav)  # titles; paths are plain ids
+    if not any(isinstance(e, SafeMarkdown) for e in config.markdown_extensions):
+        config.markdown_extensions.append(SafeMarkdown())
+    return config
+
+
+# Two spots where Material's base template is not valid HTML (Nu Html Checker): autocomplete on
+# checkboxes, and the table-of-contents label pointing at a toggle that pages outside the nav lack.
+MATERIAL_INVALID = [(f'type="checkbox" id="{i}" autocomplete="off">', f'type="checkbox" id="{i}">')
+                    for i in ("__drawer", "__search")]
+TOC_LABEL = '<label class="md-nav__title" for="__toc">'
+
+
+def valid_html(html: str) -> str:
+    for old, new in MATERIAL_INVALID:
+        html = html.replace(old, new)
+    if TOC_LABEL in html and 'id="__toc"' not in html:
+        html = html.replace(TOC_LABEL, '<label class="md-nav__title">')
+    return html
+
+
+def _striptags(value: Any) -> Markup:
+    """Jinja's striptags returns unescaped text; in a non-escaping environment that is HTML."""
+    return escape(Markup(str(value)).striptags())
+
+
+def harden_env(env: Environment) -> Environment:
+    env.filters["striptags"] = _striptags
+    return env
+
+
+def harden_page(page: Page, as_of: dt.date) -> None:
+    """Escape front-matter text; date the page for the sitemap from its own ``lastmod`` (never the clock)."""
+    meta = page.meta
+    lastmod = meta.get("lastmod")
+    if isinstance(lastmod, dt.datetime):
+        lastmod = lastmod.date()
+    if isinstance(lastmod, dt.date):
+        lastmod = lastmod.isoformat()
+    if not (isinstance(lastmod, str) and LASTMOD.match(lastmod)):
+        meta.pop("lastmod", None)
+        lastmod = None
+    for key, value in list(meta.items()):
+        meta[key] = _escaped(value)
+    if lastmod:
+        meta["lastmod"] = lastmod
+    # MkDocs dates every page (and the sitemap.xml.gz header) with the build clock.
+    page.update_date = lastmod or as_of.isoformat()
+
+
+class _Counter(logging.Handler):
+    """Collects MkDocs warnings and errors so the CLI can report (and count) them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"mkdocs: {record.getMessage()}")
+
+
+def _quiet_jieba() -> None:
+    """jieba logs its dictionary loading at DEBUG on import; keep build output to our own lines."""
+    try:
+        import jieba
+    except ImportError:  # search then works without segmentation
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
+def build_site(context: SiteContext, output: Output, site_dir: Path,
+               progress: Callable[[int], None] | None = None) -> BuildStats:
+    """Build into ``site_dir`` (which must not exist yet) with the rendered pages injected."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    _quiet_jieba()
+    with tempfile.TemporaryDirectory(prefix="dangjian-docs-") as tmp:
+        docs = Path(tmp) / "docs"
+        docs.mkdir()
+        cfg_file = Path(tmp) / "mkdocs.yml"
+        cfg_file.write_text(config_text(context, output, docs, site_dir), encoding="utf-8")
+        counter = _Counter()
+        mk_log = logging.getLogger("mkdocs")
+        mk_log.addHandler(counter)
+        # MkDocs dates pages and sitemap.xml.gz from SOURCE_DATE_EPOCH or the clock: pin it to --as-of.
+        own_epoch = "SOURCE_DATE_EPOCH" not in os.environ
+        if own_epoch:
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(context.as_of, dt.time(),
+                                                                          dt.UTC).timestamp()))
+        try:
+            config = load_config(config_file=str(cfg_file))
+            untrusted = content_pages(context.project, output)
+            config.plugins["dangjian"] = _plugin(output, progress, context.as_of, untrusted)
+            build(config)
+        except (SystemExit, Exception) as exc:
+            raise EngineError("\n".join([*counter.messages, f"{type(exc).__name__}: {exc}"])) from exc
+        finally:
+            mk_log.removeHandler(counter)
+            if own_epoch:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+    return BuildStats(pages=len(output.pages), files=len(output.files), warnings=counter.messages)
+
+
+def serve_site(context: SiteContext, host: str, port: int) -> None:
+    """Preview with live reload; edits to records, content or config rebuild the open page."""
+    from mkdocs.commands.serve import serve
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    with tempfile.TemporaryDirectory(prefix="dangjian-serve-") as tmp:
+        docs = Path(tmp) / "docs"
+        docs.mkdir()
+        cfg_file = Path(tmp) / "mkdocs.yml"
+        cfg_file.write_text(config_text(context, None, docs, Path(tmp) / "site", serve=True), encoding="utf-8")
+        serve(config_file=str(cfg_file), dev_addr=f"{host}:{port}", livereload=True)
+
+
+# --- hooks used by `dangjian serve` (MkDocs loads this file as a hooks module) --------
+
+_LAST_GOOD_PAGES: set[str] = set()
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Re-run the data pipeline on every reload. Broken records give an error page at every
+    address instead of failing the build: a failed build would leave each request waiting."""
+    extra = config.extra
+    if "dangjian_project" not in extra:
+        return config
+    from generator.pages.data_errors import render_error_site
+    from generator.pipeline import run
+
+    project = Path(extra["dangjian_project"])
+    result = run(project, dt.date.fromisoformat(extra["dangjian_as_of"]))
+    if result.output is None or result.log.errors:
+        lines = [f"error: {err}" for err in result.log]
+        logging.getLogger("mkdocs").error("\n".join([*lines, f"{len(lines)} problem(s) found; fix them and save "
+                                                      "again (the preview shows them on every page)."]))
+        output = render_error_site(result.log, _LAST_GOOD_PAGES)
+        config.nav = [{"首页": "index.md"}]
+        config["dangjian_untrusted"] = set()
+    else:
+        output = result.output
+        _LAST_GOOD_PAGES.clear()
+        _LAST_GOOD_PAGES.update(output.pages)
+        config.nav = _nav(output.nav)
+        config["dangjian_untrusted"] = content_pages(project, output)
+    config["dangjian_output"] = output
+    return harden_config(config)
+
+
+def on_env(env: Environment, **kwargs: Any) -> Environment:
+    return harden_env(env)
+
+
+def on_post_page(html: str, **kwargs: Any) -> str:
+    return valid_html(html)
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    output = config.get("dangjian_output")
+    return _inject(files, config, output) if output is not None else files
+
+
+_SERVE_STASHES: dict[str, Stash] = {}
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
+    if "dangjian_as_of" not in config.extra:
+        return markdown
+    harden_page(page, dt.date.fromisoformat(config.extra["dangjian_as_of"]))
+    return before_markdown(markdown, page, config.get("dangjian_untrusted", set()), _SERVE_STASHES)
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
+    return after_markdown(html, page, config.get("dangjian_untrusted", set()), _SERVE_STASHES)

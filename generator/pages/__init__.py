@@ -1,0 +1,1 @@
+"""Stage 5: render the site model into Markdown pages and files (output, registry, producers, templates)."""

@@ -1,0 +1,160 @@
+"""Brand showcase: gallery, one permanent page per brand, redirects, resized images.
+
+- ``brands/index.md`` — every published brand, grouped by town; town anchors and
+  a theme index work without JavaScript, ``dangjian.js`` adds select filters.
+- ``brands/<id>/index.md`` — the brand's permanent page.  The id never changes;
+  a renamed brand lists its old ids in ``former_ids`` and each one gets
+  ``brands/<old>/index.html``: a meta refresh, a canonical link and a visible link.
+- ``media/brands/<id>/NN-<name>-<width>.<ext>`` — images at most 960 px wide
+  (and a 480 px thumbnail), re-encoded without EXIF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING
+
+from generator.pages.core import common
+from generator.pages.qr import QrCode, qr_for
+from generator.pages.templating import oneline, render
+from generator.records.images import ImageProblem, WebImage, describe, encode
+from generator.records.model import Community, Town
+from generator.records.schema import Brand, Commendation
+
+if TYPE_CHECKING:
+    from generator.pages.registry import Output
+    from generator.pipeline import SiteContext
+
+DESCRIPTION_CHARS = 110
+
+
+@dataclass(frozen=True)
+class BrandView:
+    brand: Brand
+    town: Town
+    community: Community
+    is_model: bool
+    commendations: tuple[Commendation, ...]
+    images: tuple[WebImage, ...]
+
+    @property
+    def url(self) -> str:
+        return brand_dir(self.brand.id)
+
+    @property
+    def theme_id(self) -> str:
+        return theme_id(self.brand.theme)
+
+
+def brand_dir(brand_id: str) -> str:
+    return f"brands/{brand_id}/"
+
+
+def theme_id(theme: str) -> str:
+    """A stable anchor for a free-text theme (the text itself may be any Chinese phrase)."""
+    return "theme-" + hashlib.sha1(theme.encode("utf-8")).hexdigest()[:8]
+
+
+def _images(context: SiteContext, c: Community, b: Brand, output: Output | None) -> tuple[WebImage, ...]:
+    out = []
+    brands = c.brands.brands
+    index = next((i for i, x in enumerate(brands) if x is b), 0)
+    for j, img in enumerate(b.images):
+        src = context.project / c.rel_dir / img.file
+        try:
+            out.append(describe(src, img.alt, f"media/{brand_dir(b.id)}".rstrip("/"), j))
+        except ImageProblem as exc:
+            if output is not None:
+                where, line = c.sources.where("brands.yml", ("brands", index, "images", j, "file"))
+                output.log.add(where, line, f"brands[{index}].images[{j}].file", str(exc))
+    return tuple(out)
+
+
+def brand_views(context: SiteContext, output: Output | None = None) -> list[BrandView]:
+    """Every published brand in district order; image problems go to ``output.log`` when given."""
+    info = context.district.info
+    views = []
+    for town in context.district.towns:
+        for c in town.communities:
+            for b in c.brands.brands:
+                honours = tuple(sorted((cm for cm in info.commendations if b.id in cm.brands),
+                                       key=lambda cm: (cm.date, cm.id), reverse=True))
+                views.append(BrandView(b, town, c, b.id in info.model_brands, honours,
+                                       _images(context, c, b, output)))
+    return views
+
+
+def describe_brand(b: Brand) -> str:
+    text = oneline(b.summary)
+    return text if len(text) <= DESCRIPTION_CHARS else text[: DESCRIPTION_CHARS - 1] + "…"
+
+
+def redirect_html(site_url: str, old_id: str, v: BrandView) -> bytes:
+    """A static page at the old address that sends readers (and search engines) to the new one."""
+    target = f"../{v.brand.id}/"
+    canonical = escape(site_url + v.url)
+    name = escape(v.brand.name)
+    html = f"""<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>页面已迁移：{name}</title>
+<link rel="canonical" href="{canonical}">
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url={escape(target)}">
+<style>body{{font:18px/1.6 sans-serif;margin:2rem auto;max-width:40rem;padding:0 1rem;color:#1a1a1a}}
+a{{color:#8e0000;display:inline-block;min-height:44px;line-height:44px}}</style>
+</head>
+<body>
+<main>
+<h1>页面已迁移</h1>
+<p>党建品牌“{name}”的地址已更新（原地址 brands/{escape(old_id)}/）。</p>
+<p><a href="{escape(target)}">前往“{name}”</a></p>
+</main>
+</body>
+</html>
+"""
+    return html.encode("utf-8")
+
+
+def render_brands(context: SiteContext, output: Output) -> None:
+    views = brand_views(context, output)
+    _gallery(context, output, views)
+    for v in views:
+        for image in v.images:
+            try:
+                for path, data in encode(image).items():
+                    output.add_file(path, data)
+            except ImageProblem as exc:
+                output.log.add(v.community.rel_dir, 0, v.brand.id, str(exc))
+        _brand_page(context, output, v)
+        for old in v.brand.former_ids:
+            output.add_file(f"{brand_dir(old)}index.html", redirect_html(context.config.site.url, old, v))
+
+
+def _gallery(context: SiteContext, output: Output, views: list[BrandView]) -> None:
+    towns = [(t, [v for v in views if v.town is t]) for t in context.district.towns]
+    themes: dict[str, list[BrandView]] = {}
+    for v in sorted(views, key=lambda v: (v.brand.theme, v.brand.name)):
+        themes.setdefault(v.brand.theme, []).append(v)
+    page = "brands/index.md"
+    output.add_page(page, render(
+        "brand_gallery.md.j2", **common(context, page), views=views, towns=towns,
+        themes=sorted(themes.items()), theme_id=theme_id))
+
+
+def _brand_page(context: SiteContext, output: Output, v: BrandView) -> None:
+    page = f"{v.url}index.md"
+    qr: QrCode = qr_for(context, v.url)
+    og = v.images[0].large if v.images else None
+    output.add_page(page, render(
+        "brand_page.md.j2", **common(context, page), v=v, b=v.brand, qr=qr,
+        description=describe_brand(v.brand),
+        og_image=context.config.site.url + og.path if og else None,
+        og_alt=v.images[0].alt if v.images else None,
+        years=sorted(v.brand.years, key=lambda y: y.year),
+        achievements=sorted(v.brand.achievements, key=lambda a: a.date, reverse=True),
+        mentions=sorted(v.brand.mentions, key=lambda m: (m.date, m.title), reverse=True)))

@@ -1,0 +1,131 @@
+"""Producer: ``data/manifest.json`` and the "本次更新" page (``changes/index.md``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.pages.core import root_prefix
+from generator.pages.manifest import KIND_LABELS, MANIFEST_PATH, BadManifest, build_manifest, dump, read_previous
+from generator.pages.templating import cn_date, environment
+
+if TYPE_CHECKING:
+    from generator.pages.registry import Output
+    from generator.pipeline import SiteContext
+
+PAGE = "changes/index.md"
+SECTIONS = (
+    ("new-pledge", "新增承诺"),
+    ("status", "承诺状态变化"),
+    ("score", "考评得分变化"),
+    ("new-commendation", "新增表彰"),
+    ("added", "其他新增记录"),
+    ("changed", "内容有修改的记录"),
+    ("removed", "撤下的记录"),
+)
+
+FIRST = ("这是本站首次发布,没有更早的版本可以比较。以后每次更新网站,这里都会列出新增的承诺、"
+         "承诺状态和考评得分的变化、新的表彰,以及内容有修改或被撤下的记录。")
+
+# Items sit in raw HTML blocks, so record text is never read as Markdown; Jinja autoescapes it.
+TEMPLATE = """---
+title: 本次更新
+description: {{ description | yaml_str }}
+---
+
+# 本次更新
+
+{% if first %}
+<p class="dj-lead">{{ first_text }}</p>
+{% else %}
+<p class="dj-lead">{% if since %}与 {{ since | cn_date }}的版本相比,{% endif %}[#- (no spaces in Chinese) -#]
+{{ updated | cn_date }}更新了 {{ total }} 项内容。[#- -#]
+每条公开记录的内容指纹见 <a href="{{ root }}data/manifest.json">data/manifest.json</a>,任何修改都会出现在这里。</p>
+{% for section in sections %}
+
+## {{ section.title }} {#{{ section.type }}}
+
+<ul class="dj-changes">
+{% for item in section.entries %}
+<li>
+{%- if item.href %}<a href="{{ item.href }}">{{ item.title }}</a>{% else %}{{ item.title }}{% endif %}
+{%- if item.place %} · {{ item.place }}{% endif %}{% if item.kind %} · {{ item.kind }}{% endif %}
+{%- if item.before or item.after %}:{{ item.before or "—" }} → {{ item.after or "—" }}{% endif -%}
+</li>
+{% endfor %}
+</ul>
+{% endfor %}
+{% endif %}
+"""
+
+
+def _links(context: SiteContext, output: Output, root: str) -> dict[str, str]:
+    """Record id -> page that shows it, for records that are still published."""
+    links: dict[str, str] = {}
+    for c in context.district.communities():
+        links[f"community:{c.key}"] = f"{root}{c.url}"
+        for p in c.pledges.pledges:
+            links[f"pledge:{c.key}/{p.id}"] = f"{root}{c.url}#pledge-{p.id}"
+        for b in c.brands.brands:
+            if f"brands/{b.id}/index.md" in output.pages:
+                links[f"brand:{b.id}"] = f"{root}brands/{b.id}/"
+    if "honours/index.md" in output.pages:
+        for cm in context.district.info.commendations:
+            links[f"commendation:{cm.id}"] = f"{root}honours/"
+    return links
+
+
+def _places(context: SiteContext) -> dict[str, str]:
+    return {c.key: f"{t.name} {c.name}" for t in context.district.towns for c in t.communities}
+
+
+def _item(change: dict[str, Any], links: dict[str, str], places: dict[str, str]) -> dict[str, str]:
+    rid = str(change.get("id", ""))
+    community = str(change.get("community", ""))
+    kind = rid.split(":", 1)[0]
+    return {
+        "title": str(change.get("title", "")) or rid,
+        "href": links.get(rid, "") if change.get("type") != "removed" else "",
+        "place": places.get(community, community),
+        "kind": KIND_LABELS.get(kind, "") if change.get("type") in ("added", "changed", "removed") else "",
+        "before": str(change.get("before", "")),
+        "after": str(change.get("after", "")),
+    }
+
+
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:  # a hand-edited previous manifest
+        return None
+
+
+def render_changes(context: SiteContext, output: Output) -> None:
+    """Write the manifest and the page listing what changed since the previous published build."""
+    previous_site = context.extra.get("previous_site")
+    try:
+        previous = read_previous(Path(previous_site) if previous_site else None)
+    except BadManifest as exc:
+        output.log.warn(MANIFEST_PATH, 0, "", f"{exc}; this build is compared with nothing",
+                        "the next build will compare with this one")
+        previous = None
+    manifest = build_manifest(context, previous)
+    output.add_file(MANIFEST_PATH, dump(manifest))
+    root = root_prefix(PAGE)
+    links, places = _links(context, output, root), _places(context)
+    changes = [c for c in manifest["changes"] if isinstance(c, dict)]
+    sections = []
+    for type_, title in SECTIONS:
+        items = [_item(c, links, places) for c in changes if c.get("type") == type_]
+        if items:
+            sections.append({"type": type_, "title": title, "entries": items})
+    total = sum(len(s["entries"]) for s in sections)
+    updated = _day(manifest["updated"])
+    description = ("本站首次发布。" if manifest["first"] else
+                   f"{cn_date(updated)}更新了 {total} 项内容:新增承诺、状态与得分变化、新表彰及修改记录。")
+    text = environment().from_string(TEMPLATE).render(
+        first=manifest["first"], first_text=FIRST, since=_day(manifest["since"]), updated=updated,
+        total=total,
+        sections=sections, root=root, description=description)
+    output.add_page(PAGE, text)

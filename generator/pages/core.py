@@ -1,0 +1,122 @@
+"""Producers for the core pages: home, towns, community boards, content pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from generator.pages.status import pledge_status
+from generator.pages.templating import render
+from generator.records.model import Community
+from generator.records.periods import period_label
+
+if TYPE_CHECKING:
+    from generator.pages.registry import Output
+    from generator.pipeline import SiteContext
+
+
+def root_prefix(page_path: str) -> str:
+    """Relative prefix from a page's URL to the site root (directory URLs)."""
+    depth = page_path.count("/") + (0 if page_path.endswith("index.md") else 1)
+    return "../" * depth
+
+
+def latest_members(c: Community):  # type: ignore[no-untyped-def]
+    members = sorted(c.members.members, key=lambda m: m.period)
+    return members[-1] if members else None
+
+
+def common(context: SiteContext, page: str) -> dict[str, object]:
+    return {"root": root_prefix(page), "config": context.config, "as_of": context.as_of,
+            "district": context.district}
+
+
+def _status_counts(communities: list[Community], context: SiteContext) -> dict[str, int]:
+    counts = {"已完成": 0, "进行中": 0, "未开始": 0, "逾期": 0}
+    for c in communities:
+        for p in c.pledges.pledges:
+            counts[pledge_status(p, context.as_of).label] += 1
+    return counts
+
+
+def render_home(context: SiteContext, output: Output) -> None:
+    d = context.district
+    communities = d.communities()
+    model_brands = [(c, b) for c in communities for b in c.brands.brands if b.id in d.info.model_brands]
+    cycles = sorted({(c.profile.cycle.start, c.profile.cycle.end) for c in communities})
+    output.add_page("index.md", render(
+        "home.md.j2", **common(context, "index.md"),
+        towns=d.towns, communities=communities, cycles=cycles, model_brands=model_brands,
+        status_counts=_status_counts(communities, context),
+        brand_count=sum(len(c.brands.brands) for c in communities),
+        activity_count=sum(len(c.activities.activities) for c in communities),
+        scores=_score_map(context),
+    ))
+
+
+def _score_map(context: SiteContext) -> dict[str, object]:
+    if context.scores is None:
+        return {}
+    return {getattr(r, "community", ""): r for r in context.scores.results}
+
+
+def render_towns(context: SiteContext, output: Output) -> None:
+    scores = _score_map(context)
+    for town in context.district.towns:
+        page = f"towns/{town.id}/index.md"
+        rows = []
+        for c in town.communities:
+            m = latest_members(c)
+            rows.append({"c": c, "members": m.total if m else None, "pledges": len(c.pledges.pledges),
+                         "brands": len(c.brands.brands), "score": scores.get(c.key)})
+        output.add_page(page, render("town.md.j2", **common(context, page), town=town, rows=rows,
+                                     status_counts=_status_counts(town.communities, context)))
+
+
+def last_modified(c: Community, as_of: dt.date) -> dt.date:
+    """The latest date in the community's published records (never the clock), for the sitemap."""
+    days: list[dt.date] = [c.profile.cycle.declared_on]
+    pubs = [c.profile.publication, c.members.publication, c.pledges.publication, c.brands.publication,
+            c.activities.publication, c.assessments.publication]
+    days += [p.approved_on for p in pubs if p is not None and p.approved_on is not None]
+    days += [a.date for a in c.activities.activities]
+    for p in c.pledges.pledges:
+        days.append(p.published_on)
+        days += [m.done_on for m in p.milestones if m.done_on is not None]
+    days += [r.submitted_on for r in c.assessments.reports]
+    days += [a.date for a in c.assessments.acceptance]
+    return min(max(days), as_of)
+
+
+def render_boards(context: SiteContext, output: Output) -> None:
+    scores = _score_map(context)
+    limit = context.config.recent_activities
+    for town in context.district.towns:
+        for c in town.communities:
+            page = f"towns/{town.id}/{c.id}/index.md"
+            pledges = sorted(
+                ((p, pledge_status(p, context.as_of)) for p in c.pledges.pledges),
+                key=lambda ps: (("逾期", "进行中", "未开始", "已完成").index(ps[1].label), ps[0].due))
+            activities = sorted(c.activities.activities, key=lambda a: a.date, reverse=True)[:limit]
+            reports = sorted(c.assessments.reports, key=lambda r: r.period)
+            output.add_page(page, render(
+                "board.md.j2", **common(context, page), town=town, c=c, members=latest_members(c),
+                lastmod=last_modified(c, context.as_of),
+                pledges=pledges, activities=activities, reports=reports, score=scores.get(c.key),
+                period_label=period_label))
+
+
+def render_content(context: SiteContext, output: Output) -> None:
+    """Hand-written pages from ``content/``, passed through as Markdown."""
+    folder = context.project / "content"
+    if not folder.is_dir():
+        return
+    for file in sorted(folder.rglob("*")):
+        if not file.is_file() or file.name.startswith("."):
+            continue
+        rel = file.relative_to(folder).as_posix()
+        if file.suffix == ".md":
+            output.add_page(rel, file.read_text(encoding="utf-8"))
+        else:
+            output.add_file(rel, file.read_bytes())
+

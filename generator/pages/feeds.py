@@ -1,0 +1,112 @@
+"""Atom feed ``feed.xml``: new commendations, new brands and completed pledges.
+
+Every date comes from the records (commendation date, brand start date, the
+last milestone's ``done_on``), never from the clock, and entries are ordered by
+(date, kind, id), so two builds of the same data give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
+
+from generator.pages.brands import brand_dir
+from generator.pages.pledges import district_views
+
+if TYPE_CHECKING:
+    from generator.pages.registry import Output
+    from generator.pipeline import SiteContext
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_PATH = "feed.xml"
+MAX_ENTRIES = 100
+TZ = "+08:00"  # records carry dates only; publish them as midnight China time
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    date: dt.date
+    kind: str  # commendation | brand | pledge
+    key: str  # unique within its kind
+    title: str
+    link: str  # absolute URL
+    summary: str
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00{TZ}"
+
+
+def _tag(site_url: str, day: dt.date, kind: str, key: str) -> str:
+    """A permanent entry id (RFC 4151 tag URI) from the site host, the record's date and its id."""
+    return f"tag:{urlsplit(site_url).hostname},{day.isoformat()}:{kind}/{key}"
+
+
+def feed_entries(context: SiteContext) -> list[FeedEntry]:
+    site = context.config.site.url
+    d = context.district
+    names = {c.key: c.name for c in d.communities()}
+    brand_names = {b.id: b.name for c in d.communities() for b in c.brands.brands}
+    entries: list[FeedEntry] = []
+    for cm in d.info.commendations:
+        who = [names[k] for k in cm.communities if k in names] + [brand_names[b] for b in cm.brands]
+        if cm.brands:
+            link = site + brand_dir(cm.brands[0])
+        elif cm.communities and cm.communities[0] in names:
+            link = site + "towns/" + cm.communities[0] + "/"
+        else:
+            link = site
+        summary = f"{cm.document_no}。{cm.reason}" + (f"受表彰：{'、'.join(who)}。" if who else "")
+        entries.append(FeedEntry(cm.date, "commendation", cm.id, f"表彰：{cm.title}", link, summary))
+    for c in d.communities():
+        for b in c.brands.brands:
+            entries.append(FeedEntry(b.started, "brand", b.id, f"党建品牌：{b.name}（{c.name}）",
+                                     site + brand_dir(b.id), b.summary))
+    for v in district_views(context):
+        if v.completed_on is not None:
+            entries.append(FeedEntry(
+                v.completed_on, "pledge", f"{v.community.key}/{v.pledge.id}",
+                f"承诺已完成：{v.pledge.title}（{v.community.name}）", f"{site}{v.tracker}#{v.anchor}",
+                f"{v.pledge.kind}，责任人：{v.pledge.owner}。目标：{v.pledge.target}"))
+    entries.sort(key=lambda e: (e.date, e.kind, e.key), reverse=True)
+    return entries[:MAX_ENTRIES]
+
+
+def atom_feed(context: SiteContext, entries: list[FeedEntry]) -> bytes:
+    site = context.config.site.url
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            el.text = text
+        return el
+
+    sub(feed, "id", site)
+    sub(feed, "title", f"{context.config.site.name} · 更新")
+    sub(feed, "subtitle", "新的表彰、党建品牌和已完成的公开承诺")
+    sub(feed, "updated", _stamp(entries[0].date if entries else context.as_of))
+    sub(feed, "link", rel="self", type="application/atom+xml", href=site + FEED_PATH)
+    sub(feed, "link", rel="alternate", type="text/html", href=site)
+    author = sub(feed, "author")
+    sub(author, "name", context.district.info.department)
+    for e in entries:
+        entry = sub(feed, "entry")
+        sub(entry, "id", _tag(site, e.date, e.kind, e.key))
+        sub(entry, "title", e.title)
+        sub(entry, "updated", _stamp(e.date))
+        sub(entry, "published", _stamp(e.date))
+        sub(entry, "link", rel="alternate", type="text/html", href=e.link)
+        sub(entry, "category", term=e.kind)
+        sub(entry, "summary", " ".join(e.summary.split()))
+    ET.indent(feed)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8",
+                                                                    xml_declaration=False) + b"\n"
+
+
+def render_feed(context: SiteContext, output: Output) -> None:
+    output.add_file(FEED_PATH, atom_feed(context, feed_entries(context)))

@@ -1,0 +1,119 @@
+"""Stage 5: render the site model into Markdown pages and data files.
+
+Each page family is a *producer*: ``(context, output) -> None``.  Producers
+only read the context and add pages/files to ``output``; adding a page family
+means adding one producer to ``PRODUCERS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from generator.errors import ErrorLog
+from generator.pages.brands import render_brands
+from generator.pages.changes import render_changes
+from generator.pages.core import render_boards, render_content, render_home, render_towns
+from generator.pages.feeds import render_feed
+from generator.pages.pledges import render_pledge_overview, render_pledge_trackers
+from generator.pages.print_sheet import render_print_sheets
+from generator.pages.qr import render_qr_codes
+from generator.pages.scores import SCORE_PRODUCERS
+from generator.pages.screen import render_screens
+
+if TYPE_CHECKING:
+    from generator.pipeline import SiteContext
+
+
+@dataclass
+class NavEntry:
+    title: str
+    path: str | None = None
+    children: list[NavEntry] = field(default_factory=list)
+
+
+@dataclass
+class Output:
+    """Rendered pages (docs-relative ``.md`` paths) and verbatim files (docs-relative)."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    nav: list[NavEntry] = field(default_factory=list)
+    log: ErrorLog = field(default_factory=ErrorLog)
+
+    def add_page(self, path: str, text: str) -> None:
+        if path in self.pages:
+            raise ValueError(f"two producers wrote {path}")
+        self.pages[path] = text
+
+    def add_file(self, path: str, data: bytes) -> None:
+        if path in self.files:
+            raise ValueError(f"two producers wrote {path}")
+        self.files[path] = data
+
+
+Producer = Callable[["SiteContext", Output], None]
+
+PRODUCERS: list[Producer] = [
+    render_home,
+    render_towns,
+    render_boards,
+    render_content,
+    # Resident boards (issue 4); render_brands writes resized, EXIF-free images under media/brands/<id>/.
+    render_pledge_trackers,
+    render_pledge_overview,
+    render_brands,
+    render_qr_codes,
+    render_screens,
+    render_print_sheets,
+    render_feed,
+    # Rubric engine (issue 3): score pages, rankings, rubric, honours, open data.
+    *SCORE_PRODUCERS,
+    # Trust (issue 5): record manifest and the "本次更新" page; last, so it can link to every page.
+    render_changes,
+]
+
+
+def render_site(context: SiteContext) -> tuple[Output, ErrorLog]:
+    output = Output()
+    for producer in PRODUCERS:
+        producer(context, output)
+    output.nav = build_nav(context, output)
+    return output, output.log
+
+
+def build_nav(context: SiteContext, output: Output) -> list[NavEntry]:
+    """A small nav: home, towns (one entry each), site sections, about pages.
+
+    Community pages are not in the nav (they are listed on town pages), so
+    Material's per-page nav rendering stays constant as the district grows.
+    """
+    nav = [NavEntry("首页", "index.md")]
+    nav.append(NavEntry("镇(街道)", children=[
+        NavEntry(t.name, f"towns/{t.id}/index.md") for t in context.district.towns]))
+    for title, path in SECTION_PAGES:
+        if path in output.pages:
+            nav.append(NavEntry(title, path))
+    about = [NavEntry(title, path) for title, path in ABOUT_PAGES if path in output.pages]
+    if about:
+        nav.append(NavEntry("关于", children=about))
+    return nav
+
+
+# Top-level sections other page families may add (shown when the page exists).
+SECTION_PAGES: list[tuple[str, str]] = [
+    ("承诺公示", "pledges/index.md"),
+    ("党建品牌", "brands/index.md"),
+    ("考评排名", "ranking/index.md"),
+    ("表彰", "honours/index.md"),
+    ("考评细则", "rubric/index.md"),
+]
+ABOUT_PAGES: list[tuple[str, str]] = [
+    ("关于六位一体", "about.md"),
+    ("评分说明", "scoring.md"),
+    ("开放数据", "data.md"),
+    ("本次更新", "changes/index.md"),
+    ("联系我们", "contact.md"),
+    ("关于示例数据", "sample-data.md"),
+]

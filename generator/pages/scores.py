@@ -1,0 +1,156 @@
+"""Producers for the rubric engine's pages and open data.
+
+Pages written:
+
+- ``towns/<t>/<c>/score/index.md`` — a community's latest score: a bar chart
+  of the six mechanisms (inline SVG, with the same numbers in a table), the
+  23 items with score, basis, explanation, evidence and gap, and its history;
+- ``ranking/index.md`` and ``ranking/<town>/index.md`` — district and town
+  rankings per period, sortable by a small inline script, readable without it;
+- ``rubric/index.md`` — the rubric with each item's rule in plain Chinese;
+- ``honours/index.md`` — commendation decisions (表彰);
+- ``data.md`` plus ``data/scores.json``, ``data/scores.csv`` and
+  ``data/scores.schema.json`` — the open data and its documentation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from generator.pages.core import common
+from generator.pages.templating import render
+from generator.records.periods import period_label
+from generator.scoring.export import csv_columns, load_schema, schema_fields, scores_csv, scores_json
+from generator.scoring.rubric import RubricRefinement
+from generator.scoring.rules.compare import fmt_number, fmt_percent
+from generator.scoring.rules.describe import describe_rule
+from generator.scoring.score import CommunityResult, Scores
+
+if TYPE_CHECKING:
+    from generator.pages.registry import Output
+    from generator.pipeline import SiteContext
+
+
+def helpers() -> dict[str, object]:
+    """Formatting helpers passed to the templates (scores are exact fractions)."""
+    return {"fmt": lambda v: "—" if v is None else fmt_number(v),
+            "pct": lambda v, d=None: "—" if v is None or d == 0 else fmt_percent(
+                Fraction(v) if d is None else Fraction(v, d)),
+            "trend": trend_text, "period_label": period_label}
+
+
+def trend_text(value: Fraction | None) -> str:
+    if value is None:
+        return "—"
+    if value == 0:
+        return "持平"
+    return f"↑{fmt_number(value)}" if value > 0 else f"↓{fmt_number(-value)}"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    score: str
+    max: str
+    y: int
+    width: float  # filled width in px
+    full: int  # width of the maximum
+
+
+def chart(result: CommunityResult, short: dict[int, str]) -> dict[str, object]:
+    """Geometry of the horizontal bar chart: each bar is the share of the mechanism's maximum.
+
+    Drawn 360 units wide (a phone's width, so 18-unit text stays ~18 px there), label above each bar.
+    """
+    full, row = 250, 66
+    bars = [Bar(short.get(c.no, c.name), fmt_number(c.score), fmt_number(c.max), 12 + k * row,
+                round(float(full * c.score / c.max), 1) if c.max else 0.0, full)
+            for k, c in enumerate(result.categories)]
+    return {"bars": bars, "height": 24 + len(bars) * row, "full": full}
+
+
+def _scores(context: SiteContext) -> Scores | None:
+    scores = context.scores
+    return scores if scores is not None and scores.rubric is not None else None
+
+
+def render_score_pages(context: SiteContext, output: Output) -> None:
+    scores = _scores(context)
+    if scores is None or scores.rubric is None:
+        return
+    short = {c.no: c.short for c in scores.rubric.categories}
+    interpretations = {i.no: i.interpretation or "" for i in scores.rubric.items}
+    for r in scores.results:
+        c = context.district.community(r.community)
+        if c is None:
+            continue
+        page = f"{r.url}index.md"
+        output.add_page(page, render(
+            "score.md.j2", **common(context, page), **helpers(), r=r, c=c, chart=chart(r, short),
+            history=scores.for_community(r.community), interpretations=interpretations))
+
+
+def render_rankings(context: SiteContext, output: Output) -> None:
+    scores = _scores(context)
+    if scores is None:
+        return
+    towns = [t for t in context.district.towns if t.communities]
+    cats = scores.rubric.categories if scores.rubric else []
+    unscored = [c for c in context.district.communities() if not scores.for_community(c.key)]
+    for town in [None, *towns]:
+        page = "ranking/index.md" if town is None else f"ranking/{town.id}/index.md"
+        periods = [(p, scores.in_period(p, town.id if town else None)) for p in scores.periods]
+        output.add_page(page, render(
+            "ranking.md.j2", **common(context, page), **helpers(), town=town, towns=towns,
+            periods=[x for x in periods if x[1]], categories=cats, indicators=scores.indicators if town is None else [],
+            unscored=[c for c in unscored if town is None or c.town_id == town.id]))
+
+
+def render_rubric_page(context: SiteContext, output: Output) -> None:
+    scores = _scores(context)
+    if scores is None or scores.rubric is None:
+        return
+    page = "rubric/index.md"
+    towns = {t.id: t.name for t in context.district.towns}
+    refinements: dict[int, list[tuple[str, RubricRefinement]]] = {}
+    for ref in scores.refinements:
+        refinements.setdefault(ref.item, []).append((towns.get(ref.town, ref.town), ref))
+    rules = {i.no: describe_rule(i.rule, i.max) for i in scores.rubric.items}
+    output.add_page(page, render("rubric.md.j2", **common(context, page), **helpers(), rubric=scores.rubric,
+                                 rules=rules, refinements=refinements))
+
+
+def render_honours(context: SiteContext, output: Output) -> None:
+    info = context.district.info
+    scores = context.scores or Scores()
+    owners = {b.id: (c, b) for c in context.district.communities() for b in c.brands.brands}
+    decisions = []
+    for cm in sorted(info.commendations, key=lambda x: x.date, reverse=True):
+        rows = []
+        for key in cm.communities:
+            c = context.district.community(key)
+            before = [r for r in scores.for_community(key) if r.acceptance_date <= cm.date.isoformat()]
+            rows.append((c, before[0] if before else None))
+        decisions.append((cm, [r for r in rows if r[0] is not None], [owners[b] for b in cm.brands if b in owners]))
+    page = "honours/index.md"
+    output.add_page(page, render("honours.md.j2", **common(context, page), **helpers(), decisions=decisions))
+
+
+def render_score_data(context: SiteContext, output: Output) -> None:
+    scores = _scores(context)
+    if scores is None:
+        return
+    data = scores_json(context)
+    output.add_file("data/scores.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    output.add_file("data/scores.csv", scores_csv(scores))
+    output.add_file("data/scores.schema.json",
+                    (json.dumps(load_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    page = "data.md"
+    output.add_page(page, render("data.md.j2", **common(context, page), **helpers(), fields=schema_fields(),
+                                 columns=csv_columns(scores), results=len(data["results"])))
+
+
+SCORE_PRODUCERS = [render_score_pages, render_rankings, render_rubric_page, render_honours, render_score_data]

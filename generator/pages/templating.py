@@ -1,0 +1,58 @@
+"""The Jinja2 environment: StrictUndefined, autoescape, and small display filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from generator.pages.markup import render_markdown
+from generator.records.periods import period_label
+
+
+def cn_date(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 100:.{digits}f}%"
+
+
+def yaml_str(value: str) -> Markup:
+    """A value safe to put in YAML front matter (JSON strings are valid YAML)."""
+    return Markup(json.dumps(str(value), ensure_ascii=False))
+
+
+def markdown_filter(text: str | None) -> Markup:
+    return Markup(render_markdown(text)) if text else Markup("")
+
+
+def oneline(text: str | None) -> str:
+    return " ".join(str(text).split()) if text else ""
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator.pages", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "md", "j2"), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # Markdown heading ids use "{#id}", so Jinja comments are "[# ... #]".
+        comment_start_string="[#",
+        comment_end_string="#]",
+    )
+    env.filters.update(cn_date=cn_date, percent=percent, yaml_str=yaml_str, markdown=markdown_filter,
+                       oneline=oneline, period_label=period_label)
+    return env
+
+
+def render(template: str, **context: object) -> str:
+    return environment().get_template(template).render(**context)

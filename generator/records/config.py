@@ -1,0 +1,83 @@
+"""``site_config.yml``: site identity, footer fields, grade bands, allow-lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, ValidationError, model_validator
+
+from generator.errors import ErrorLog
+from generator.records.messages import validation_errors
+from generator.records.schema import Record, Text
+from generator.records.yamlio import read_yaml
+from generator.scoring.rubric import RubricRefinement
+
+Colour = Literal["red", "pink", "purple", "indigo", "blue", "teal", "green", "brown", "grey", "black", "white"]
+
+
+class Footer(Record):
+    sponsor: Text = Field(description="主办单位")
+    organiser: Text | None = Field(None, description="承办单位")
+    icp: Text | None = Field(None, description="ICP备案号")
+    police: Text | None = Field(None, description="公安备案号")
+    contact: Text | None = None
+
+
+class Grade(Record):
+    name: Text
+    min: Annotated[float, Field(ge=0, le=100)] = Field(description="下限 (含本数, 即'以上')")
+
+
+class SiteSection(Record):
+    name: Text
+    short_name: Text
+    description: Text
+    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+(/\S*)?/$")] = Field(
+        description="公开网址, 以 / 结尾; 二维码使用此地址")
+    sample_data: bool = Field(False, description="在每页显示'示例数据'横幅")
+    primary: Colour = "red"
+    accent: Colour = "red"
+
+
+class SiteConfig(Record):
+    site: SiteSection
+    footer: Footer
+    grades: list[Grade] = Field(min_length=1)
+    excellence_line: Annotated[float, Field(ge=0, le=100)] = Field(90, description="表彰参考线")
+    pii_allow: list[Text] = Field(default_factory=list, description="允许公开的办公电话等")
+    recent_activities: Annotated[int, Field(ge=1, le=100)] = 8
+    rubric_refinements: list[RubricRefinement] = Field(
+        default_factory=list, description="镇(街道)对考评细则的细化 (部分得分档次、额外依据), 在网站上公示")
+
+    @model_validator(mode="after")
+    def _grades_descending(self) -> SiteConfig:
+        mins = [g.min for g in self.grades]
+        if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+            raise ValueError("grades must be listed from the highest band down, each with a different min")
+        if mins[-1] != 0:
+            raise ValueError("the lowest grade must have min: 0 so every score has a grade")
+        return self
+
+    def grade_for(self, total: float) -> str:
+        for grade in self.grades:
+            if total >= grade.min:
+                return grade.name
+        return self.grades[-1].name
+
+
+def load_config(file: Path, project: Path) -> tuple[SiteConfig | None, ErrorLog]:
+    log = ErrorLog()
+    rel = file.relative_to(project).as_posix() if file.is_relative_to(project) else file.as_posix()
+    if not file.is_file():
+        log.add(rel, 0, "", "file is missing")
+        return None, log
+    doc, errors = read_yaml(file, rel)
+    log.errors.extend(errors)
+    if doc is None or errors:
+        return None, log
+    try:
+        return SiteConfig.model_validate(doc.data if doc.data is not None else {}), log
+    except ValidationError as exc:
+        log.errors.extend(validation_errors(exc, doc, SiteConfig))
+        return None, log

@@ -1,0 +1,194 @@
+"""Stage 1: read every YAML record under ``communities/`` into the site model.
+
+Every file is read even when others fail, so all problems surface in one run.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.errors import ErrorLog
+from generator.records.messages import validation_errors
+from generator.records.model import Community, District, Sources, Town
+from generator.records.schema import FILE_MODELS, DistrictFile, ProfileFile, TownFile
+from generator.records.yamlio import YamlDoc, read_yaml
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ALLOWED_DIRS = {"images"}
+M = TypeVar("M", bound=BaseModel)
+
+
+def _rel(path: Path, project: Path) -> str:
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _parse(file: Path, project: Path, model: type[M], log: ErrorLog) -> tuple[M | None, YamlDoc | None]:
+    rel = _rel(file, project)
+    doc, errors = read_yaml(file, rel)
+    log.errors.extend(errors)
+    if doc is None or errors:
+        return None, doc
+    data = doc.data if doc.data is not None else {}
+    try:
+        return model.model_validate(data), doc
+    except ValidationError as exc:
+        log.errors.extend(validation_errors(exc, doc, model))
+        return None, doc
+
+
+def _children(folder: Path, project: Path, root: Path, log: ErrorLog) -> list[Path]:
+    """Sorted entries of ``folder``, refusing symlinks that leave the data root."""
+    out = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink() and not _inside(entry, root):
+            log.add(_rel(entry, project), 0, "", "symbolic link points outside the communities folder")
+            continue
+        out.append(entry)
+    return out
+
+
+def load_district(root: Path, project: Path) -> tuple[District | None, ErrorLog]:
+    """Load ``root`` (the communities folder).
+
+    Returns the district with every town and community that loaded cleanly (so
+    later checks can still run on them) or ``None`` if the district file failed.
+    """
+    log = ErrorLog()
+    if not root.is_dir():
+        log.add(_rel(root, project), 0, "", "communities folder not found")
+        return None, log
+    district_file = root / "district.yml"
+    info, ddoc = (None, None)
+    if district_file.is_file():
+        info, ddoc = _parse(district_file, project, DistrictFile, log)
+    else:
+        log.add(_rel(district_file, project), 0, "", "file is missing", "it names the district and its department")
+    towns = []
+    for entry in _children(root, project, root, log):
+        if entry.is_file():
+            if entry.name != "district.yml" and entry.suffix in (".yml", ".yaml"):
+                log.add(_rel(entry, project), 0, "", "unexpected file", "records belong in <town-id>/<community-id>/")
+            continue
+        town = _load_town(entry, project, root, log)
+        if town is not None:
+            towns.append(town)
+    if info is None:
+        return None, log
+    district = District(root=root, info=info, towns=towns)
+    if ddoc is not None:
+        district.sources.docs["district.yml"] = ddoc
+    return district, log
+
+
+def _check_id(entry: Path, project: Path, log: ErrorLog) -> bool:
+    if ID_RE.match(entry.name):
+        return True
+    log.add(_rel(entry, project), 0, "", "folder name must be an ASCII id (lowercase letters, digits, hyphens)",
+            "it becomes part of the web address, e.g. qinghe")
+    return False
+
+
+def _load_town(folder: Path, project: Path, root: Path, log: ErrorLog) -> Town | None:
+    if not _check_id(folder, project, log):
+        return None
+    town_file = folder / "town.yml"
+    if not town_file.is_file():
+        log.add(_rel(town_file, project), 0, "", "file is missing", "every town folder needs a town.yml")
+        return None
+    info, doc = _parse(town_file, project, TownFile, log)
+    communities = []
+    for entry in _children(folder, project, root, log):
+        if entry.is_file():
+            if entry.name != "town.yml" and entry.suffix in (".yml", ".yaml"):
+                log.add(_rel(entry, project), 0, "", "unexpected file", "community records belong in a sub-folder")
+            continue
+        community = _load_community(folder.name, entry, project, root, log)
+        if community is not None:
+            communities.append(community)
+    if info is None or doc is None:
+        return None
+    town = Town(id=folder.name, info=info, communities=communities)
+    town.sources.docs["town.yml"] = doc
+    return town
+
+
+def _load_community(town_id: str, folder: Path, project: Path, root: Path, log: ErrorLog) -> Community | None:
+    if not _check_id(folder, project, log):
+        return None
+    parsed: dict[str, BaseModel] = {}
+    sources = Sources()
+    ok = True
+    for entry in _children(folder, project, root, log):
+        if entry.is_dir():
+            if entry.name not in ALLOWED_DIRS:
+                log.add(_rel(entry, project), 0, "", "unexpected folder", "images go in images/")
+            continue
+        if entry.suffix not in (".yml", ".yaml"):
+            continue
+        model = FILE_MODELS.get(entry.name)
+        if model is None:
+            log.add(_rel(entry, project), 0, "", "unknown record file",
+                    "expected one of: " + ", ".join(FILE_MODELS))
+            ok = False
+            continue
+        obj, doc = _parse(entry, project, model, log)
+        if doc is not None:
+            sources.docs[entry.name] = doc
+        if obj is None:
+            ok = False
+        else:
+            parsed[entry.name] = obj
+    if not (folder / "profile.yml").is_file():
+        log.add(_rel(folder / "profile.yml", project), 0, "", "file is missing",
+                "run `dangjian new` to scaffold a community")
+        return None
+    profile = parsed.get("profile.yml")
+    if not ok or not isinstance(profile, ProfileFile):
+        return None
+    community = Community(town_id=town_id, id=folder.name, rel_dir=_rel(folder, project), profile=profile,
+                          sources=sources)
+    for name, attr in (("members.yml", "members"), ("pledges.yml", "pledges"), ("brands.yml", "brands"),
+                       ("activities.yml", "activities"), ("assessments.yml", "assessments")):
+        if name in parsed:
+            setattr(community, attr, parsed[name])
+    return community
+
+
+# Hand-written pages are Markdown; other files are published byte for byte, so only inert kinds.
+CONTENT_FILES = {".md", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf", ".txt", ".csv"}
+
+
+def check_content(project: Path) -> ErrorLog:
+    """Refuse what ``content/`` must not publish: links to files outside the project, active file types."""
+    log = ErrorLog()
+    folder = project / "content"
+    if not folder.is_dir():
+        return log
+    for entry in sorted(folder.rglob("*")):
+        if any(part.startswith(".") for part in entry.relative_to(folder).parts):
+            continue
+        rel = _rel(entry, project)
+        if entry.is_symlink() and not _inside(entry, project):
+            log.add(rel, 0, "", "symbolic link points outside the project", "copy the file into content/ instead")
+        elif entry.is_file() and entry.suffix.lower() not in CONTENT_FILES:
+            log.add(rel, 0, "", f"'{entry.suffix or entry.name}' files cannot be published from content/",
+                    "pages are Markdown (.md); other files may be images (.png, .jpg, .webp, .gif), .pdf, "
+                    ".txt or .csv")
+    return log

@@ -1,0 +1,256 @@
+"""Personal-information guard: find ID, mobile, bank-card numbers and e-mail addresses.
+
+The detector is deliberately precise, because every hit stops the build:
+
+* resident ID numbers need 18 characters, a real birth date and the GB 11643
+  check digit (so an arbitrary 18-digit number is not one);
+* mobile numbers are 11 digits ``1[3-9]x`` with an optional ``+86``/``0086``
+  prefix and spaces or dashes in the usual 3-4-4 grouping;
+* bank card numbers are 16–19 digits, written in one run or in groups of four,
+  starting with 3–6 (UnionPay, Visa, Mastercard, JCB, Amex) and passing Luhn;
+  dates, counts and 文号 such as 青组通〔2026〕8号 never look like that;
+* e-mail addresses.
+
+Hits are reported masked (``3205**********1234``) so that the error message
+itself does not spread the number.  ``site_config.yml: pii_allow`` lists
+numbers and addresses that may be published (an office phone, a public
+mailbox); entries are compared ignoring spaces, dashes and a ``+86`` prefix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from generator.errors import ErrorLog
+from generator.records.yamlio import PathKey, YamlDoc, format_path
+
+if TYPE_CHECKING:
+    from generator.pipeline import SiteContext
+    from generator.records.model import Sources
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+# Numbers stand alone: no ASCII letter or digit right before or after (Chinese text around them is fine).
+_B = r"(?<![0-9A-Za-z])"
+_E = r"(?![0-9A-Za-z])"
+_ID_RE = re.compile(_B + r"[1-9][0-9]{5}[ -]?(?:19|20)[0-9]{6}[ -]?[0-9]{3}[0-9Xx]" + _E)
+_MOBILE_RE = re.compile(r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}" + _E)
+_CARD_RE = re.compile(_B + r"(?:[3-6][0-9]{15,18}|[3-6][0-9]{3}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,3})?"
+                      r"|[3-6][0-9]{5}[ -][0-9]{10,13})(?![0-9A-Za-z]|[ -][0-9])")
+_EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+                       r"(?![A-Za-z0-9-])")
+# Characters that hide a number from a reader's eye but not from a copy-paste: zero-width spaces etc.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # "resident ID number", "mobile number", "bank card number", "e-mail address"
+    masked: str
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.masked}"
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch in "0123456789Xx").upper()
+
+
+def _id_valid(number: str) -> bool:
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    try:  # the pattern already limits the year to 19xx/20xx
+        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == number[17]
+
+
+def _luhn(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def mask(value: str) -> str:
+    """``320502199001011234`` -> ``3205**********1234``; e-mail keeps the first letter and the domain."""
+    if "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    digits = normalise(value)
+    keep_head = 3 if len(digits) == 11 else 4
+    return digits[:keep_head] + "*" * max(len(digits) - keep_head - 4, 0) + digits[-4:]
+
+
+def normalise(value: str) -> str:
+    """The comparable form of an allow-list entry or a hit: digits only (no +86), or a lower-case address."""
+    value = unicodedata.normalize("NFKC", value).strip()
+    if "@" in value:
+        return value.lower()
+    digits = _digits(value)
+    if len(digits) == 13 and digits.startswith("86"):
+        return digits[2:]
+    if len(digits) == 15 and digits.startswith("0086"):
+        return digits[4:]
+    return digits
+
+
+def find(text: str, allow: Iterable[str] = ()) -> list[Hit]:
+    """Every piece of personal information in ``text`` that is not allow-listed."""
+    allowed = {normalise(a) for a in allow}
+    # Full-width digits (１３８…) and letters become ASCII; invisible characters go.
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    hits: list[Hit] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, m: re.Match[str]) -> None:
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            return
+        taken.append((m.start(), m.end()))
+        if normalise(m.group(0)) not in allowed:
+            hits.append(Hit(kind, mask(m.group(0)), m.start(), m.end()))
+
+    for m in _ID_RE.finditer(text):
+        if _id_valid(_digits(m.group(0))):
+            add("resident ID number", m)
+    for m in _CARD_RE.finditer(text):
+        if _luhn(_digits(m.group(0))):
+            add("bank card number", m)
+    for m in _MOBILE_RE.finditer(text):
+        add("mobile number", m)
+    for m in _EMAIL_RE.finditer(text):
+        add("e-mail address", m)
+    return sorted(hits, key=lambda h: h.start)
+
+
+def redact(text: str, allow: Iterable[str] = ()) -> str:
+    """``text`` with every hit replaced by its masked form (for logs, which may be public in CI)."""
+    normalised = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    hits = find(normalised, allow)
+    for hit in reversed(hits):
+        normalised = normalised[: hit.start] + hit.masked + normalised[hit.end:]
+    return normalised if hits else text
+
+
+HINT = ("remove it: personal information must not be published; if it is a public office number or "
+        "mailbox, add it to pii_allow in site_config.yml")
+
+
+# --- scanning the published site model ---------------------------------------------------
+
+
+def _strings(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _strings(getattr(value, name), (*path, name))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*path, i))
+
+
+def _source_index(item: BaseModel, raw: Any, fallback: int) -> int:
+    """Index of ``item`` in its file's list (the published view drops held-back items)."""
+    if not isinstance(raw, list):
+        return fallback
+    key = getattr(item, "id", None)
+    for j, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            continue
+        if key is not None and entry.get("id") == key:
+            return j
+        if key is None:
+            try:
+                if type(item).model_validate(entry) == item:
+                    return j
+            except ValueError:
+                continue
+    return fallback
+
+
+def _scan_model(model: BaseModel, doc: YamlDoc | None, rel: str, allow: list[str], log: ErrorLog,
+                gated: tuple[str, ...] = ()) -> None:
+    """Scan every string of a published file model; ``gated`` lists whose items the gate may have dropped."""
+    raw = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if name in gated and isinstance(value, list):
+            for i, item in enumerate(value):
+                j = _source_index(item, raw.get(name), i)
+                _report_strings(item, (name, j), doc, rel, allow, log)
+        else:
+            _report_strings(value, (name,), doc, rel, allow, log)
+
+
+def _report_strings(value: Any, base: PathKey, doc: YamlDoc | None, rel: str, allow: list[str],
+                    log: ErrorLog) -> None:
+    for path, text in _strings(value, base):
+        for hit in find(text, allow):
+            line = doc.line(path) if doc is not None else 0
+            log.add(doc.path if doc is not None else rel, line, format_path(path),
+                    f"personal information in published text: {hit}", HINT)
+
+
+def _doc(sources: Sources, name: str) -> YamlDoc | None:
+    return sources.docs.get(name)
+
+
+def scan_context(context: SiteContext) -> ErrorLog:
+    """Scan every published string: config, records, content/ pages and file names."""
+    log = ErrorLog()
+    allow = list(context.config.pii_allow)
+    cfg = context.config.model_copy(update={"pii_allow": []})
+    _scan_model(cfg, None, "site_config.yml", allow, log)
+    d = context.district
+    _scan_model(d.info, _doc(d.sources, "district.yml"), "communities/district.yml", allow, log,
+                gated=("commendations",))
+    for town in d.towns:
+        _scan_model(town.info, _doc(town.sources, "town.yml"), f"communities/{town.id}/town.yml", allow, log)
+        for c in town.communities:
+            for name, model, gated in (
+                ("profile.yml", c.profile, ()),
+                ("members.yml", c.members, ("members",)),
+                ("pledges.yml", c.pledges, ("pledges",)),
+                ("brands.yml", c.brands, ("brands",)),
+                ("activities.yml", c.activities, ("activities",)),
+                ("assessments.yml", c.assessments, ()),
+            ):
+                _scan_model(model, _doc(c.sources, name), f"{c.rel_dir}/{name}", allow, log, gated)
+    _scan_content(context.project / "content", context.project, allow, log)
+    return log
+
+
+def _scan_content(folder: Path, project: Path, allow: list[str], log: ErrorLog) -> None:
+    """Hand-written pages line by line (text, links, image alt texts) and every file name."""
+    if not folder.is_dir():
+        return
+    for file in sorted(folder.rglob("*")):
+        rel = file.relative_to(project).as_posix()
+        for hit in find(file.relative_to(folder).as_posix(), allow):
+            log.add(rel, 0, "file name", f"personal information in a published file name: {hit}", HINT)
+        if not file.is_file() or file.suffix not in (".md", ".markdown", ".txt", ".html", ".csv", ".json"):
+            continue
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by the renderer that reads it
+        for n, line in enumerate(text.splitlines(), start=1):
+            for hit in find(line, allow):
+                log.add(rel, n, "", f"personal information in published text: {hit}", HINT)

@@ -1,0 +1,102 @@
+"""Stage 3: the publication gate.
+
+Only records that are approved *and* public reach the site.  An item's own
+``publication`` wins over its file's; a record with neither is a draft.
+Everything held back is listed, with the reason, for ``dangjian check``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from generator.records.model import Community, District, Town
+from generator.records.schema import Publication
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    where: str
+    what: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}: {self.reason}"
+
+
+@dataclass
+class Gate:
+    held: list[HeldBack] = field(default_factory=list)
+
+    def passes(self, own: Publication | None, inherited: Publication | None, where: str, what: str) -> bool:
+        pub = own or inherited
+        if pub is None:
+            self.held.append(HeldBack(where, what, "no publication state (treated as draft)"))
+            return False
+        if pub.state != "approved":
+            self.held.append(HeldBack(where, what, "draft, not yet approved"))
+            return False
+        if pub.scope != "public":
+            self.held.append(HeldBack(where, what, "internal record"))
+            return False
+        return True
+
+    def keep(self, items: list[Any], inherited: Publication | None, where: str, label: str) -> list[Any]:
+        out = []
+        for i, item in enumerate(items):
+            name = getattr(item, "title", None) or getattr(item, "name", None) or getattr(item, "period", "")
+            if self.passes(item.publication, inherited, where, f"{label}[{i}] {name}".strip()):
+                out.append(item)
+        return out
+
+
+def publish(district: District) -> tuple[District, list[HeldBack]]:
+    """Return the public view of ``district`` and what was held back."""
+    gate = Gate()
+    info = district.info
+    dist_where = district.sources.where("district.yml")[0]
+    commendations = gate.keep(info.commendations, info.publication, dist_where, "commendations")
+    towns: list[Town] = []
+    for town in district.towns:
+        where = town.sources.where("town.yml")[0]
+        if not gate.passes(town.info.publication, None, where, f"town {town.name}"):
+            continue
+        communities = [c for c in (_publish_community(c, gate) for c in town.communities) if c is not None]
+        towns.append(replace(town, communities=communities))
+    visible_brands = {b.id for t in towns for c in t.communities for b in c.brands.brands}
+    visible = {c.key for t in towns for c in t.communities}
+    commendations = [
+        cm.model_copy(update={"communities": [k for k in cm.communities if k in visible],
+                              "brands": [b for b in cm.brands if b in visible_brands]})
+        for cm in commendations
+    ]
+    new_info = info.model_copy(update={
+        "commendations": commendations,
+        "model_brands": [b for b in info.model_brands if b in visible_brands],
+    })
+    return replace(district, info=new_info, towns=towns), gate.held
+
+
+def _publish_community(c: Community, gate: Gate) -> Community | None:
+    where = c.sources.where("profile.yml")[0]
+    if not gate.passes(c.profile.publication, None, where, f"community {c.name}"):
+        return None
+
+    def w(name: str) -> str:
+        return c.sources.where(name)[0]
+
+    members = c.members.model_copy(update={
+        "members": gate.keep(c.members.members, c.members.publication, w("members.yml"), "members")})
+    pledges = c.pledges.model_copy(update={
+        "pledges": gate.keep(c.pledges.pledges, c.pledges.publication, w("pledges.yml"), "pledges")})
+    brands = c.brands.model_copy(update={
+        "brands": gate.keep(c.brands.brands, c.brands.publication, w("brands.yml"), "brands")})
+    activities = c.activities.model_copy(update={
+        "activities": gate.keep(c.activities.activities, c.activities.publication, w("activities.yml"),
+                                "activities")})
+    assessments = c.assessments
+    has_any = assessments.surveys or assessments.reports or assessments.acceptance
+    if has_any and not gate.passes(assessments.publication, None, w("assessments.yml"), "assessments"):
+        assessments = type(assessments)()
+    return replace(c, members=members, pledges=pledges, brands=brands, activities=activities,
+                   assessments=assessments)

@@ -1,0 +1,258 @@
+"""Safe YAML reading that keeps line numbers and refuses surprising input.
+
+* Only YAML 1.2 core scalars are resolved: ``true``/``false`` are booleans,
+  but YAML 1.1's ``yes``/``no``/``on``/``off`` stay text; ``0755`` and
+  ``1:20`` stay text instead of becoming octal or sexagesimal numbers.
+* Dates (``2026-06-30``) become :class:`datetime.date`.
+* Duplicate keys, non-text keys, anchors/aliases and over-deep nesting are errors.
+* Every value's path (``("pledges", 3, "due")``) is mapped to its 1-based line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+from generator.errors import DataError
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
+LIBYAML_TOO_DEEP = "maximum nesting depth"  # libyaml's own wording (0.2.6+); mapped to ours
+
+PathKey = tuple[str | int, ...]
+
+
+class _Resolver(BaseResolver):
+    """YAML 1.2 core schema (the subset records need)."""
+
+
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:timestamp",
+    re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?$"),
+    list("0123456789"),
+)
+
+
+def too_deep_message() -> str:
+    """The one message for over-deep input, whichever layer (our composer or libyaml) notices first."""
+    return f"nested deeper than {MAX_DEPTH} levels"
+
+
+class _TooDeep(yaml.composer.ComposerError):
+    """Raised by the composer on the first node deeper than ``MAX_DEPTH``; carries its path."""
+
+    def __init__(self, path: PathKey, mark: Any) -> None:
+        super().__init__(None, None, too_deep_message(), mark)
+        self.path = path
+
+
+class _NoAliasComposer(Composer):
+    """Refuses aliases, and refuses nesting past ``MAX_DEPTH`` before Python's recursion limit is near."""
+
+    _path: list[str | int]
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (*name) are not allowed in records", event.start_mark
+            )
+        path = self.__dict__.setdefault("_path", [])
+        nested = parent is not None and index is not None  # a mapping key (index None) is not a level
+        if nested:
+            path.append(index.value if isinstance(index, ScalarNode) else index)
+        try:
+            if len(path) > MAX_DEPTH:
+                raise _TooDeep(tuple(path), self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            if nested:
+                path.pop()
+
+
+class _Constructor(SafeConstructor):
+    """Decimal integers only: ``0755`` is 755, never octal."""
+
+    def construct_yaml_int(self, node: ScalarNode) -> int:  # type: ignore[override]
+        return int(str(self.construct_scalar(node)).replace("_", ""), 10)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+
+
+class _PyLoader(Reader, Scanner, Parser, _NoAliasComposer, _Constructor, _Resolver):
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        _NoAliasComposer.__init__(self)
+        _Constructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml.cyaml import CParser
+
+    class _CLoader(_NoAliasComposer, CParser, _Constructor, _Resolver):  # type: ignore[misc]
+        """libyaml scans and parses (fast); the Python composer refuses aliases and keeps marks."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _NoAliasComposer.__init__(self)
+            _Constructor.__init__(self)
+            _Resolver.__init__(self)
+
+    _Loader: type = _CLoader
+else:  # pragma: no cover - libyaml ships with PyYAML wheels
+    _Loader = _PyLoader
+
+
+@dataclass
+class YamlDoc:
+    """A parsed file: plain data plus the line of every path in it."""
+
+    path: str
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line(self, path: PathKey) -> int:
+        """Line of ``path`` or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), 1)
+
+
+class _Builder:
+    def __init__(self, loader: Any, rel: str) -> None:
+        self.loader = loader
+        self.rel = rel
+        self.lines: dict[PathKey, int] = {}
+        self.errors: list[DataError] = []
+
+    def build(self, node: Node, path: PathKey) -> Any:
+        """Plain data from a composed node (the composer has already bounded its depth)."""
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    self._err(key_node, path, "keys must be plain text (no merge keys or complex keys)")
+                    continue
+                key = self.loader.construct_scalar(key_node)
+                if key in out:
+                    self._err(key_node, (*path, key), "duplicate key", "each key may appear only once in a mapping")
+                    continue
+                self.lines[(*path, key)] = key_node.start_mark.line + 1
+                out[key] = self.build(value_node, (*path, key))
+            return out
+        if isinstance(node, SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                self.lines[(*path, i)] = item.start_mark.line + 1
+                items.append(self.build(item, (*path, i)))
+            return items
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError) as exc:
+            self._err(node, path, f"cannot read value: {exc}".splitlines()[0])
+            return None
+        if isinstance(value, dt.datetime):
+            value = value.date() if value.time() == dt.time() and value.tzinfo is None else value
+        if isinstance(value, float) and value != value:
+            self._err(node, path, "not a number")
+            return None
+        return value
+
+    def _err(self, node: Node, path: PathKey, message: str, hint: str = "") -> None:
+        self.errors.append(DataError(self.rel, node.start_mark.line + 1, format_path(path), message, hint))
+
+
+def format_path(path: PathKey) -> str:
+    """``("pledges", 3, "due")`` -> ``pledges[3].due``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def read_yaml(file: Path, rel: str) -> tuple[YamlDoc | None, list[DataError]]:
+    """Read one YAML file; never raises for bad content, returns errors instead."""
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        return None, [DataError(rel, 0, "", f"cannot read file: {exc.strerror}")]
+    if size > MAX_FILE_BYTES:
+        return None, [
+            DataError(rel, 0, "", f"file is {_size(size)}; the limit is {_size(MAX_FILE_BYTES)}",
+                      "split it or move large text into Markdown files")
+        ]
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [DataError(rel, line, "", "file is not valid UTF-8", "save the file as UTF-8 (not GBK)")]
+    if "\x00" in text:
+        return None, [DataError(rel, text[: text.index("\x00")].count("\n") + 1, "", "file contains a NUL character")]
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except _TooDeep as exc:
+        return None, [DataError(rel, exc.problem_mark.line + 1, format_path(exc.path), too_deep_message())]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = exc.problem or exc.context or "invalid YAML"
+        if LIBYAML_TOO_DEEP in problem:  # libyaml >= 0.2.6 has its own limit, met first in flow style
+            return None, [DataError(rel, line, "", too_deep_message())]
+        return None, [DataError(rel, line, "", f"YAML syntax error: {problem}")]
+    except yaml.YAMLError as exc:
+        return None, [DataError(rel, 0, "", f"YAML syntax error: {str(exc).splitlines()[0]}")]
+    finally:
+        loader.dispose()
+    if node is None:
+        return YamlDoc(rel, None, {(): 1}), []
+    builder = _Builder(loader, rel)
+    data = builder.build(node, ())
+    return YamlDoc(rel, data, builder.lines), builder.errors

@@ -1,0 +1,1 @@
+"""Stage 4: score the published records against the rubric (rubric data → rules → score → export)."""

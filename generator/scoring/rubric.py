@@ -1,0 +1,264 @@
+"""The rubric (考评细则) as data: load ``data/rubric.yml``, check it, apply town refinements.
+
+A rubric whose weights do not add up is refused with a located error, so a
+typo in the data cannot silently change what 100 points mean.  Towns may
+refine a rule ("各镇(街道)要进一步细化考评细则") through ``rubric_refinements``
+in ``site_config.yml``: partial-credit steps and extra evidence, never items
+or weights; every refinement is shown on the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError
+
+from generator.errors import ErrorLog
+from generator.records.messages import validation_errors
+from generator.records.schema import LongText, Record, Slug, Text
+from generator.records.yamlio import PathKey, read_yaml
+from generator.scoring.rules.compare import fmt_number
+from generator.scoring.rules.metrics import METRICS
+from generator.scoring.rules.spec import (
+    AssessedRule,
+    ChecklistRule,
+    CombinationRule,
+    FactRef,
+    FrequencyRule,
+    Number,
+    Rule,
+    ThresholdRule,
+    exact,
+    one_decimal,
+)
+
+ItemNo = Annotated[int, Field(ge=1, le=99)]
+RUBRIC_FILE = Path(__file__).resolve().parents[1] / "data" / "rubric.yml"
+
+
+class RubricItem(Record):
+    no: ItemNo
+    weight: Annotated[float, Field(gt=0, le=100)]
+    text: LongText = Field(description="细则原文")
+    interpretation: LongText | None = Field(None, description="本系统如何理解和计算本项")
+    rule: Rule
+
+    @property
+    def max(self) -> Fraction:
+        return exact(self.weight)
+
+    @property
+    def assessed(self) -> bool:
+        return isinstance(self.rule, AssessedRule)
+
+    @property
+    def basis(self) -> str:
+        return "assessed" if self.assessed else "computed"
+
+
+class RubricCategory(Record):
+    no: ItemNo
+    name: Text
+    short_name: Text | None = Field(None, description="图表和排名表用的简称")
+    weight: Annotated[float, Field(gt=0, le=100)]
+    items: list[RubricItem] = Field(min_length=1)
+
+    @property
+    def short(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def max(self) -> Fraction:
+        return exact(self.weight)
+
+
+class RubricFile(Record):
+    title: Text
+    source: Text
+    total: Annotated[float, Field(gt=0, le=1000)]
+    categories: list[RubricCategory] = Field(min_length=1)
+
+
+class RubricRefinement(Record):
+    """A town's refinement of one item (shown on the rubric and score pages)."""
+
+    town: Slug = Field(description="镇(街道) id")
+    item: ItemNo = Field(description="考评细则序号")
+    note: Text = Field(description="细化说明, 在网站上公示")
+    document_no: Text | None = Field(None, description="镇(街道)细则文号")
+    steps: list[Number] | None = Field(None, description="满足 0、1、2…项条件时的得分 (最后一项须等于权重)")
+    evidence: list[FactRef] = Field(default_factory=list, description="额外列出的事实")
+
+
+@dataclass
+class Rubric:
+    source_path: str
+    data: RubricFile
+
+    @property
+    def title(self) -> str:
+        return self.data.title
+
+    @property
+    def total(self) -> Fraction:
+        return exact(self.data.total)
+
+    @property
+    def categories(self) -> list[RubricCategory]:
+        return self.data.categories
+
+    @property
+    def items(self) -> list[RubricItem]:
+        return [i for c in self.data.categories for i in c.items]
+
+    def item(self, no: int) -> RubricItem | None:
+        return next((i for i in self.items if i.no == no), None)
+
+    def category_of(self, no: int) -> RubricCategory:
+        return next(c for c in self.data.categories if any(i.no == no for i in c.items))
+
+    @property
+    def assessed_numbers(self) -> list[int]:
+        return [i.no for i in self.items if i.assessed]
+
+
+def load_rubric(file: Path = RUBRIC_FILE, rel: str = "generator/data/rubric.yml") -> tuple[Rubric | None, ErrorLog]:
+    log = ErrorLog()
+    doc, errors = read_yaml(file, rel)
+    log.errors.extend(errors)
+    if doc is None or errors:
+        return None, log
+    try:
+        data = RubricFile.model_validate(doc.data if doc.data is not None else {})
+    except ValidationError as exc:
+        log.errors.extend(validation_errors(exc, doc, RubricFile))
+        return None, log
+    check_rubric(data, lambda path, field, msg, hint="": log.add(rel, doc.line(path), field, msg, hint))
+    return (None if log.errors else Rubric(rel, data)), log
+
+
+Report = Callable[..., None]
+
+
+def check_rubric(data: RubricFile, report: Report) -> None:
+    """Numbering runs 1..n, weights add up (items -> category -> total), rules are well-formed."""
+    number = 1
+    category_sum = Fraction(0)
+    for ci, cat in enumerate(data.categories):
+        base: PathKey = ("categories", ci)
+        if cat.no != ci + 1:
+            report((*base, "no"), f"categories[{ci}].no", f"category numbers must run 1, 2, 3 …; expected {ci + 1}")
+        item_sum = Fraction(0)
+        for ii, item in enumerate(cat.items):
+            path: PathKey = (*base, "items", ii)
+            field = f"categories[{ci}].items[{ii}]"
+            if item.no != number:
+                report((*path, "no"), f"{field}.no",
+                       f"item numbers must run 1, 2, 3 … without gaps; expected {number}, found {item.no}")
+            number = item.no + 1
+            if not one_decimal(item.max):
+                report((*path, "weight"), f"{field}.weight", "a weight may have at most one decimal place")
+            item_sum += item.max
+            check_rule(item.rule, item.max, (*path, "rule"), f"{field}.rule", report)
+        category_sum += cat.max
+        if item_sum != cat.max:
+            report((*base, "weight"), f"categories[{ci}].weight",
+                   f"category {cat.no} weighs {fmt_number(cat.max)} but its items add up to {fmt_number(item_sum)}",
+                   "a rubric whose weights do not add up is refused")
+    if category_sum != exact(data.total):
+        report(("total",), "total", f"the categories add up to {fmt_number(category_sum)}, "
+               f"not {fmt_number(exact(data.total))}", "a rubric whose weights do not add up is refused")
+
+
+def check_rule(rule: Rule, weight: Fraction, path: PathKey, field: str, report: Report, nested: bool = False) -> None:
+    if isinstance(rule, ThresholdRule):
+        _check_metric(rule.metric, rule.activity_types, False, (*path, "metric"), f"{field}.metric", report)
+    elif isinstance(rule, ChecklistRule):
+        for i, fact in enumerate(rule.facts):
+            _check_metric(fact.metric, fact.activity_types, True, (*path, "facts", i, "metric"),
+                          f"{field}.facts[{i}].metric", report)
+        if nested and rule.steps is not None:
+            report((*path, "steps"), f"{field}.steps", "a condition inside a combination cannot have its own steps")
+        elif rule.steps is not None:
+            check_steps(rule.steps, rule.conditions, weight, (*path, "steps"), f"{field}.steps", report)
+    elif isinstance(rule, AssessedRule):
+        for i, fact in enumerate(rule.evidence):
+            _check_metric(fact.metric, fact.activity_types, None, (*path, "evidence", i, "metric"),
+                          f"{field}.evidence[{i}].metric", report)
+    elif isinstance(rule, CombinationRule):
+        for i, part in enumerate(rule.parts):
+            check_rule(part, weight, (*path, "parts", i), f"{field}.parts[{i}]", report, nested=True)
+        if rule.steps is not None:
+            check_steps(rule.steps, rule.conditions, weight, (*path, "steps"), f"{field}.steps", report)
+    elif isinstance(rule, FrequencyRule) and rule.value < 1:
+        report((*path, "value"), f"{field}.value", "a frequency needs at least 1 event per window")
+
+
+def _check_metric(name: str, types: Sequence[str] | None, boolean: bool | None, path: PathKey, field: str,
+                  report: Report) -> None:
+    metric = METRICS.get(name)
+    if metric is None:
+        report(path, field, f"unknown metric '{name}'", "known metrics: " + ", ".join(sorted(METRICS)))
+        return
+    if boolean is True and not metric.boolean:
+        report(path, field, f"metric '{name}' is a number, not a yes/no fact", "use a threshold rule for numbers")
+    if boolean is False and metric.boolean:
+        report(path, field, f"metric '{name}' is a yes/no fact, not a number", "use a checklist rule for facts")
+    if metric.takes_types and not types:
+        report(path, field, f"metric '{name}' needs activity_types")
+    if types and not metric.takes_types:
+        report(path, field, f"metric '{name}' does not take activity_types")
+
+
+def check_steps(steps: Iterable[float], conditions: int, weight: Fraction, path: PathKey, field: str,
+                report: Report) -> None:
+    values = [exact(s) for s in steps]
+    if len(values) != conditions + 1:
+        report(path, field, f"the rule has {conditions} conditions, so steps needs {conditions + 1} values "
+               f"(the score for 0 … {conditions} met)")
+    elif values != sorted(values):
+        report(path, field, "steps must not decrease: meeting more conditions cannot score less")
+    elif values[-1] != weight:
+        report(path, field, f"steps must end at the item's weight {fmt_number(weight)}",
+               "a refinement changes partial credit, never the weight")
+    elif any(not one_decimal(v) for v in values):
+        report(path, field, "a step may have at most one decimal place")
+
+
+def check_refinements(rubric: Rubric, refinements: list[RubricRefinement], towns: set[str],
+                      report: Report) -> None:
+    """Refinements name a known town and item, and keep the item's weight."""
+    seen: set[tuple[str, int]] = set()
+    for i, ref in enumerate(refinements):
+        base: PathKey = ("rubric_refinements", i)
+        field = f"rubric_refinements[{i}]"
+        if ref.town not in towns:
+            report((*base, "town"), f"{field}.town", f"unknown town '{ref.town}'")
+        if (ref.town, ref.item) in seen:
+            report((*base, "item"), f"{field}.item", f"item {ref.item} is refined twice for town '{ref.town}'")
+        seen.add((ref.town, ref.item))
+        item = rubric.item(ref.item)
+        if item is None:
+            report((*base, "item"), f"{field}.item", f"unknown item {ref.item}",
+                   f"the rubric has items 1–{len(rubric.items)}")
+            continue
+        for j, fact in enumerate(ref.evidence):
+            _check_metric(fact.metric, fact.activity_types, None, (*base, "evidence", j, "metric"),
+                          f"{field}.evidence[{j}].metric", report)
+        if ref.steps is None:
+            continue
+        if not isinstance(item.rule, ChecklistRule | CombinationRule):
+            report((*base, "steps"), f"{field}.steps",
+                   f"item {ref.item} is a {item.rule.kind} rule; only checklist and combination items take steps")
+            continue
+        check_steps(ref.steps, item.rule.conditions, item.max, (*base, "steps"), f"{field}.steps", report)
+
+
+def refined_rule(item: RubricItem, refinement: RubricRefinement | None) -> Rule:
+    if refinement is None or refinement.steps is None:
+        return item.rule
+    return item.rule.model_copy(update={"steps": list(refinement.steps)})

@@ -1,0 +1,262 @@
+"""Stage 4: scoring against the rubric (考评细则), from the published view only.
+
+How a period's score is computed
+--------------------------------
+A community is scored once per acceptance record (验收), for that record's
+half-year period (``2026-H1``).  Assessed items take the inspection team's
+marks of that record.  Computed items are evaluated on the facts in the
+period's *assessment window*: the 12 months ending at the period's end
+(考核年度), clipped to the start of the community's two-year cycle and to the
+build date.  Periods are never averaged, and a period outside the cycle is an
+error, so cycles are kept apart.  Profile facts (secretary, committee,
+network) have no history and are read as currently published.
+
+All arithmetic is exact (:class:`fractions.Fraction`); every score has at
+most one decimal place, so the total is exactly the sum of the items.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from generator.errors import ErrorLog
+from generator.records.model import Community, District
+from generator.records.yamlio import PathKey, read_yaml
+from generator.scoring.rubric import Rubric, RubricRefinement, check_refinements, load_rubric, refined_rule
+from generator.scoring.rules import EvalContext, Evidence, Fact, Window, evaluate
+from generator.scoring.rules.compare import fmt_number
+from generator.scoring.rules.district import Indicator, district_indicators
+from generator.scoring.rules.marks import AcceptanceMarks, check_acceptance
+from generator.scoring.rules.metrics import compute
+
+if TYPE_CHECKING:
+    from generator.pipeline import SiteContext
+    from generator.records.config import SiteConfig
+
+BASIS_LABELS = {"computed": "计算", "assessed": "评定", "overridden": "改判"}
+
+
+class Points(Fraction):
+    """An exact score that prints as a decimal, so templates can show it as is: 179/2 -> "89.5"."""
+
+    def __str__(self) -> str:
+        return fmt_number(self)
+
+    def __repr__(self) -> str:
+        return f"Points({fmt_number(self)})"
+
+    def __format__(self, spec: str) -> str:
+        return format(float(self), spec) if spec else str(self)
+
+
+@dataclass
+class ItemResult:
+    no: int
+    category: int
+    text: str
+    score: Fraction
+    max: Fraction
+    basis: str  # computed | assessed | overridden
+    explanation: str
+    gap: str
+    evidence: list[Evidence] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    refinement: RubricRefinement | None = None
+    computed_score: Fraction | None = None  # the computed score an override replaced
+    note: str = ""  # e.g. an inspector's mark that was not used
+
+    @property
+    def basis_label(self) -> str:
+        return BASIS_LABELS[self.basis]
+
+
+@dataclass
+class CategoryResult:
+    no: int
+    name: str
+    score: Fraction
+    max: Fraction
+
+
+@dataclass
+class CommunityResult:
+    community: str  # "<town-id>/<community-id>"
+    name: str
+    town_id: str
+    town: str
+    period: str
+    window: Window
+    acceptance_date: str
+    team: str
+    items: list[ItemResult]
+    categories: list[CategoryResult]
+    total: Fraction
+    grade: str
+    rank_in_town: int = 0
+    rank_in_district: int = 0
+    n_in_town: int = 0  # communities ranked in the same period
+    n_in_district: int = 0
+    previous: CommunityResult | None = None
+
+    @property
+    def trend(self) -> Fraction | None:
+        return None if self.previous is None else Points(self.total - self.previous.total)
+
+    @property
+    def url(self) -> str:
+        town, community = self.community.split("/")
+        return f"towns/{town}/{community}/score/"
+
+
+@dataclass
+class Scores:
+    """``results``: the latest result per community; ``history``: every period's result."""
+
+    results: list[CommunityResult] = field(default_factory=list)
+    history: list[CommunityResult] = field(default_factory=list)
+    rubric: Rubric | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    refinements: list[RubricRefinement] = field(default_factory=list)
+
+    def for_community(self, key: str) -> list[CommunityResult]:
+        """Every period of one community, newest first."""
+        return sorted((r for r in self.history if r.community == key), key=lambda r: r.period, reverse=True)
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted({r.period for r in self.history}, reverse=True)
+
+    def in_period(self, period: str, town_id: str | None = None) -> list[CommunityResult]:
+        rows = [r for r in self.history if r.period == period and (town_id is None or r.town_id == town_id)]
+        return sorted(rows, key=lambda r: (r.rank_in_district, r.community))
+
+
+def score_district(context: SiteContext) -> tuple[Scores, ErrorLog]:
+    rubric, log = load_rubric()
+    if rubric is None:
+        return Scores(), log
+    district = context.district
+    config = context.config
+    refinements = list(getattr(config, "rubric_refinements", []))
+    _check_refinements(context, rubric, refinements, log)
+    by_item = {(r.town, r.item): r for r in refinements}
+    history: list[CommunityResult] = []
+    for town in district.towns:
+        for c in town.communities:
+            for acc in check_acceptance(c, rubric, context.as_of, log):
+                history.append(score_period(c, town.name, acc, rubric, config, context, by_item))
+    rank(history)
+    link_trends(history)
+    latest: dict[str, CommunityResult] = {}
+    for r in sorted(history, key=lambda r: r.period):
+        latest[r.community] = r
+    results = sorted(latest.values(), key=lambda r: (r.town_id, -r.total, r.community))
+    scores = Scores(results, history, rubric, district_indicators(district.communities(), context.as_of), refinements)
+    check_commendations(district, scores, config.excellence_line, log)
+    return scores, log
+
+
+def score_period(c: Community, town_name: str, acc: AcceptanceMarks, rubric: Rubric, config: SiteConfig,
+                 context: SiteContext, refinements: dict[tuple[str, int], RubricRefinement]) -> CommunityResult:
+    window = Window.for_period(acc.record.period, c.profile.cycle.start, context.as_of)
+    ctx = EvalContext(c, window)
+    items: list[ItemResult] = []
+    for cat in rubric.categories:
+        for item in cat.items:
+            ref = refinements.get((c.town_id, item.no))
+            given = acc.marks.get(item.no)
+            outcome = evaluate(refined_rule(item, ref), ctx, item.max, given)
+            extra = [compute(e.metric, ctx, e.activity_types, e.label) for e in (ref.evidence if ref else [])]
+            res = ItemResult(item.no, cat.no, item.text, Points(outcome.score), Points(item.max), item.basis,
+                             outcome.explanation, outcome.gap,
+                             outcome.evidence + [e for f in extra for e in f.evidence], outcome.facts + extra, ref)
+            if not item.assessed and given is not None:  # an override with a written reason
+                res.computed_score, res.score, res.basis = Points(outcome.score), Points(given.score), "overridden"
+                res.explanation = (f"计算结果{fmt_number(outcome.score)}分({outcome.explanation});验收组改为"
+                                   f"{fmt_number(given.score)}分,理由:{given.override_reason}")
+                res.gap = "" if given.score >= item.max else (outcome.gap or "见验收组改判理由")
+            elif item.no in acc.ignored:
+                res.note = f"验收组对本项的评分({fmt_number(acc.ignored[item.no].score)}分)未附书面理由,未采用"
+            items.append(res)
+    categories = [CategoryResult(cat.no, cat.name, Points(sum((i.score for i in items if i.category == cat.no),
+                                                               Fraction(0))), Points(cat.max))
+                  for cat in rubric.categories]
+    total = Points(sum((i.score for i in items), Fraction(0)))
+    return CommunityResult(c.key, c.name, c.town_id, town_name, acc.record.period, window,
+                           acc.record.date.isoformat(), acc.record.team, items, categories, total,
+                           config.grade_for(float(total)))
+
+
+def competition_ranks(totals: list[Fraction]) -> list[int]:
+    """Standard competition ranking, ties shared: 95, 95, 90 -> 1, 1, 3."""
+    ordered = sorted(totals, reverse=True)
+    return [ordered.index(t) + 1 for t in totals]
+
+
+def rank(history: list[CommunityResult]) -> None:
+    """Rank within the district and within the town, per period."""
+    groups: dict[tuple[str, str | None], list[CommunityResult]] = defaultdict(list)
+    for r in history:
+        groups[(r.period, None)].append(r)
+        groups[(r.period, r.town_id)].append(r)
+    for (_period, town), rows in groups.items():
+        for r, place in zip(rows, competition_ranks([r.total for r in rows]), strict=True):
+            if town is None:
+                r.rank_in_district, r.n_in_district = place, len(rows)
+            else:
+                r.rank_in_town, r.n_in_town = place, len(rows)
+
+
+def link_trends(history: list[CommunityResult]) -> None:
+    """Trend against the community's previous scored period of the same cycle."""
+    by_key: dict[str, list[CommunityResult]] = defaultdict(list)
+    for r in history:
+        by_key[r.community].append(r)
+    for rows in by_key.values():
+        rows.sort(key=lambda r: r.period)
+        for prev, cur in itertools.pairwise(rows):
+            cur.previous = prev
+
+
+def _check_refinements(context: SiteContext, rubric: Rubric, refinements: list[RubricRefinement],
+                       log: ErrorLog) -> None:
+    if not refinements:
+        return
+    found: list[tuple[PathKey, str, str, str]] = []
+    check_refinements(rubric, refinements, {t.id for t in context.district.towns},
+                      lambda path, field_, msg, hint="": found.append((path, field_, msg, hint)))
+    if not found:
+        return
+    doc, _ = read_yaml(context.project / "site_config.yml", "site_config.yml")  # for line numbers only
+    for path, field_, msg, hint in found:
+        log.add("site_config.yml", doc.line(path) if doc else 0, field_, msg, hint)
+
+
+def check_commendations(district: District, scores: Scores, line_: float, log: ErrorLog) -> None:
+    """Warn when a commended community's score is below the excellence line (an error with --strict)."""
+    src = district.sources.docs.get("district.yml")
+    where = src.path if src else "communities/district.yml"
+    raw = src.data.get("commendations", []) if src and isinstance(src.data, dict) else []
+    excellence = Fraction(str(line_))
+    for cm in district.info.commendations:
+        i = next((k for k, r in enumerate(raw) if isinstance(r, dict) and r.get("id") == cm.id), 0)
+        keys = raw[i].get("communities", []) if i < len(raw) and isinstance(raw[i], dict) else []
+        for key in cm.communities:
+            j = keys.index(key) if key in keys else 0
+            path = ("commendations", i, "communities", j)
+            line = src.line(path) if src else 0
+            field_ = f"commendations[{i}].communities[{j}]"
+            rows = scores.for_community(key)
+            before = [r for r in rows if r.acceptance_date <= cm.date.isoformat()] or rows
+            if not before:
+                log.warn(where, line, field_, f"commended community {key} has no acceptance score",
+                         "the excellence line cannot be checked")
+            elif before[0].total < excellence:
+                r = before[0]
+                log.warn(where, line, field_, f"commended community {key} scored {fmt_number(r.total)} in "
+                         f"{r.period}, below the excellence line {fmt_number(excellence)}",
+                         "check the commendation or the acceptance marks")
