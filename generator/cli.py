@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
-import shutil
-import signal
 import sys
-import tempfile
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from generator import __version__
-from generator.errors import DataError, ErrorLog
-from generator.pipeline import Result, prepare, run
-from generator.records.config import SiteConfig, load_config
+from generator.errors import ErrorLog
+from generator.pipeline import prepare
+from generator.records.config import load_config
 from generator.records.pii import redact
 
 
@@ -54,15 +47,15 @@ as_of_option = click.option("--as-of", callback=_validate_as_of, metavar="YYYY-M
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 
 
+def _say(line: str) -> None:
+    click.echo(line, err=True)
+
+
 def _report(log: ErrorLog, strict: bool) -> int:
     """Print errors and warnings; return the number of problems that fail the run."""
-    problems: list[DataError] = sorted(set(log.errors))
-    warnings = sorted(set(log.warnings))
-    for err in problems:
-        click.echo(f"error: {err}", err=True)
-    for warn in warnings:
-        click.echo(f"{'error' if strict else 'warning'}: {warn}", err=True)
-    return len(problems) + (len(warnings) if strict else 0)
+    from generator.build import report_log
+
+    return report_log(log, strict, _say)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,50 +89,6 @@ def check(project: str | None, as_of: str | None, strict: bool, show_held: bool)
                f"{len(result.log.warnings)} warning(s)")
 
 
-@contextlib.contextmanager
-def _interrupts_held() -> Iterator[list[int]]:
-    """Hold Ctrl-C (main thread only) while the block runs; the yielded list records any that came."""
-    caught: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield caught
-        return
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
-    try:
-        yield caught
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _swap_into_place(built: Path, target: Path) -> None:
-    """Replace ``target`` with ``built`` with two renames, never leaving a half-written site."""
-    old = None
-    with _interrupts_held() as caught:
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            target.rename(old)
-        try:
-            built.rename(target)
-        except BaseException:
-            if old is not None:
-                old.rename(target)
-            raise
-    if caught:
-        click.echo("(Ctrl-C came while the new site was being put in place; it is complete.)", err=True)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _verify(config: SiteConfig, project: Path, site: Path, shown: str) -> int:
-    """Run the output checks; print and count the findings."""
-    from generator.engine.mkdocs_adapter import theme_dir
-    from generator.engine.verify import verify_site
-
-    findings = verify_site(site, config.site.url, list(config.pii_allow), theme=theme_dir(project))
-    for finding in findings:
-        click.echo(f"error: {shown}/{finding}", err=True)
-    return len(findings)
-
-
 @main.command()
 @project_option
 @as_of_option
@@ -148,52 +97,22 @@ def _verify(config: SiteConfig, project: Path, site: Path, shown: str) -> int:
               help="Folder to write the site to (replaced only when the build succeeds).")
 def build(project: str | None, as_of: str | None, strict: bool, output: str) -> None:
     """Build the public site (atomically: a failed build leaves the old site untouched)."""
-    try:
-        _build(project, as_of, strict, output)
-    except KeyboardInterrupt:
-        click.echo("\ninterrupted; site not built (previous site left as it was).", err=True)
-        sys.exit(130)
+    from generator.build import BuildFailed
+    from generator.build import build as build_site
 
-
-def _build(project: str | None, as_of: str | None, strict: bool, output: str) -> None:
-    started = time.perf_counter()
     root = _project(project)
     out = Path(output)
     target = out if out.is_absolute() else Path.cwd() / out
-    click.echo("[1/3] loading, validating and scoring records …", err=True)
-    result: Result = run(root, _as_of(as_of), previous_site=target if target.is_dir() else None)
-    failed = _report(result.log, strict)
-    if result.context is None or result.output is None or failed:
-        click.echo(f"{failed} problem(s) found; site not built (previous site left as it was).", err=True)
-        sys.exit(1)
-    from generator.engine.mkdocs_adapter import EngineError, build_site
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    n_pages = len(result.output.pages)
-    click.echo(f"[2/3] rendering {n_pages} pages with MkDocs …", err=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
-        stats = build_site(result.context, result.output, tmp / "site",
-                           progress=lambda done: click.echo(f"      {done}/{n_pages} pages", err=True))
-        click.echo("[3/3] checking links, hosts and personal information, then writing site …", err=True)
-        findings = _verify(result.context.config, root, tmp / "site", output)
-        if findings:
-            click.echo(f"{findings} problem(s) found in the built site; not published "
-                       "(previous site left as it was).", err=True)
-            sys.exit(1)
-        _swap_into_place(tmp / "site", target)
-    except EngineError as exc:
-        click.echo(f"error: site engine failed:\n{exc}", err=True)
-        click.echo("site not built (previous site left as it was).", err=True)
-        sys.exit(2)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    n = len(result.context.district.communities())
-    warnings = len(result.log.warnings) + len(stats.warnings)
-    for w in stats.warnings:
-        click.echo(f"warning: {w}", err=True)
-    seconds = time.perf_counter() - started
-    click.echo(f"built {n} communities, {stats.pages} pages, {warnings} warning(s) in {seconds:.1f} s -> {output}")
+        built = build_site(root, _as_of(as_of), strict, target, output, _say)
+    except BuildFailed as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(exc.code)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted; site not built (previous site left as it was).", err=True)
+        sys.exit(130)
+    click.echo(f"built {built.communities} communities, {built.pages} pages, {built.warnings} warning(s) "
+               f"in {built.seconds:.1f} s -> {output}")
 
 
 @main.command()
@@ -210,7 +129,9 @@ def verify(site_dir: str, project: str | None) -> None:
     if not site.is_dir():
         click.echo(f"error: {site_dir}: site folder not found (run `dangjian build` first)", err=True)
         sys.exit(1)
-    findings = _verify(config, root, site, site_dir.rstrip("/"))
+    from generator.build import verify_output
+
+    findings = verify_output(config, root, site, site_dir.rstrip("/"), _say)
     files = sum(1 for p in site.rglob("*") if p.is_file())
     if findings:
         click.echo(f"{findings} problem(s) found in {files} files.", err=True)
@@ -225,13 +146,9 @@ def verify(site_dir: str, project: str | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(project: str | None, as_of: str | None, host: str, port: int) -> None:
     """Preview the site with live reload; saving a record refreshes the open page."""
-    root = _project(project)
-    result = prepare(root, _as_of(as_of))
-    if result.context is None or _report(result.log, False):
-        sys.exit(1)
-    from generator.engine.mkdocs_adapter import serve_site
+    from generator.build import serve as serve_site
 
-    serve_site(result.context, host, port)
+    sys.exit(serve_site(_project(project), _as_of(as_of), host, port, _say))
 
 
 @main.command()

@@ -7,14 +7,15 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
+from generator.context import SiteContext
 from generator.pages.brands import render_brands
 from generator.pages.feeds import render_feed
+from generator.pages.output import Output
 from generator.pages.pledges import render_pledge_overview, render_pledge_trackers
 from generator.pages.print_sheet import render_print_sheets
 from generator.pages.qr import render_qr_codes
-from generator.pages.registry import Output
 from generator.pages.screen import render_screens
-from generator.pipeline import SiteContext, prepare
+from generator.pipeline import prepare
 
 BOARDS = Path(__file__).resolve().parent / "fixtures" / "boards"
 DISTRICT = BOARDS / "district"

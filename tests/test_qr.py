@@ -49,7 +49,7 @@ def test_png_modules_match_the_qr_matrix() -> None:
 def test_board_page_shows_and_offers_the_code() -> None:
     context, _ = district_output()
     from generator.pages.core import render_boards
-    from generator.pages.registry import Output
+    from generator.pages.output import Output
 
     output = Output()
     render_boards(context, output)

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from fixtures.scoring.helpers import ALPHA, append, clone_community, copy_project, rendered, replace
 
-from generator.pages.registry import Output
+from generator.pages.output import Output
 from generator.scoring.export import load_schema, schema_fields
 
 SECOND = """  - date: 2026-07-20

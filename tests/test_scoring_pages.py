@@ -10,7 +10,7 @@ import markdown
 import pytest
 from fixtures.scoring.helpers import ALPHA, clone_community, copy_project, rendered, replace
 
-from generator.pages.registry import Output
+from generator.pages.output import Output
 
 COMMENDATION = """commendations:
   - id: xianjin-2025

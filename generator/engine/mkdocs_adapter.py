@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-    from generator.pages.registry import NavEntry, Output
-    from generator.pipeline import SiteContext
+    from generator.context import SiteContext
+    from generator.pages.output import NavEntry, Output
 
 PROGRESS_EVERY = 500
 SLUG_TAG = "!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}"
@@ -322,9 +322,19 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
     return BuildStats(pages=len(output.pages), files=len(output.files), warnings=counter.messages)
 
 
-def serve_site(context: SiteContext, host: str, port: int) -> None:
-    """Preview with live reload; edits to records, content or config rebuild the open page."""
+ServeRebuild = Callable[[], tuple["Output", list[str]]]
+_SERVE: dict[str, ServeRebuild] = {}  # set by serve_site, read by the on_config hook
+
+
+def serve_site(context: SiteContext, host: str, port: int, rebuild: ServeRebuild) -> None:
+    """Preview with live reload; edits to records, content or config rebuild the open page.
+
+    ``rebuild`` runs the data pipeline and returns the pages to serve and the problems to print
+    (none when the records are good; otherwise the pages show the problems).
+    """
     from mkdocs.commands.serve import serve
+
+    _SERVE["rebuild"] = rebuild
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     with tempfile.TemporaryDirectory(prefix="dangjian-serve-") as tmp:
@@ -337,33 +347,24 @@ def serve_site(context: SiteContext, host: str, port: int) -> None:
 
 # --- hooks used by `dangjian serve` (MkDocs loads this file as a hooks module) --------
 
-_LAST_GOOD_PAGES: set[str] = set()
-
-
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Re-run the data pipeline on every reload. Broken records give an error page at every
-    address instead of failing the build: a failed build would leave each request waiting."""
+    """Re-run the data pipeline (through the callback ``serve_site`` registered) on every reload.
+    Broken records come back as an error page at every address, never as a failed build: a failed
+    build would leave each request waiting."""
     extra = config.extra
     if "dangjian_project" not in extra:
         return config
-    from generator.pages.data_errors import render_error_site
-    from generator.pipeline import run
+    # MkDocs loads this file as a separate hooks module: the registration lives in the package's copy.
+    from generator.engine import mkdocs_adapter as registered
 
-    project = Path(extra["dangjian_project"])
-    result = run(project, dt.date.fromisoformat(extra["dangjian_as_of"]))
-    if result.output is None or result.log.errors:
-        lines = [f"error: {err}" for err in result.log]
-        logging.getLogger("mkdocs").error("\n".join([*lines, f"{len(lines)} problem(s) found; fix them and save "
-                                                      "again (the preview shows them on every page)."]))
-        output = render_error_site(result.log, _LAST_GOOD_PAGES)
+    output, problems = registered._SERVE["rebuild"]()
+    if problems:
+        logging.getLogger("mkdocs").error("\n".join(problems))
         config.nav = [{"首页": "index.md"}]
         config["dangjian_untrusted"] = set()
     else:
-        output = result.output
-        _LAST_GOOD_PAGES.clear()
-        _LAST_GOOD_PAGES.update(output.pages)
         config.nav = _nav(output.nav)
-        config["dangjian_untrusted"] = content_pages(project, output)
+        config["dangjian_untrusted"] = content_pages(Path(extra["dangjian_project"]), output)
     config["dangjian_output"] = output
     return harden_config(config)
 

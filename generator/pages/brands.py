@@ -24,8 +24,8 @@ from generator.records.model import Community, Town
 from generator.records.schema import Brand, Commendation
 
 if TYPE_CHECKING:
-    from generator.pages.registry import Output
-    from generator.pipeline import SiteContext
+    from generator.context import SiteContext
+    from generator.pages.output import Output
 
 DESCRIPTION_CHARS = 110
 

@@ -11,8 +11,8 @@ from generator.pages.manifest import KIND_LABELS, MANIFEST_PATH, BadManifest, bu
 from generator.pages.templating import cn_date, environment
 
 if TYPE_CHECKING:
-    from generator.pages.registry import Output
-    from generator.pipeline import SiteContext
+    from generator.context import SiteContext
+    from generator.pages.output import Output
 
 PAGE = "changes/index.md"
 SECTIONS = (
@@ -103,7 +103,7 @@ def _day(value: Any) -> dt.date | None:
 
 def render_changes(context: SiteContext, output: Output) -> None:
     """Write the manifest and the page listing what changed since the previous published build."""
-    previous_site = context.extra.get("previous_site")
+    previous_site = context.previous_site
     try:
         previous = read_previous(Path(previous_site) if previous_site else None)
     except BadManifest as exc:

@@ -11,8 +11,8 @@ from generator.records.model import Community
 from generator.records.periods import period_label
 
 if TYPE_CHECKING:
-    from generator.pages.registry import Output
-    from generator.pipeline import SiteContext
+    from generator.context import SiteContext
+    from generator.pages.output import Output
 
 
 def root_prefix(page_path: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.errors import ErrorLog
-from generator.pages.registry import Output
+from generator.pages.output import Output
 from generator.pages.templating import render
 
 

@@ -17,8 +17,8 @@ from generator.pages.brands import brand_dir
 from generator.pages.pledges import district_views
 
 if TYPE_CHECKING:
-    from generator.pages.registry import Output
-    from generator.pipeline import SiteContext
+    from generator.context import SiteContext
+    from generator.pages.output import Output
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_PATH = "feed.xml"

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from generator.pages.status import pledge_status
 
 if TYPE_CHECKING:
-    from generator.pipeline import SiteContext
+    from generator.context import SiteContext
 
 FORMAT = 1
 MANIFEST_PATH = "data/manifest.json"

@@ -24,8 +24,8 @@ from generator.records.model import Community, Town
 from generator.records.schema import Milestone, Pledge
 
 if TYPE_CHECKING:
-    from generator.pages.registry import Output
-    from generator.pipeline import SiteContext
+    from generator.context import SiteContext
+    from generator.pages.output import Output
 
 KINDS: tuple[tuple[str, str], ...] = (("org", "组织承诺"), ("member", "党员承诺"))
 KIND_IDS = {label: kind_id for kind_id, label in KINDS}

@@ -16,8 +16,8 @@ from generator.pages.screen import latest_score
 from generator.pages.templating import render
 
 if TYPE_CHECKING:
-    from generator.pages.registry import Output
-    from generator.pipeline import SiteContext
+    from generator.context import SiteContext
+    from generator.pages.output import Output
 
 
 def render_print_sheets(context: SiteContext, output: Output) -> None:

@@ -16,8 +16,8 @@ import segno
 from PIL import Image
 
 if TYPE_CHECKING:
-    from generator.pages.registry import Output
-    from generator.pipeline import SiteContext
+    from generator.context import SiteContext
+    from generator.pages.output import Output
 
 SVG_SCALE = 6
 PNG_SCALE = 10

@@ -7,8 +7,6 @@ means adding one producer to ``PRODUCERS``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from generator.errors import ErrorLog
@@ -16,6 +14,7 @@ from generator.pages.brands import render_brands
 from generator.pages.changes import render_changes
 from generator.pages.core import render_boards, render_content, render_home, render_towns
 from generator.pages.feeds import render_feed
+from generator.pages.output import NavEntry, Output, Producer
 from generator.pages.pledges import render_pledge_overview, render_pledge_trackers
 from generator.pages.print_sheet import render_print_sheets
 from generator.pages.qr import render_qr_codes
@@ -23,37 +22,9 @@ from generator.pages.scores import SCORE_PRODUCERS
 from generator.pages.screen import render_screens
 
 if TYPE_CHECKING:
-    from generator.pipeline import SiteContext
+    from generator.context import SiteContext
 
 
-@dataclass
-class NavEntry:
-    title: str
-    path: str | None = None
-    children: list[NavEntry] = field(default_factory=list)
-
-
-@dataclass
-class Output:
-    """Rendered pages (docs-relative ``.md`` paths) and verbatim files (docs-relative)."""
-
-    pages: dict[str, str] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)
-    nav: list[NavEntry] = field(default_factory=list)
-    log: ErrorLog = field(default_factory=ErrorLog)
-
-    def add_page(self, path: str, text: str) -> None:
-        if path in self.pages:
-            raise ValueError(f"two producers wrote {path}")
-        self.pages[path] = text
-
-    def add_file(self, path: str, data: bytes) -> None:
-        if path in self.files:
-            raise ValueError(f"two producers wrote {path}")
-        self.files[path] = data
-
-
-Producer = Callable[["SiteContext", Output], None]
 
 PRODUCERS: list[Producer] = [
     render_home,

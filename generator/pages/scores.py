@@ -30,8 +30,8 @@ from generator.scoring.rules.describe import describe_rule
 from generator.scoring.score import CommunityResult, Scores
 
 if TYPE_CHECKING:
-    from generator.pages.registry import Output
-    from generator.pipeline import SiteContext
+    from generator.context import SiteContext
+    from generator.pages.output import Output
 
 
 def helpers() -> dict[str, object]:
@@ -143,7 +143,7 @@ def render_score_data(context: SiteContext, output: Output) -> None:
     scores = _scores(context)
     if scores is None:
         return
-    data = scores_json(context)
+    data = scores_json(context.scores, context.config, context.district, context.as_of)
     output.add_file("data/scores.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     output.add_file("data/scores.csv", scores_csv(scores))
     output.add_file("data/scores.schema.json",

@@ -18,8 +18,8 @@ from generator.pages.qr import qr_for
 from generator.pages.templating import render
 
 if TYPE_CHECKING:
-    from generator.pages.registry import Output
-    from generator.pipeline import SiteContext
+    from generator.context import SiteContext
+    from generator.pages.output import Output
 
 PLEDGES_PER_SLIDE = 3
 SLIDE_SECONDS = 12

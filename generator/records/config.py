@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, StringConstraints, ValidationError, model_validator
 
 from generator.errors import ErrorLog
 from generator.records.messages import validation_errors
 from generator.records.schema import Record, Text
-from generator.records.yamlio import read_yaml
-from generator.scoring.rubric import RubricRefinement
+from generator.records.yamlio import PathKey, YamlDoc, read_yaml
 
 Colour = Literal["red", "pink", "purple", "indigo", "blue", "teal", "green", "brown", "grey", "black", "white"]
 
@@ -47,8 +46,22 @@ class SiteConfig(Record):
     excellence_line: Annotated[float, Field(ge=0, le=100)] = Field(90, description="表彰参考线")
     pii_allow: list[Text] = Field(default_factory=list, description="允许公开的办公电话等")
     recent_activities: Annotated[int, Field(ge=1, le=100)] = 8
-    rubric_refinements: list[RubricRefinement] = Field(
+    # Checked by the scoring stage against the rubric (scoring.rubric.parse_refinements), which owns its schema.
+    rubric_refinements: list[dict[str, Any]] = Field(
         default_factory=list, description="镇(街道)对考评细则的细化 (部分得分档次、额外依据), 在网站上公示")
+    _doc: YamlDoc | None = PrivateAttr(None)
+
+    @property
+    def source_path(self) -> str:
+        return self._doc.path if self._doc is not None else "site_config.yml"
+
+    def line(self, path: PathKey) -> int:
+        """Line of ``path`` in ``site_config.yml`` (0 if the config was not read from a file)."""
+        return self._doc.line(path) if self._doc is not None else 0
+
+    @property
+    def doc(self) -> YamlDoc | None:
+        return self._doc
 
     @model_validator(mode="after")
     def _grades_descending(self) -> SiteConfig:
@@ -77,7 +90,9 @@ def load_config(file: Path, project: Path) -> tuple[SiteConfig | None, ErrorLog]
     if doc is None or errors:
         return None, log
     try:
-        return SiteConfig.model_validate(doc.data if doc.data is not None else {}), log
+        config = SiteConfig.model_validate(doc.data if doc.data is not None else {})
     except ValidationError as exc:
         log.errors.extend(validation_errors(exc, doc, SiteConfig))
         return None, log
+    config._doc = doc
+    return config, log

@@ -90,10 +90,12 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
     return err["msg"], ""
 
 
-def validation_errors(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]) -> list[DataError]:
+def validation_errors(exc: ValidationError, doc: YamlDoc, model: type[BaseModel],
+                      prefix: tuple[str | int, ...] = ()) -> list[DataError]:
+    """Located errors for ``exc``; ``prefix`` is where the validated value sits in ``doc``."""
     out = []
     for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
+        loc = (*prefix, *err["loc"])
         message, hint = _describe(err, model)
         out.append(DataError(doc.path, doc.line(loc), format_path(loc) or "(file)", message, hint))
     return out

@@ -33,8 +33,8 @@ from generator.errors import ErrorLog
 from generator.records.yamlio import PathKey, YamlDoc, format_path
 
 if TYPE_CHECKING:
-    from generator.pipeline import SiteContext
-    from generator.records.model import Sources
+    from generator.records.config import SiteConfig
+    from generator.records.model import District, Sources
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -212,13 +212,12 @@ def _doc(sources: Sources, name: str) -> YamlDoc | None:
     return sources.docs.get(name)
 
 
-def scan_context(context: SiteContext) -> ErrorLog:
+def scan_published(project: Path, config: SiteConfig, d: District) -> ErrorLog:
     """Scan every published string: config, records, content/ pages and file names."""
     log = ErrorLog()
-    allow = list(context.config.pii_allow)
-    cfg = context.config.model_copy(update={"pii_allow": []})
+    allow = list(config.pii_allow)
+    cfg = config.model_copy(update={"pii_allow": []})
     _scan_model(cfg, None, "site_config.yml", allow, log)
-    d = context.district
     _scan_model(d.info, _doc(d.sources, "district.yml"), "communities/district.yml", allow, log,
                 gated=("commendations",))
     for town in d.towns:
@@ -233,7 +232,7 @@ def scan_context(context: SiteContext) -> ErrorLog:
                 ("assessments.yml", c.assessments, ()),
             ):
                 _scan_model(model, _doc(c.sources, name), f"{c.rel_dir}/{name}", allow, log, gated)
-    _scan_content(context.project / "content", context.project, allow, log)
+    _scan_content(project / "content", project, allow, log)
     return log
 
 

@@ -17,7 +17,10 @@ from generator.scoring.rules.describe import describe_rule
 from generator.scoring.score import CommunityResult, Scores
 
 if TYPE_CHECKING:
-    from generator.pipeline import SiteContext
+    import datetime as dt
+
+    from generator.records.config import SiteConfig
+    from generator.records.model import District
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "data" / "scores.schema.json"
 
@@ -59,11 +62,11 @@ def result_json(r: CommunityResult) -> dict[str, Any]:
     }
 
 
-def scores_json(context: SiteContext) -> dict[str, Any]:
-    scores = context.scores or Scores()
+def scores_json(scores: Scores | None, config: SiteConfig, district: District, as_of: dt.date) -> dict[str, Any]:
+    scores = scores or Scores()
     rubric = scores.rubric
     return {
-        "as_of": context.as_of.isoformat(),
+        "as_of": as_of.isoformat(),
         "rubric": {
             "title": rubric.title if rubric else "", "total": num(rubric.total) if rubric else 0,
             "categories": [{"no": c.no, "name": c.name, "weight": num(c.max)} for c in rubric.categories]
@@ -72,9 +75,9 @@ def scores_json(context: SiteContext) -> dict[str, Any]:
                        "rule": describe_rule(i.rule, i.max)} for c in rubric.categories for i in c.items]
             if rubric else [],
         },
-        "grades": [{"name": g.name, "min": g.min} for g in context.config.grades],
-        "excellence_line": context.config.excellence_line,
-        "district": {"name": context.district.info.name, "indicators": [{
+        "grades": [{"name": g.name, "min": g.min} for g in config.grades],
+        "excellence_line": config.excellence_line,
+        "district": {"name": district.info.name, "indicators": [{
             "id": ind.id, "label": ind.label, "numerator": ind.numerator, "denominator": ind.denominator,
             "value": None if ind.value is None else round(float(ind.value), 4), "comparator": ind.comparator,
             "target": float(ind.target), "met": ind.met} for ind in scores.indicators]},

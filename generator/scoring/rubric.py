@@ -20,7 +20,7 @@ from pydantic import Field, ValidationError
 from generator.errors import ErrorLog
 from generator.records.messages import validation_errors
 from generator.records.schema import LongText, Record, Slug, Text
-from generator.records.yamlio import PathKey, read_yaml
+from generator.records.yamlio import PathKey, YamlDoc, read_yaml
 from generator.scoring.rules.compare import fmt_number
 from generator.scoring.rules.metrics import METRICS
 from generator.scoring.rules.spec import (
@@ -262,3 +262,18 @@ def refined_rule(item: RubricItem, refinement: RubricRefinement | None) -> Rule:
     if refinement is None or refinement.steps is None:
         return item.rule
     return item.rule.model_copy(update={"steps": list(refinement.steps)})
+
+
+def parse_refinements(raw: Sequence[object], doc: YamlDoc | None, rel: str) -> tuple[list[RubricRefinement], ErrorLog]:
+    """Validate ``rubric_refinements`` from ``site_config.yml`` (located errors, every entry checked)."""
+    log = ErrorLog()
+    out: list[RubricRefinement] = []
+    for i, entry in enumerate(raw):
+        try:
+            out.append(RubricRefinement.model_validate(entry))
+        except ValidationError as exc:
+            if doc is None:
+                log.add(rel, 0, f"rubric_refinements[{i}]", "invalid refinement")
+            else:
+                log.errors.extend(validation_errors(exc, doc, RubricRefinement, ("rubric_refinements", i)))
+    return out, log

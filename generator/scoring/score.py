@@ -17,6 +17,7 @@ most one decimal place, so the total is exactly the sum of the items.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from generator.errors import ErrorLog
 from generator.records.model import Community, District
-from generator.records.yamlio import PathKey, read_yaml
+from generator.records.yamlio import PathKey
 from generator.scoring.rubric import Rubric, RubricRefinement, check_refinements, load_rubric, refined_rule
 from generator.scoring.rules import EvalContext, Evidence, Fact, Window, evaluate
 from generator.scoring.rules.compare import fmt_number
@@ -34,7 +35,6 @@ from generator.scoring.rules.marks import AcceptanceMarks, check_acceptance
 from generator.scoring.rules.metrics import compute
 
 if TYPE_CHECKING:
-    from generator.pipeline import SiteContext
     from generator.records.config import SiteConfig
 
 BASIS_LABELS = {"computed": "计算", "assessed": "评定", "overridden": "改判"}
@@ -135,34 +135,33 @@ class Scores:
         return sorted(rows, key=lambda r: (r.rank_in_district, r.community))
 
 
-def score_district(context: SiteContext) -> tuple[Scores, ErrorLog]:
+def score_district(district: District, config: SiteConfig, refinements: list[RubricRefinement],
+                   as_of: dt.date) -> tuple[Scores, ErrorLog]:
+    """Score every published community's acceptance records as of ``as_of``."""
     rubric, log = load_rubric()
     if rubric is None:
         return Scores(), log
-    district = context.district
-    config = context.config
-    refinements = list(getattr(config, "rubric_refinements", []))
-    _check_refinements(context, rubric, refinements, log)
+    _check_refinements(district, config, rubric, refinements, log)
     by_item = {(r.town, r.item): r for r in refinements}
     history: list[CommunityResult] = []
     for town in district.towns:
         for c in town.communities:
-            for acc in check_acceptance(c, rubric, context.as_of, log):
-                history.append(score_period(c, town.name, acc, rubric, config, context, by_item))
+            for acc in check_acceptance(c, rubric, as_of, log):
+                history.append(score_period(c, town.name, acc, rubric, config, as_of, by_item))
     rank(history)
     link_trends(history)
     latest: dict[str, CommunityResult] = {}
     for r in sorted(history, key=lambda r: r.period):
         latest[r.community] = r
     results = sorted(latest.values(), key=lambda r: (r.town_id, -r.total, r.community))
-    scores = Scores(results, history, rubric, district_indicators(district.communities(), context.as_of), refinements)
+    scores = Scores(results, history, rubric, district_indicators(district.communities(), as_of), refinements)
     check_commendations(district, scores, config.excellence_line, log)
     return scores, log
 
 
 def score_period(c: Community, town_name: str, acc: AcceptanceMarks, rubric: Rubric, config: SiteConfig,
-                 context: SiteContext, refinements: dict[tuple[str, int], RubricRefinement]) -> CommunityResult:
-    window = Window.for_period(acc.record.period, c.profile.cycle.start, context.as_of)
+                 as_of: dt.date, refinements: dict[tuple[str, int], RubricRefinement]) -> CommunityResult:
+    window = Window.for_period(acc.record.period, c.profile.cycle.start, as_of)
     ctx = EvalContext(c, window)
     items: list[ItemResult] = []
     for cat in rubric.categories:
@@ -222,18 +221,17 @@ def link_trends(history: list[CommunityResult]) -> None:
             cur.previous = prev
 
 
-def _check_refinements(context: SiteContext, rubric: Rubric, refinements: list[RubricRefinement],
-                       log: ErrorLog) -> None:
+def _check_refinements(district: District, config: SiteConfig, rubric: Rubric,
+                       refinements: list[RubricRefinement], log: ErrorLog) -> None:
     if not refinements:
         return
     found: list[tuple[PathKey, str, str, str]] = []
-    check_refinements(rubric, refinements, {t.id for t in context.district.towns},
+    check_refinements(rubric, refinements, {t.id for t in district.towns},
                       lambda path, field_, msg, hint="": found.append((path, field_, msg, hint)))
     if not found:
         return
-    doc, _ = read_yaml(context.project / "site_config.yml", "site_config.yml")  # for line numbers only
     for path, field_, msg, hint in found:
-        log.add("site_config.yml", doc.line(path) if doc else 0, field_, msg, hint)
+        log.add(config.source_path, config.line(path), field_, msg, hint)
 
 
 def check_commendations(district: District, scores: Scores, line_: float, log: ErrorLog) -> None:

@@ -12,9 +12,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from generator.context import SiteContext
 from generator.pages.brands import brand_views
 from generator.pages.pledges import district_views
-from generator.pipeline import SiteContext
 
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = "2026-11-27"
