@@ -134,8 +134,8 @@ def test_check_acceptance_refuses_a_period_of_another_cycle_on_its_own() -> None
     from fixtures.scoring.helpers import AS_OF, alpha
 
     from generator.errors import ErrorLog
+    from generator.scoring.marks import check_acceptance
     from generator.scoring.rubric import load_rubric
-    from generator.scoring.rules.marks import check_acceptance
 
     c = alpha()
     acc = c.assessments.acceptance[0].model_copy(update={"period": "2027-H1"})

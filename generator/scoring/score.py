@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING
 from generator.errors import ErrorLog
 from generator.records.model import Community, District
 from generator.records.yamlio import PathKey
+from generator.scoring.marks import AcceptanceMarks, check_acceptance
 from generator.scoring.rubric import Rubric, RubricRefinement, check_refinements, load_rubric, refined_rule
 from generator.scoring.rules import EvalContext, Evidence, Fact, Window, evaluate
 from generator.scoring.rules.compare import fmt_number
 from generator.scoring.rules.district import Indicator, district_indicators
-from generator.scoring.rules.marks import AcceptanceMarks, check_acceptance
 from generator.scoring.rules.metrics import compute
 
 if TYPE_CHECKING:
