@@ -106,3 +106,34 @@ def test_unreadable_image_is_reported_with_its_record(tmp_path: Path) -> None:
     output = render_boards(context_for(project))
     messages = [str(e) for e in output.log.errors]
     assert any("brands.yml" in m and "images[0].file" in m and "cannot read image" in m for m in messages), messages
+
+
+DRAFT_FIRST = """publication: {state: approved, approved_by: 荷花镇党委, approved_on: 2025-02-01}
+brands:
+  - id: draft-brand
+    name: 草稿品牌
+    theme: 邻里互助
+    summary: 尚未审批。
+    started: 2025-05-01
+    publication: {state: draft}
+    images:
+      - {file: images/lotus.jpg, alt: 草稿图片}
+  - id: lotus-neighbours
+    name: 荷邻里
+    theme: 邻里互助
+    summary: 楼栋党员联络员带动邻里互助。
+    started: 2025-05-01
+    images:
+      - {file: images/broken.jpg, alt: 楼栋党员联络员上门走访}
+"""
+
+
+def test_image_error_names_the_brand_in_the_file_not_its_place_among_published_ones(tmp_path: Path) -> None:
+    """Brand 0 is a draft, so brand 1 is the first published one: the error must still say brands[1], line 17."""
+    project = copy_district(tmp_path)
+    folder = project / "communities/hehua/xinyuan"
+    (folder / "brands.yml").write_text(DRAFT_FIRST, encoding="utf-8")
+    (folder / "images/broken.jpg").write_bytes(b"not an image")
+    output = render_boards(context_for(project))
+    located = [(e.path, e.line, e.field) for e in output.log.errors]
+    assert located == [("communities/hehua/xinyuan/brands.yml", 17, "brands[1].images[0].file")]

@@ -59,16 +59,13 @@ def theme_id(theme: str) -> str:
 
 def _images(context: SiteContext, c: Community, b: Brand, output: Output | None) -> tuple[WebImage, ...]:
     out = []
-    brands = c.brands.brands
-    index = next((i for i, x in enumerate(brands) if x is b), 0)
     for j, img in enumerate(b.images):
         src = context.project / c.rel_dir / img.file
         try:
             out.append(describe(src, img.alt, f"media/{brand_dir(b.id)}".rstrip("/"), j))
         except ImageProblem as exc:
-            if output is not None:
-                where, line = c.sources.where("brands.yml", ("brands", index, "images", j, "file"))
-                output.log.add(where, line, f"brands[{index}].images[{j}].file", str(exc))
+            if output is not None and img.origin is not None:
+                output.log.add(*img.origin.at("file"), str(exc))
     return tuple(out)
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from generator.errors import ErrorLog
 from generator.records.messages import validation_errors
 from generator.records.model import Community, District, Sources, Town
-from generator.records.schema import FILE_MODELS, DistrictFile, ProfileFile, TownFile
+from generator.records.schema import FILE_MODELS, DistrictFile, ProfileFile, TownFile, attach_sources
 from generator.records.yamlio import YamlDoc, read_yaml
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -45,10 +45,12 @@ def _parse(file: Path, project: Path, model: type[M], log: ErrorLog) -> tuple[M 
         return None, doc
     data = doc.data if doc.data is not None else {}
     try:
-        return model.model_validate(data), doc
+        record = model.model_validate(data)
     except ValidationError as exc:
         log.errors.extend(validation_errors(exc, doc, model))
         return None, doc
+    attach_sources(record, doc)
+    return record, doc
 
 
 def _children(folder: Path, project: Path, root: Path, log: ErrorLog) -> list[Path]:

@@ -8,9 +8,12 @@ deliberately no field for a person's phone, ID number or home address.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+
+from generator.records.yamlio import PathKey, YamlDoc, format_path
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
@@ -32,8 +35,49 @@ ActivityType = Literal[
 ]
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from: its file, its YAML path and (through the document) every line in it."""
+
+    doc: YamlDoc = field(repr=False, compare=False)
+    path: PathKey
+
+    @property
+    def file(self) -> str:
+        return self.doc.path
+
+    @property
+    def line(self) -> int:
+        return self.doc.line(self.path)
+
+    def at(self, *keys: str | int) -> tuple[str, int, str]:
+        """``(file, line, field)`` of a value inside this record, e.g. ``at("images", 0, "file")``."""
+        path = (*self.path, *keys)
+        return self.doc.path, self.doc.line(path), format_path(path)
+
+
 class Record(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", str_strip_whitespace=True)
+    _source: Source | None = PrivateAttr(None)
+
+    @property
+    def origin(self) -> Source | None:
+        """Set by the loader on every record read from a file; kept through the publication gate."""
+        return self._source
+
+
+def attach_sources(record: BaseModel, doc: YamlDoc, path: PathKey = ()) -> None:
+    """Give ``record`` and every record nested in it its :class:`Source` in ``doc``."""
+    if isinstance(record, Record):
+        record._source = Source(doc, path)
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if isinstance(value, BaseModel):
+            attach_sources(value, doc, (*path, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    attach_sources(item, doc, (*path, name, i))
 
 
 class Publication(Record):
