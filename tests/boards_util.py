@@ -8,20 +8,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.context import SiteContext
-from generator.pages.brands import render_brands
-from generator.pages.feeds import render_feed
 from generator.pages.output import Output
-from generator.pages.pledges import render_pledge_overview, render_pledge_trackers
-from generator.pages.print_sheet import render_print_sheets
-from generator.pages.qr import render_qr_codes
-from generator.pages.screen import render_screens
+from generator.pages.registry import BOARD_PRODUCERS
 from generator.pipeline import prepare
 
 BOARDS = Path(__file__).resolve().parent / "fixtures" / "boards"
 DISTRICT = BOARDS / "district"
 AS_OF = dt.date(2026, 11, 27)
-BOARD_PRODUCERS = (render_pledge_trackers, render_pledge_overview, render_brands, render_qr_codes, render_screens,
-                   render_print_sheets, render_feed)
 
 
 def context_for(project: Path = DISTRICT, as_of: dt.date = AS_OF) -> SiteContext:

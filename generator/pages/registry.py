@@ -25,13 +25,10 @@ if TYPE_CHECKING:
     from generator.context import SiteContext
 
 
-
-PRODUCERS: list[Producer] = [
-    render_home,
-    render_towns,
-    render_boards,
-    render_content,
-    # Resident boards (issue 4); render_brands writes resized, EXIF-free images under media/brands/<id>/.
+# Producer families, in build order.  Tests render one family through these lists, never their own copy.
+CORE_PRODUCERS: list[Producer] = [render_home, render_towns, render_boards, render_content]
+# Resident boards: render_brands writes resized, EXIF-free images under media/brands/<id>/.
+BOARD_PRODUCERS: list[Producer] = [
     render_pledge_trackers,
     render_pledge_overview,
     render_brands,
@@ -39,11 +36,11 @@ PRODUCERS: list[Producer] = [
     render_screens,
     render_print_sheets,
     render_feed,
-    # Rubric engine (issue 3): score pages, rankings, rubric, honours, open data.
-    *SCORE_PRODUCERS,
-    # Trust (issue 5): record manifest and the "本次更新" page; last, so it can link to every page.
-    render_changes,
 ]
+# Trust: record manifest and the "本次更新" page; last, so it can link to every page.
+TRUST_PRODUCERS: list[Producer] = [render_changes]
+
+PRODUCERS: list[Producer] = [*CORE_PRODUCERS, *BOARD_PRODUCERS, *SCORE_PRODUCERS, *TRUST_PRODUCERS]
 
 
 def render_site(context: SiteContext) -> tuple[Output, ErrorLog]:
