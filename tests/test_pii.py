@@ -186,7 +186,7 @@ def test_allow_listed_office_number_passes(tmp_path: Path) -> None:
     ("file name", re.compile(r"content/13812345678\.png: file name: personal information in a published file")),
     ("image alt", re.compile(r"brands\.yml:\d+: brands\[0\]\.images\[0\]\.alt: personal information")),
     ("image file", re.compile(r"brands\.yml:\d+: brands\[0\]\.images\[0\]\.file: personal information")),
-    ("config", re.compile(r"site_config\.yml: footer\.contact: personal information .*mobile number")),
+    ("config", re.compile(r"site_config\.yml:\d+: footer\.contact: personal information .*mobile number")),
     ("district", re.compile(r"district\.yml:\d+: commendations\[0\]\.reason: personal information .*e-mail")),
 ])
 def test_every_published_place_is_scanned(tmp_path: Path, where: str, expected: re.Pattern[str]) -> None:

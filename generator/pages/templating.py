@@ -9,6 +9,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from generator import urls
 from generator.pages.markup import render_markdown
 from generator.records.periods import period_label
 
@@ -51,6 +52,7 @@ def environment() -> Environment:
     )
     env.filters.update(cn_date=cn_date, percent=percent, yaml_str=yaml_str, markdown=markdown_filter,
                        oneline=oneline, period_label=period_label)
+    env.globals["url"] = urls  # every address comes from the URL module
     return env
 
 

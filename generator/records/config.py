@@ -9,7 +9,7 @@ from pydantic import Field, PrivateAttr, StringConstraints, ValidationError, mod
 
 from generator.errors import ErrorLog
 from generator.records.messages import validation_errors
-from generator.records.schema import Record, Text
+from generator.records.schema import Record, Text, attach_sources
 from generator.records.yamlio import PathKey, YamlDoc, read_yaml
 
 Colour = Literal["red", "pink", "purple", "indigo", "blue", "teal", "green", "brown", "grey", "black", "white"]
@@ -95,4 +95,5 @@ def load_config(file: Path, project: Path) -> tuple[SiteConfig | None, ErrorLog]
         log.errors.extend(validation_errors(exc, doc, SiteConfig))
         return None, log
     config._doc = doc
+    attach_sources(config, doc)
     return config, log

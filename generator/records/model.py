@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import urls
 from generator.records.schema import (
     ActivitiesFile,
     AssessmentsFile,
@@ -54,7 +55,7 @@ class Community:
 
     @property
     def url(self) -> str:
-        return f"towns/{self.town_id}/{self.id}/"
+        return urls.community(self.town_id, self.id)
 
 
 @dataclass
@@ -70,7 +71,7 @@ class Town:
 
     @property
     def url(self) -> str:
-        return f"towns/{self.id}/"
+        return urls.town(self.id)
 
 
 @dataclass

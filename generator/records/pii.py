@@ -30,11 +30,12 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from generator.errors import ErrorLog
+from generator.records.schema import Record
 from generator.records.yamlio import PathKey, YamlDoc, format_path
 
 if TYPE_CHECKING:
     from generator.records.config import SiteConfig
-    from generator.records.model import District, Sources
+    from generator.records.model import District
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -155,83 +156,47 @@ HINT = ("remove it: personal information must not be published; if it is a publi
 # --- scanning the published site model ---------------------------------------------------
 
 
-def _strings(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+def _strings(value: Any, doc: YamlDoc | None, path: PathKey) -> Iterator[tuple[YamlDoc | None, PathKey, str]]:
+    """Every string in ``value`` with the document and YAML path it was read from.
+
+    A record carries its own :class:`~generator.records.schema.Source`, so items
+    that passed the publication gate keep their place in the file even though
+    held-back neighbours are gone.
+    """
     if isinstance(value, str):
-        yield path, value
+        yield doc, path, value
     elif isinstance(value, BaseModel):
+        origin = value.origin if isinstance(value, Record) else None
+        if origin is not None:
+            doc, path = origin.doc, origin.path
         for name in type(value).model_fields:
-            yield from _strings(getattr(value, name), (*path, name))
+            yield from _strings(getattr(value, name), doc, (*path, name))
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
-            yield from _strings(item, (*path, i))
+            yield from _strings(item, doc, (*path, i))
 
 
-def _source_index(item: BaseModel, raw: Any, fallback: int) -> int:
-    """Index of ``item`` in its file's list (the published view drops held-back items)."""
-    if not isinstance(raw, list):
-        return fallback
-    key = getattr(item, "id", None)
-    for j, entry in enumerate(raw):
-        if not isinstance(entry, dict):
-            continue
-        if key is not None and entry.get("id") == key:
-            return j
-        if key is None:
-            try:
-                if type(item).model_validate(entry) == item:
-                    return j
-            except ValueError:
-                continue
-    return fallback
-
-
-def _scan_model(model: BaseModel, doc: YamlDoc | None, rel: str, allow: list[str], log: ErrorLog,
-                gated: tuple[str, ...] = ()) -> None:
-    """Scan every string of a published file model; ``gated`` lists whose items the gate may have dropped."""
-    raw = doc.data if doc is not None and isinstance(doc.data, dict) else {}
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if name in gated and isinstance(value, list):
-            for i, item in enumerate(value):
-                j = _source_index(item, raw.get(name), i)
-                _report_strings(item, (name, j), doc, rel, allow, log)
-        else:
-            _report_strings(value, (name,), doc, rel, allow, log)
-
-
-def _report_strings(value: Any, base: PathKey, doc: YamlDoc | None, rel: str, allow: list[str],
-                    log: ErrorLog) -> None:
-    for path, text in _strings(value, base):
+def _scan_model(model: BaseModel, rel: str, allow: list[str], log: ErrorLog) -> None:
+    """Report every personal-information hit in the strings of ``model`` at its place in its file."""
+    for doc, path, text in _strings(model, None, ()):
         for hit in find(text, allow):
-            line = doc.line(path) if doc is not None else 0
-            log.add(doc.path if doc is not None else rel, line, format_path(path),
-                    f"personal information in published text: {hit}", HINT)
-
-
-def _doc(sources: Sources, name: str) -> YamlDoc | None:
-    return sources.docs.get(name)
+            log.add(doc.path if doc is not None else rel, doc.line(path) if doc is not None else 0,
+                    format_path(path), f"personal information in published text: {hit}", HINT)
 
 
 def scan_published(project: Path, config: SiteConfig, d: District) -> ErrorLog:
     """Scan every published string: config, records, content/ pages and file names."""
     log = ErrorLog()
     allow = list(config.pii_allow)
-    cfg = config.model_copy(update={"pii_allow": []})
-    _scan_model(cfg, None, "site_config.yml", allow, log)
-    _scan_model(d.info, _doc(d.sources, "district.yml"), "communities/district.yml", allow, log,
-                gated=("commendations",))
+    _scan_model(config.model_copy(update={"pii_allow": []}), config.source_path, allow, log)
+    _scan_model(d.info, "communities/district.yml", allow, log)
     for town in d.towns:
-        _scan_model(town.info, _doc(town.sources, "town.yml"), f"communities/{town.id}/town.yml", allow, log)
+        _scan_model(town.info, f"communities/{town.id}/town.yml", allow, log)
         for c in town.communities:
-            for name, model, gated in (
-                ("profile.yml", c.profile, ()),
-                ("members.yml", c.members, ("members",)),
-                ("pledges.yml", c.pledges, ("pledges",)),
-                ("brands.yml", c.brands, ("brands",)),
-                ("activities.yml", c.activities, ("activities",)),
-                ("assessments.yml", c.assessments, ()),
-            ):
-                _scan_model(model, _doc(c.sources, name), f"{c.rel_dir}/{name}", allow, log, gated)
+            for name, model in (("profile.yml", c.profile), ("members.yml", c.members), ("pledges.yml", c.pledges),
+                                ("brands.yml", c.brands), ("activities.yml", c.activities),
+                                ("assessments.yml", c.assessments)):
+                _scan_model(model, f"{c.rel_dir}/{name}", allow, log)
     _scan_content(project / "content", project, allow, log)
     return log
 

@@ -66,14 +66,12 @@ def publish(district: District) -> tuple[District, list[HeldBack]]:
     visible_brands = {b.id for t in towns for c in t.communities for b in c.brands.brands}
     visible = {c.key for t in towns for c in t.communities}
     commendations = [
-        cm.model_copy(update={"communities": [k for k in cm.communities if k in visible],
-                              "brands": [b for b in cm.brands if b in visible_brands]})
+        cm.narrowed(communities=[k for k in cm.communities if k in visible],
+                    brands=[b for b in cm.brands if b in visible_brands])
         for cm in commendations
     ]
-    new_info = info.model_copy(update={
-        "commendations": commendations,
-        "model_brands": [b for b in info.model_brands if b in visible_brands],
-    })
+    new_info = info.narrowed(commendations=commendations,
+                             model_brands=[b for b in info.model_brands if b in visible_brands])
     return replace(district, info=new_info, towns=towns), gate.held
 
 

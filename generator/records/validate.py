@@ -13,7 +13,7 @@ from collections import defaultdict
 from generator.errors import ErrorLog
 from generator.records.model import Community, District
 from generator.records.periods import period_bounds
-from generator.records.schema import MemberCounts
+from generator.records.schema import MemberCounts, locate
 
 
 def validate(district: District, as_of: dt.date, partial: bool = False) -> ErrorLog:
@@ -268,26 +268,18 @@ def _check_brand_ids(d: District, log: ErrorLog) -> None:
 def _check_district_refs(d: District, log: ErrorLog) -> None:
     keys = {c.key for c in d.communities()}
     brands = {b.id for c in d.communities() for b in c.brands.brands}
-    src = d.sources.docs.get("district.yml")
-    where = src.path if src else "communities/district.yml"
-
-    def line(path: tuple[str | int, ...]) -> int:
-        return src.line(path) if src else 0
-
+    file = "communities/district.yml"
     for i, bid in enumerate(d.info.model_brands):
         if bid not in brands:
-            log.add(where, line(("model_brands", i)), f"model_brands[{i}]", f"unknown brand '{bid}'")
+            log.add(*locate(d.info, file, "model_brands", i), f"unknown brand '{bid}'")
     seen: set[str] = set()
-    for i, cm in enumerate(d.info.commendations):
+    for cm in d.info.commendations:
         if cm.id in seen:
-            log.add(where, line(("commendations", i, "id")), f"commendations[{i}].id",
-                    f"duplicate commendation id '{cm.id}'")
+            log.add(*locate(cm, file, "id"), f"duplicate commendation id '{cm.id}'")
         seen.add(cm.id)
         for j, key in enumerate(cm.communities):
             if key not in keys:
-                log.add(where, line(("commendations", i, "communities", j)), f"commendations[{i}].communities[{j}]",
-                        f"unknown community '{key}'")
+                log.add(*locate(cm, file, "communities", j), f"unknown community '{key}'")
         for j, bid in enumerate(cm.brands):
             if bid not in brands:
-                log.add(where, line(("commendations", i, "brands", j)), f"commendations[{i}].brands[{j}]",
-                        f"unknown brand '{bid}'")
+                log.add(*locate(cm, file, "brands", j), f"unknown brand '{bid}'")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from generator.errors import ErrorLog
 from generator.records.model import Community
 from generator.records.periods import period_bounds
-from generator.records.schema import Acceptance
+from generator.records.schema import Acceptance, Record, locate
 from generator.scoring.rules.assessed import GivenMark
 from generator.scoring.rules.compare import fmt_number
 from generator.scoring.rules.spec import exact, one_decimal
@@ -35,70 +35,63 @@ class AcceptanceMarks:
 
 
 def check_acceptance(c: Community, rubric: Rubric, as_of: dt.date, log: ErrorLog) -> list[AcceptanceMarks]:
-    file = "assessments.yml"
+    fallback = f"{c.rel_dir}/assessments.yml"
 
-    def err(path: tuple[str | int, ...], field_: str, message: str, hint: str = "", warn: bool = False) -> None:
-        where, line = c.sources.where(file, path)
-        if line == 0 and "/" not in where:
-            where = f"{c.rel_dir}/{file}"
-        (log.warn if warn else log.add)(where, line, field_, message, hint)
+    def err(record: Record, keys: tuple[str, ...], message: str, hint: str = "", warn: bool = False) -> None:
+        (log.warn if warn else log.add)(*locate(record, fallback, *keys), message, hint)
 
     out: list[AcceptanceMarks] = []
     periods: dict[str, int] = {}
     cycle = c.profile.cycle
     numbers = [i.no for i in rubric.items]
     for i, acc in enumerate(c.assessments.acceptance):
-        base = ("acceptance", i)
-        f = f"acceptance[{i}]"
         start, end = period_bounds(acc.period)
         usable = True
         if end < cycle.start or start > cycle.end:
-            err((*base, "period"), f"{f}.period", f"period {acc.period} is outside the project cycle",
+            err(acc, ("period",), f"period {acc.period} is outside the project cycle",
                 f"the cycle runs {cycle.start} to {cycle.end}; each cycle is scored on its own")
             usable = False
         elif acc.period in periods:
-            err((*base, "period"), f"{f}.period",
+            err(acc, ("period",),
                 f"period {acc.period} already has an acceptance record (acceptance[{periods[acc.period]}])")
             usable = False
         periods.setdefault(acc.period, i)
         if acc.date > as_of:
-            err((*base, "date"), f"{f}.date", f"acceptance dated {acc.date} is after the build date {as_of}",
+            err(acc, ("date",), f"acceptance dated {acc.date} is after the build date {as_of}",
                 "it is not scored yet", warn=True)
             usable = False
         entry = AcceptanceMarks(i, acc)
         seen: dict[int, int] = {}
         for j, mark in enumerate(acc.marks):
-            mpath = (*base, "marks", j)
-            mf = f"{f}.marks[{j}]"
             item = rubric.item(mark.item)
             if item is None:
-                err((*mpath, "item"), f"{mf}.item", f"unknown item {mark.item}",
+                err(mark, ("item",), f"unknown item {mark.item}",
                     f"the rubric has items {numbers[0]}–{numbers[-1]}")
                 continue
             if mark.item in seen:
-                err((*mpath, "item"), f"{mf}.item", f"item {mark.item} is marked twice (also marks[{seen[mark.item]}])")
+                err(mark, ("item",), f"item {mark.item} is marked twice (also marks[{seen[mark.item]}])")
                 continue
             seen[mark.item] = j
             score = exact(mark.score)
             if score > item.max:
-                err((*mpath, "score"), f"{mf}.score",
+                err(mark, ("score",),
                     f"mark {fmt_number(score)} exceeds item {item.no}'s weight {fmt_number(item.max)}")
                 continue
             if not one_decimal(score):
-                err((*mpath, "score"), f"{mf}.score", f"mark {mark.score} has more than one decimal place",
+                err(mark, ("score",), f"mark {mark.score} has more than one decimal place",
                     "marks are kept to one decimal so totals add up exactly")
                 continue
-            src, line = c.sources.where(file, mpath)
+            src, line, _field = locate(mark, fallback)
             given = GivenMark(score, mark.comment, mark.override_reason, src, line)
             if item.assessed or mark.override_reason:
                 entry.marks[item.no] = given
             else:
                 entry.ignored[item.no] = given
-                err(mpath, mf, f"mark for computed item {item.no} is ignored",
+                err(mark, (), f"mark for computed item {item.no} is ignored",
                     "a computed item can only be changed with a written override_reason", warn=True)
         for no in rubric.assessed_numbers:
             if no not in seen:
-                err((*base, "marks"), f"{f}.marks", f"no mark for assessed item {no}",
+                err(acc, ("marks",), f"no mark for assessed item {no}",
                     "an acceptance record must mark every assessed item: "
                     + ", ".join(str(n) for n in rubric.assessed_numbers))
         if usable:

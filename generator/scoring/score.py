@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from generator import urls
 from generator.errors import ErrorLog
 from generator.records.model import Community, District
+from generator.records.schema import locate
 from generator.records.yamlio import PathKey
 from generator.scoring.marks import AcceptanceMarks, check_acceptance
 from generator.scoring.rubric import Rubric, RubricRefinement, check_refinements, load_rubric, refined_rule
@@ -109,7 +111,7 @@ class CommunityResult:
     @property
     def url(self) -> str:
         town, community = self.community.split("/")
-        return f"towns/{town}/{community}/score/"
+        return urls.community_score(town, community)
 
 
 @dataclass
@@ -235,19 +237,15 @@ def _check_refinements(district: District, config: SiteConfig, rubric: Rubric,
 
 
 def check_commendations(district: District, scores: Scores, line_: float, log: ErrorLog) -> None:
-    """Warn when a commended community's score is below the excellence line (an error with --strict)."""
-    src = district.sources.docs.get("district.yml")
-    where = src.path if src else "communities/district.yml"
-    raw = src.data.get("commendations", []) if src and isinstance(src.data, dict) else []
+    """Warn when a commended community's score is below the excellence line (an error with --strict).
+
+    The gate drops hidden communities from a commendation, so each key is located by its
+    position in the commendation as written (``Commendation.listed``), not in the published list.
+    """
     excellence = Fraction(str(line_))
     for cm in district.info.commendations:
-        i = next((k for k, r in enumerate(raw) if isinstance(r, dict) and r.get("id") == cm.id), 0)
-        keys = raw[i].get("communities", []) if i < len(raw) and isinstance(raw[i], dict) else []
         for key in cm.communities:
-            j = keys.index(key) if key in keys else 0
-            path = ("commendations", i, "communities", j)
-            line = src.line(path) if src else 0
-            field_ = f"commendations[{i}].communities[{j}]"
+            where, line, field_ = locate(cm, "communities/district.yml", "communities", cm.listed("communities", key))
             rows = scores.for_community(key)
             before = [r for r in rows if r.acceptance_date <= cm.date.isoformat()] or rows
             if not before:

@@ -76,7 +76,8 @@ def _flag(name: str, label: str, attr: Callable[[EvalContext], bool], path: tupl
         c = ctx.community
         value = attr(ctx)
         text = shown(ctx) if shown else ("是" if value else "否")
-        return yes_no(name, label, value, [evidence(c, label, text, "profile.yml", path, board(c, "profile"))])
+        ev = [evidence(c, label, text, c.profile, "profile.yml", board(c, "profile"), *path)]
+        return yes_no(name, label, value, ev)
     METRICS[name] = Metric(name, label, "", fn)
 
 
@@ -131,7 +132,7 @@ def _cross(ctx: EvalContext, _types: Types) -> Fact:
     cm = c.profile.committee
     members = cm.party_members + cm.residents_members - cm.cross_appointed
     ev = [evidence(c, "两委班子", f"党组织委员{cm.party_members}人、居委会委员{cm.residents_members}人、"
-                   f"交叉任职{cm.cross_appointed}人", "profile.yml", ("committee",), board(c, "profile"))]
+                   f"交叉任职{cm.cross_appointed}人", c.profile, "profile.yml", board(c, "profile"), "committee")]
     return ratio("cross_appointment_ratio", "两委班子交叉任职比例", cm.cross_appointed, members, ev,
                  ("交叉任职", "两委成员"))
 
@@ -140,8 +141,8 @@ def _cross(ctx: EvalContext, _types: Types) -> Fact:
 def _under_40(ctx: EvalContext, _types: Types) -> Fact:
     c = ctx.community
     cad = c.profile.cadres
-    ev = [evidence(c, "社区干部", f"共{cad.total}人,40周岁以下{cad.under_40}人", "profile.yml",
-                   ("cadres", "under_40"), board(c, "profile"))]
+    ev = [evidence(c, "社区干部", f"共{cad.total}人,40周岁以下{cad.under_40}人", cad, "profile.yml",
+                   board(c, "profile"), "under_40")]
     return Fact("under_40", "40周岁以下社区干部", cad.under_40, f"{cad.under_40}人", "人", ev)
 
 
@@ -150,7 +151,7 @@ def _degree(ctx: EvalContext, _types: Types) -> Fact:
     c = ctx.community
     cad = c.profile.cadres
     ev = [evidence(c, "参加本科以上学历教育", f"{cad.under_40_in_degree_study}人(40周岁以下共{cad.under_40}人)",
-                   "profile.yml", ("cadres", "under_40_in_degree_study"), board(c, "profile"))]
+                   cad, "profile.yml", board(c, "profile"), "under_40_in_degree_study")]
     return Fact("under_40_in_degree_study", "40周岁以下干部参加本科以上学历教育", cad.under_40_in_degree_study,
                 f"{cad.under_40_in_degree_study}人", "人", ev)
 
@@ -161,8 +162,7 @@ def _degree_study(ctx: EvalContext, _types: Types) -> Fact:
     cad = c.profile.cadres
     label = "有40周岁以下干部参加本科以上学历教育"
     value = f"{cad.under_40}人,其中参加本科以上学历教育{cad.under_40_in_degree_study}人"
-    ev = [evidence(c, "40周岁以下社区干部", value, "profile.yml", ("cadres", "under_40_in_degree_study"),
-                   board(c, "profile"))]
+    ev = [evidence(c, "40周岁以下社区干部", value, cad, "profile.yml", board(c, "profile"), "under_40_in_degree_study")]
     if cad.under_40 == 0:
         return yes_no("degree_study", label, False, ev, applicable=False, missing="没有40周岁以下社区干部")
     return yes_no("degree_study", label, cad.under_40_in_degree_study > 0, ev)
@@ -172,8 +172,7 @@ def _degree_study(ctx: EvalContext, _types: Types) -> Fact:
 def _posts(ctx: EvalContext, _types: Types) -> Fact:
     c = ctx.community
     posts = c.profile.service_posts
-    ev = [evidence(c, "服务岗位", p.name, "profile.yml", ("service_posts", i), board(c, "profile"))
-          for i, p in enumerate(posts)]
+    ev = [evidence(c, "服务岗位", p.name, p, "profile.yml", board(c, "profile")) for p in posts]
     return yes_no("service_posts_set", "设置在职党员服务岗位", bool(posts), ev,
                   missing="" if posts else "profile.yml 未列出服务岗位")
 
@@ -182,12 +181,11 @@ def _posts(ctx: EvalContext, _types: Types) -> Fact:
 def _described(ctx: EvalContext, _types: Types) -> Fact:
     c = ctx.community
     posts = c.profile.service_posts
-    bare = [(i, p) for i, p in enumerate(posts) if not p.description]
-    ev = [evidence(c, "未写明服务内容的岗位", p.name, "profile.yml", ("service_posts", i), board(c, "profile"))
-          for i, p in bare]
+    bare = [p for p in posts if not p.description]
+    ev = [evidence(c, "未写明服务内容的岗位", p.name, p, "profile.yml", board(c, "profile")) for p in bare]
     if not bare and posts:
-        ev = [evidence(c, "服务岗位", f"{len(posts)}个,均写明服务内容", "profile.yml", ("service_posts",),
-                       board(c, "profile"))]
+        ev = [evidence(c, "服务岗位", f"{len(posts)}个,均写明服务内容", c.profile, "profile.yml",
+                       board(c, "profile"), "service_posts")]
     return yes_no("service_posts_described", "服务岗位明确服务内容", bool(posts) and not bare, ev)
 
 

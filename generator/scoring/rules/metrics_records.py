@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from generator.records.schema import Activity, Pledge
+from generator import urls
+from generator.records.schema import Activity, Pledge, Record
 from generator.scoring.rules.base import EvalContext, Evidence, Fact
 from generator.scoring.rules.compare import fmt_number
 from generator.scoring.rules.metrics import Types, metric, ratio, types_label, yes_no
-from generator.scoring.rules.sources import board, by_field, by_fields, evidence, find, found, score_page, where
+from generator.scoring.rules.sources import board, evidence, file_of, score_page
 
 MAX_LISTED = 8  # evidence entries listed per fact; the rest are summarised
 
@@ -29,11 +30,11 @@ def _training_days(ctx: EvalContext, _types: Types) -> Fact:
     c = ctx.community
     ev = []
     total = Fraction(0)
-    for i, t in enumerate(c.profile.cadres.trainings):
+    for t in c.profile.cadres.trainings:
         if ctx.window.contains(t.start):
             total += Fraction(str(t.days))
             ev.append(evidence(c, "集中培训", f"{t.start.isoformat()} {t.title},{fmt_number(Fraction(str(t.days)))}天",
-                               "profile.yml", ("cadres", "trainings", i), board(c, "profile")))
+                               t, "profile.yml", board(c, "profile")))
     return Fact("training_days", "社区干部集中培训天数(考核年度累计)", total, f"{fmt_number(total)}天", "天", ev,
                 missing="" if ev else "考核年度内没有集中培训记录")
 
@@ -48,7 +49,7 @@ def _pledges(ctx: EvalContext, kind: str | None = None) -> list[Pledge]:
 
 def _pledge_ev(ctx: EvalContext, p: Pledge, value: str) -> Evidence:
     c = ctx.community
-    return found(c, p.kind, value, "pledges.yml", "pledges", by_field("id", p.id), board(c, f"pledge-{p.id}"))
+    return evidence(c, p.kind, value, p, "pledges.yml", board(c, urls.pledge_anchor(p.id)))
 
 
 @metric("org_pledge_published", "发布组织承诺事项")
@@ -99,7 +100,7 @@ def _schedules(ctx: EvalContext, _types: Types) -> Fact:
 def _pledge_count(ctx: EvalContext, _types: Types) -> Fact:
     ps = _pledges(ctx)
     org = sum(1 for p in ps if p.kind == "组织承诺")
-    ev = [Evidence("公开承诺", f"组织承诺{org}项、党员承诺{len(ps) - org}项", where(ctx.community, "pledges.yml")[0], 0,
+    ev = [Evidence("公开承诺", f"组织承诺{org}项、党员承诺{len(ps) - org}项", file_of(ctx.community, "pledges.yml"), 0,
                    board(ctx.community, "pledges"))]
     return Fact("pledge_count", "已公开的承诺", len(ps), f"{len(ps)}项", "项", ev)
 
@@ -107,16 +108,15 @@ def _pledge_count(ctx: EvalContext, _types: Types) -> Fact:
 # --- brands ------------------------------------------------------------------
 
 
-def _brand_ev(ctx: EvalContext, brand_id: str, label: str, value: str, sub: tuple[str | int, ...] = ()) -> Evidence:
+def _brand_ev(ctx: EvalContext, record: Record, label: str, value: str) -> Evidence:
     c = ctx.community
-    src, line = find(c, "brands.yml", "brands", by_field("id", brand_id), sub)
-    return Evidence(label, value, src, line, board(c, "brands"))
+    return evidence(c, label, value, record, "brands.yml", board(c, "brands"))
 
 
 @metric("brand_count", "党建工作品牌", "个")
 def _brand_count(ctx: EvalContext, _types: Types) -> Fact:
     bs = [b for b in ctx.community.brands.brands if b.started <= ctx.window.end]
-    ev = [_brand_ev(ctx, b.id, "党建品牌", f"{b.name}({b.started.isoformat()}起)") for b in bs]
+    ev = [_brand_ev(ctx, b, "党建品牌", f"{b.name}({b.started.isoformat()}起)") for b in bs]
     return Fact("brand_count", "党建工作品牌", len(bs), f"{len(bs)}个", "个", ev,
                 missing="" if bs else "没有已公开的党建品牌")
 
@@ -126,11 +126,10 @@ def _brand_review(ctx: EvalContext, name: str, label: str, stage: str) -> Fact:
     due = stage != "yearend" or ctx.window.period.endswith("H2")
     ev = []
     for b in ctx.community.brands.brands:
-        for j, y in enumerate(b.years):
+        for y in b.years:
             entry = getattr(y, stage)
             if y.year == year and entry is not None and entry.date <= ctx.window.end:
-                ev.append(_brand_ev(ctx, b.id, f"{b.name}·{year}年", f"{entry.date.isoformat()} {entry.summary}",
-                                    ("years", j, stage)))
+                ev.append(_brand_ev(ctx, entry, f"{b.name}·{year}年", f"{entry.date.isoformat()} {entry.summary}"))
     what = {"plan": "年初计划", "midyear": "半年检查", "yearend": "年终验收"}[stage]
     if not due:
         return yes_no(name, label, bool(ev), ev, applicable=False, missing=f"{year}年年终验收尚未到期")
@@ -156,13 +155,12 @@ def _yearend(ctx: EvalContext, _types: Types) -> Fact:
 def _achievements(ctx: EvalContext, _types: Types) -> Fact:
     ev = []
     for b in ctx.community.brands.brands:
-        for j, a in enumerate(b.achievements):
+        for a in b.achievements:
             if ctx.window.contains(a.date):
-                ev.append(_brand_ev(ctx, b.id, f"{b.name}·成效", f"{a.date.isoformat()} {a.text}", ("achievements", j)))
-        for j, m in enumerate(b.mentions):
+                ev.append(_brand_ev(ctx, a, f"{b.name}·成效", f"{a.date.isoformat()} {a.text}"))
+        for m in b.mentions:
             if ctx.window.contains(m.date):
-                ev.append(_brand_ev(ctx, b.id, f"{b.name}·{m.kind}", f"{m.date.isoformat()} {m.title}",
-                                    ("mentions", j)))
+                ev.append(_brand_ev(ctx, m, f"{b.name}·{m.kind}", f"{m.date.isoformat()} {m.title}"))
     return Fact("brand_achievements", "品牌成效与宣传推广记录", len(ev), f"{len(ev)}条", "条",
                 _cap(ev, board(ctx.community, "brands"), "品牌记录"))
 
@@ -177,8 +175,7 @@ def activities(ctx: EvalContext, types: Types = None) -> list[Activity]:
 
 def activity_ev(ctx: EvalContext, a: Activity, extra: str = "") -> Evidence:
     c = ctx.community
-    return found(c, a.type, f"{a.date.isoformat()} {a.title}{extra}", "activities.yml", "activities",
-                 by_fields(date=a.date, title=a.title), board(c, "activities"))
+    return evidence(c, a.type, f"{a.date.isoformat()} {a.title}{extra}", a, "activities.yml", board(c, "activities"))
 
 
 @metric("activity_held", "开展活动", takes_types=True)
@@ -225,12 +222,12 @@ def _satisfaction(ctx: EvalContext, _types: Types) -> Fact:
     c = ctx.community
     num = den = 0
     ev = []
-    for i, s in enumerate(c.assessments.surveys):
+    for s in c.assessments.surveys:
         if ctx.window.contains(s.date):
             num += s.satisfied
             den += s.respondents
             ev.append(evidence(c, "满意度调查", f"{s.date.isoformat()} {s.topic}:{s.satisfied}/{s.respondents}人满意",
-                               "assessments.yml", ("surveys", i), score_page(c, "surveys")))
+                               s, "assessments.yml", score_page(c, "surveys")))
     return ratio("satisfaction_rate", "群众满意率", num, den, ev, ("满意", "受访"),
                  missing="" if ev else "考核年度内没有满意度调查记录")
 
@@ -242,8 +239,8 @@ def _participation(ctx: EvalContext, _types: Types) -> Fact:
     if m is None:
         return Fact("participation_rate", "组织关系在社区的党员参与率", None, "无记录", "%",
                     missing="没有该期或之前的党员统计(members.yml)")
-    ev = [found(c, "党员统计", f"{m.period}:组织关系在社区{m.relation_in_community}人,参加活动{m.participating}人",
-                "members.yml", "members", by_field("period", m.period), board(c, "profile"))]
+    ev = [evidence(c, "党员统计", f"{m.period}:组织关系在社区{m.relation_in_community}人,参加活动{m.participating}人",
+                   m, "members.yml", board(c, "profile"))]
     return ratio("participation_rate", "组织关系在社区的党员参与率", m.participating, m.relation_in_community, ev,
                  ("参与", "组织关系在社区"))
 
@@ -256,8 +253,7 @@ def _member_flag(name: str, label: str, test: str) -> None:
             return yes_no(name, label, False, [], missing="没有该期或之前的党员统计(members.yml)")
         value = (test in m.rosters) if test in ("自管", "在职", "流动") else getattr(m, test) > 0
         shown = ("已建立" if value else "未建立") if test in ("自管", "在职", "流动") else f"{getattr(m, test)}张"
-        ev = [found(ctx.community, label, f"{m.period}:{shown}", "members.yml", "members",
-                    by_field("period", m.period), board(ctx.community, "profile"))]
+        ev = [evidence(ctx.community, label, f"{m.period}:{shown}", m, "members.yml", board(ctx.community, "profile"))]
         return yes_no(name, label, value, ev)
 
 

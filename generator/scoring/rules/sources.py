@@ -1,64 +1,32 @@
-"""Evidence helpers: locate a published record in its YAML file and on the site.
+"""Evidence helpers: every reference points at the record's own place in its YAML file.
 
-The published view drops draft records, so list indices there differ from the
-file's; records are therefore found again in the parsed file by a key.
+Each loaded record carries its :class:`~generator.records.schema.Source`
+through the publication gate, so evidence never has to find a record again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
+from generator import urls
 from generator.records.model import Community
-from generator.records.yamlio import PathKey
+from generator.records.schema import Record, locate
 from generator.scoring.rules.base import Evidence
 
 
 def board(c: Community, anchor: str = "") -> str:
-    return f"towns/{c.town_id}/{c.id}/" + (f"#{anchor}" if anchor else "")
+    return urls.anchor(urls.community(c.town_id, c.id), anchor)
 
 
 def score_page(c: Community, anchor: str = "") -> str:
-    return f"towns/{c.town_id}/{c.id}/score/" + (f"#{anchor}" if anchor else "")
+    return urls.anchor(urls.community_score(c.town_id, c.id), anchor)
 
 
-def where(c: Community, file: str, path: PathKey = ()) -> tuple[str, int]:
-    src, line = c.sources.where(file, path)
-    if line == 0 and "/" not in src:
-        src = f"{c.rel_dir}/{file}"
-    return src, line
+def file_of(c: Community, file: str) -> str:
+    """Project-relative path of one of ``c``'s record files (whether or not it exists)."""
+    return f"{c.rel_dir}/{file}"
 
 
-def find(c: Community, file: str, key: str, match: Callable[[dict[str, Any]], bool],
-         sub: PathKey = ()) -> tuple[str, int]:
-    """Path and line of the first raw entry of list ``key`` in ``file`` that ``match``es."""
-    doc = c.sources.docs.get(file)
-    if doc is None or not isinstance(doc.data, dict):
-        return where(c, file)
-    for i, raw in enumerate(doc.data.get(key) or []):
-        if isinstance(raw, dict) and match(raw):
-            return doc.path, doc.line((key, i, *sub))
-    return doc.path, doc.line((key,))
-
-
-def evidence(c: Community, label: str, value: str, file: str, path: PathKey, url: str) -> Evidence:
-    src, line = where(c, file, path)
+def evidence(c: Community, label: str, value: str, record: Record, file: str, url: str,
+             *keys: str | int) -> Evidence:
+    """Evidence at ``record`` (or at ``keys`` inside it) in ``c``'s ``file``."""
+    src, line, _field = locate(record, file_of(c, file), *keys)
     return Evidence(label, value, src, line, url)
-
-
-def found(c: Community, label: str, value: str, file: str, key: str,
-          match: Callable[[dict[str, Any]], bool], url: str) -> Evidence:
-    src, line = find(c, file, key, match)
-    return Evidence(label, value, src, line, url)
-
-
-def by_field(name: str, value: object) -> Callable[[dict[str, Any]], bool]:
-    def match(raw: dict[str, Any]) -> bool:
-        got = raw.get(name)
-        return (got.strip() if isinstance(got, str) else got) == value
-    return match
-
-
-def by_fields(**fields: object) -> Callable[[dict[str, Any]], bool]:
-    checks = [by_field(k, v) for k, v in fields.items()]
-    return lambda raw: all(check(raw) for check in checks)

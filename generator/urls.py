@@ -1,0 +1,184 @@
+"""Every page and file address of the site, in one place.
+
+In the spirit of Pelican's ``*_URL`` / ``*_SAVE_AS`` settings, :data:`PAGES`
+and :data:`FILES` are the whole URL scheme as patterns; the functions below
+fill them in, and nothing else in the generator writes an address by hand.
+
+* A page URL is site-relative, with a trailing slash (``towns/east/pine/``);
+  the home page is ``""``.  Its Markdown source is :func:`source` of it
+  (``towns/east/pine/index.md``); MkDocs turns that into ``…/index.html``.
+* A file address is site-relative (``data/scores.json``).
+* Templates get this module as ``url`` and write ``{{ root }}{{ url.brand(b.id) }}``.
+
+Brand URLs are permanent: they are pasted into briefings, so a brand's
+``brands/<id>/`` never changes and former ids keep a redirect page.
+This module imports nothing from the generator, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# name -> pattern; placeholders: {town}, {community}, {brand}
+PAGES: dict[str, str] = {
+    "home": "",
+    "town": "towns/{town}/",
+    "community": "towns/{town}/{community}/",
+    "community_pledges": "towns/{town}/{community}/pledges/",
+    "community_score": "towns/{town}/{community}/score/",
+    "community_print": "towns/{town}/{community}/print/",
+    "screen": "screen/{town}/{community}/",
+    "pledges": "pledges/",
+    "overdue": "pledges/overdue/",
+    "brands": "brands/",
+    "brand": "brands/{brand}/",
+    "ranking": "ranking/",
+    "town_ranking": "ranking/{town}/",
+    "rubric": "rubric/",
+    "honours": "honours/",
+    "changes": "changes/",
+}
+
+# name -> pattern; {page} is a page URL from PAGES, {name} a file name
+FILES: dict[str, str] = {
+    "feed": "feed.xml",
+    "scores_json": "data/scores.json",
+    "scores_csv": "data/scores.csv",
+    "scores_schema": "data/scores.schema.json",
+    "manifest": "data/manifest.json",
+    "qr_svg": "{page}qr.svg",
+    "qr_png": "{page}qr.png",
+    "brand_media": "media/brands/{brand}/{name}",
+    "brand_redirect": "brands/{brand}/index.html",  # a former id's page: meta refresh to the new address
+}
+
+# Hand-written pages from content/ keep their file names (about.md -> about/).
+CONTENT_PAGES = {
+    "about": "about.md",
+    "scoring": "scoring.md",
+    "data": "data.md",
+    "contact": "contact.md",
+    "sample_data": "sample-data.md",
+}
+
+
+def _fill(pattern: str, **parts: str) -> str:
+    return pattern.format(**parts)
+
+
+def source(url: str) -> str:
+    """The Markdown source of a page URL: ``towns/a/`` -> ``towns/a/index.md``; ``""`` -> ``index.md``."""
+    return f"{url}index.md"
+
+
+def anchor(url: str, name: str) -> str:
+    return f"{url}#{name}" if name else url
+
+
+def town(town_id: str) -> str:
+    return _fill(PAGES["town"], town=town_id)
+
+
+def community(town_id: str, community_id: str) -> str:
+    return _fill(PAGES["community"], town=town_id, community=community_id)
+
+
+def community_key(key: str) -> str:
+    """The board of the community keyed ``town/community``."""
+    town_id, community_id = key.split("/")
+    return community(town_id, community_id)
+
+
+def pledge(town_id: str, community_id: str, pledge_id: str) -> str:
+    """A pledge's place on its community board."""
+    return anchor(community(town_id, community_id), pledge_anchor(pledge_id))
+
+
+def pledge_anchor(pledge_id: str) -> str:
+    return f"pledge-{pledge_id}"
+
+
+def community_pledges(town_id: str, community_id: str) -> str:
+    return _fill(PAGES["community_pledges"], town=town_id, community=community_id)
+
+
+def community_score(town_id: str, community_id: str) -> str:
+    return _fill(PAGES["community_score"], town=town_id, community=community_id)
+
+
+def community_print(town_id: str, community_id: str) -> str:
+    return _fill(PAGES["community_print"], town=town_id, community=community_id)
+
+
+def screen(town_id: str, community_id: str) -> str:
+    return _fill(PAGES["screen"], town=town_id, community=community_id)
+
+
+def brand(brand_id: str) -> str:
+    return _fill(PAGES["brand"], brand=brand_id)
+
+
+def brand_media(brand_id: str, name: str = "") -> str:
+    """``media/brands/<id>/<name>``; without a name, the folder (no trailing slash)."""
+    return _fill(FILES["brand_media"], brand=brand_id, name=name).rstrip("/")
+
+
+def brand_redirect(brand_id: str) -> str:
+    return _fill(FILES["brand_redirect"], brand=brand_id)
+
+
+def town_ranking(town_id: str) -> str:
+    return _fill(PAGES["town_ranking"], town=town_id)
+
+
+def rubric_item(no: int) -> str:
+    return anchor(RUBRIC, f"item-{no}")
+
+
+def qr_svg(page: str) -> str:
+    return _fill(FILES["qr_svg"], page=page)
+
+
+def qr_png(page: str) -> str:
+    return _fill(FILES["qr_png"], page=page)
+
+
+def public(site_url: str, address: str) -> str:
+    """The absolute address (``site.url`` always ends with '/')."""
+    return site_url + address
+
+
+HOME = PAGES["home"]
+PLEDGES = PAGES["pledges"]
+OVERDUE = PAGES["overdue"]
+BRANDS = PAGES["brands"]
+RANKING = PAGES["ranking"]
+RUBRIC = PAGES["rubric"]
+HONOURS = PAGES["honours"]
+CHANGES = PAGES["changes"]
+FEED = FILES["feed"]
+SCORES_JSON = FILES["scores_json"]
+SCORES_CSV = FILES["scores_csv"]
+SCORES_SCHEMA = FILES["scores_schema"]
+MANIFEST = FILES["manifest"]
+
+
+def _regex(pattern: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[a-z]+\})", pattern)
+    body = "".join(
+        "(?:[^/]+/)*" if p == "{page}" else "[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+    return re.compile(body + r"\Z")
+
+
+_PAGE_SOURCES = {name: _regex(source(p)) for name, p in PAGES.items()}
+_FILES = {name: _regex(p) for name, p in FILES.items()}
+
+
+def page_kind(path: str) -> str | None:
+    """Which :data:`PAGES` entry a page source path such as ``towns/a/b/index.md`` is, if any."""
+    return next((name for name, rx in _PAGE_SOURCES.items() if rx.match(path)), None)
+
+
+def file_kind(path: str) -> str | None:
+    """Which :data:`FILES` entry a generated file path is, if any."""
+    return next((name for name, rx in _FILES.items() if rx.match(path)), None)
