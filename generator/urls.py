@@ -56,7 +56,6 @@ FILES: dict[str, str] = {
 CONTENT_PAGES = {
     "about": "about.md",
     "scoring": "scoring.md",
-    "data": "data.md",
     "contact": "contact.md",
     "sample_data": "sample-data.md",
 }
@@ -69,6 +68,15 @@ def _fill(pattern: str, **parts: str) -> str:
 def source(url: str) -> str:
     """The Markdown source of a page URL: ``towns/a/`` -> ``towns/a/index.md``; ``""`` -> ``index.md``."""
     return f"{url}index.md"
+
+
+def root_prefix(page_source: str) -> str:
+    """Relative prefix from a page (given by its Markdown source) to the site root, with directory URLs.
+
+    ``towns/a/b/index.md`` is served at ``towns/a/b/`` (three levels down); ``data.md`` at ``data/``.
+    """
+    depth = page_source.count("/") + (0 if page_source.endswith("index.md") else 1)
+    return "../" * depth
 
 
 def anchor(url: str, name: str) -> str:
@@ -161,6 +169,11 @@ SCORES_JSON = FILES["scores_json"]
 SCORES_CSV = FILES["scores_csv"]
 SCORES_SCHEMA = FILES["scores_schema"]
 MANIFEST = FILES["manifest"]
+# Pages reached from other pages, never from the navigation (gitignore-style, site-relative).
+UNLISTED: tuple[str, ...] = ("towns/*/*/", "brands/", "screen/", "pledges/*/", "ranking/*/")
+# The open-data page is a top-level page of its own (data.md -> data/), not a folder index.
+DATA = "data/"
+DATA_SOURCE = "data.md"
 
 
 def _regex(pattern: str) -> re.Pattern[str]:

@@ -9,7 +9,8 @@ import segno
 from boards_util import district_output
 from PIL import Image
 
-from generator.pages.qr import MASK, PNG_SCALE, public_url, qr_png, qr_svg
+from generator.pages.qr import MASK, PNG_SCALE, qr_png, qr_svg
+from generator.urls import public as public_url
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from markupsafe import Markup, escape
 
+from generator import urls
 from generator.engine.html_blocks import Stash
 
 # Absolute import: `dangjian serve` loads this file as a MkDocs hooks module, outside the package.
@@ -92,10 +93,10 @@ def config_text(context: SiteContext, output: Output | None, docs_dir: Path, sit
             {"toc": {"permalink": False, "slugify": "__SLUGIFY__"}},
         ],
         "extra": {"generator": False, "footer": footer, "sample_data": cfg.site.sample_data,
-                  "short_name": cfg.site.short_name},
+                  "short_name": cfg.site.short_name, "feed": urls.FEED},
         "extra_css": ["assets/stylesheets/dangjian.css"],
         "extra_javascript": ["assets/javascripts/dangjian.js"],
-        "not_in_nav": "/towns/*/*/\n/brands/\n/screen/\n/pledges/*/\n/ranking/*/\n",
+        "not_in_nav": "".join(f"/{pattern}\n" for pattern in urls.UNLISTED),
         "validation": {"nav": {"omitted_files": "ignore", "not_found": "warn"},
                        "links": {"not_found": "warn", "unrecognized_links": "ignore"}},
     }
@@ -360,7 +361,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     output, problems = registered._SERVE["rebuild"]()
     if problems:
         logging.getLogger("mkdocs").error("\n".join(problems))
-        config.nav = [{"首页": "index.md"}]
+        config.nav = [{"首页": urls.source(urls.HOME)}]
         config["dangjian_untrusted"] = set()
     else:
         config.nav = _nav(output.nav)

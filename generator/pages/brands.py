@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
+from generator import urls
 from generator.pages.core import common
 from generator.pages.qr import QrCode, qr_for
 from generator.pages.templating import oneline, render
@@ -41,15 +42,11 @@ class BrandView:
 
     @property
     def url(self) -> str:
-        return brand_dir(self.brand.id)
+        return urls.brand(self.brand.id)
 
     @property
     def theme_id(self) -> str:
         return theme_id(self.brand.theme)
-
-
-def brand_dir(brand_id: str) -> str:
-    return f"brands/{brand_id}/"
 
 
 def theme_id(theme: str) -> str:
@@ -62,7 +59,7 @@ def _images(context: SiteContext, c: Community, b: Brand, output: Output | None)
     for j, img in enumerate(b.images):
         src = context.project / c.rel_dir / img.file
         try:
-            out.append(describe(src, img.alt, f"media/{brand_dir(b.id)}".rstrip("/"), j))
+            out.append(describe(src, img.alt, urls.brand_media(b.id), j))
         except ImageProblem as exc:
             if output is not None and img.origin is not None:
                 output.log.add(*img.origin.at("file"), str(exc))
@@ -90,8 +87,8 @@ def describe_brand(b: Brand) -> str:
 
 def redirect_html(site_url: str, old_id: str, v: BrandView) -> bytes:
     """A static page at the old address that sends readers (and search engines) to the new one."""
-    target = f"../{v.brand.id}/"
-    canonical = escape(site_url + v.url)
+    target = f"../{v.brand.id}/"  # relative: brands/<old>/ -> brands/<id>/, whatever the site's base path
+    canonical = escape(urls.public(site_url, v.url))
     name = escape(v.brand.name)
     html = f"""<!doctype html>
 <html lang="zh-CN">
@@ -108,7 +105,7 @@ a{{color:#8e0000;display:inline-block;min-height:44px;line-height:44px}}</style>
 <body>
 <main>
 <h1>页面已迁移</h1>
-<p>党建品牌“{name}”的地址已更新（原地址 brands/{escape(old_id)}/）。</p>
+<p>党建品牌“{name}”的地址已更新（原地址 {escape(urls.brand(old_id))}）。</p>
 <p><a href="{escape(target)}">前往“{name}”</a></p>
 </main>
 </body>
@@ -129,7 +126,7 @@ def render_brands(context: SiteContext, output: Output) -> None:
                 output.log.add(v.community.rel_dir, 0, v.brand.id, str(exc))
         _brand_page(context, output, v)
         for old in v.brand.former_ids:
-            output.add_file(f"{brand_dir(old)}index.html", redirect_html(context.config.site.url, old, v))
+            output.add_file(urls.brand_redirect(old), redirect_html(context.config.site.url, old, v))
 
 
 def _gallery(context: SiteContext, output: Output, views: list[BrandView]) -> None:
@@ -137,20 +134,20 @@ def _gallery(context: SiteContext, output: Output, views: list[BrandView]) -> No
     themes: dict[str, list[BrandView]] = {}
     for v in sorted(views, key=lambda v: (v.brand.theme, v.brand.name)):
         themes.setdefault(v.brand.theme, []).append(v)
-    page = "brands/index.md"
+    page = urls.source(urls.BRANDS)
     output.add_page(page, render(
         "brand_gallery.md.j2", **common(context, page), views=views, towns=towns,
         themes=sorted(themes.items()), theme_id=theme_id))
 
 
 def _brand_page(context: SiteContext, output: Output, v: BrandView) -> None:
-    page = f"{v.url}index.md"
+    page = urls.source(v.url)
     qr: QrCode = qr_for(context, v.url)
     og = v.images[0].large if v.images else None
     output.add_page(page, render(
         "brand_page.md.j2", **common(context, page), v=v, b=v.brand, qr=qr,
         description=describe_brand(v.brand),
-        og_image=context.config.site.url + og.path if og else None,
+        og_image=urls.public(context.config.site.url, og.path) if og else None,
         og_alt=v.images[0].alt if v.images else None,
         years=sorted(v.brand.years, key=lambda y: y.year),
         achievements=sorted(v.brand.achievements, key=lambda a: a.date, reverse=True),

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.pages.core import root_prefix
+from generator import urls
 from generator.pages.manifest import KIND_LABELS, MANIFEST_PATH, BadManifest, build_manifest, dump, read_previous
 from generator.pages.templating import cn_date, environment
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from generator.context import SiteContext
     from generator.pages.output import Output
 
-PAGE = "changes/index.md"
+PAGE = urls.source(urls.CHANGES)
 SECTIONS = (
     ("new-pledge", "新增承诺"),
     ("status", "承诺状态变化"),
@@ -41,7 +41,7 @@ description: {{ description | yaml_str }}
 {% else %}
 <p class="dj-lead">{% if since %}与 {{ since | cn_date }}的版本相比,{% endif %}[#- (no spaces in Chinese) -#]
 {{ updated | cn_date }}更新了 {{ total }} 项内容。[#- -#]
-每条公开记录的内容指纹见 <a href="{{ root }}data/manifest.json">data/manifest.json</a>,任何修改都会出现在这里。</p>
+每条公开记录的内容指纹见 <a href="{{ root }}{{ url.MANIFEST }}">{{ url.MANIFEST }}</a>,任何修改都会出现在这里。</p>
 {% for section in sections %}
 
 ## {{ section.title }} {#{{ section.type }}}
@@ -64,15 +64,15 @@ def _links(context: SiteContext, output: Output, root: str) -> dict[str, str]:
     """Record id -> page that shows it, for records that are still published."""
     links: dict[str, str] = {}
     for c in context.district.communities():
-        links[f"community:{c.key}"] = f"{root}{c.url}"
+        links[f"community:{c.key}"] = root + c.url
         for p in c.pledges.pledges:
-            links[f"pledge:{c.key}/{p.id}"] = f"{root}{c.url}#pledge-{p.id}"
+            links[f"pledge:{c.key}/{p.id}"] = root + urls.pledge(c.town_id, c.id, p.id)
         for b in c.brands.brands:
-            if f"brands/{b.id}/index.md" in output.pages:
-                links[f"brand:{b.id}"] = f"{root}brands/{b.id}/"
-    if "honours/index.md" in output.pages:
+            if urls.source(urls.brand(b.id)) in output.pages:
+                links[f"brand:{b.id}"] = root + urls.brand(b.id)
+    if urls.source(urls.HONOURS) in output.pages:
         for cm in context.district.info.commendations:
-            links[f"commendation:{cm.id}"] = f"{root}honours/"
+            links[f"commendation:{cm.id}"] = root + urls.HONOURS
     return links
 
 
@@ -112,7 +112,7 @@ def render_changes(context: SiteContext, output: Output) -> None:
         previous = None
     manifest = build_manifest(context, previous)
     output.add_file(MANIFEST_PATH, dump(manifest))
-    root = root_prefix(PAGE)
+    root = urls.root_prefix(PAGE)
     links, places = _links(context, output, root), _places(context)
     changes = [c for c in manifest["changes"] if isinstance(c, dict)]
     sections = []

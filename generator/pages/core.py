@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from generator import urls
 from generator.pages.status import pledge_status
 from generator.pages.templating import render
 from generator.records.model import Community
@@ -15,19 +16,13 @@ if TYPE_CHECKING:
     from generator.pages.output import Output
 
 
-def root_prefix(page_path: str) -> str:
-    """Relative prefix from a page's URL to the site root (directory URLs)."""
-    depth = page_path.count("/") + (0 if page_path.endswith("index.md") else 1)
-    return "../" * depth
-
-
 def latest_members(c: Community):  # type: ignore[no-untyped-def]
     members = sorted(c.members.members, key=lambda m: m.period)
     return members[-1] if members else None
 
 
 def common(context: SiteContext, page: str) -> dict[str, object]:
-    return {"root": root_prefix(page), "config": context.config, "as_of": context.as_of,
+    return {"root": urls.root_prefix(page), "config": context.config, "as_of": context.as_of,
             "district": context.district}
 
 
@@ -44,8 +39,9 @@ def render_home(context: SiteContext, output: Output) -> None:
     communities = d.communities()
     model_brands = [(c, b) for c in communities for b in c.brands.brands if b.id in d.info.model_brands]
     cycles = sorted({(c.profile.cycle.start, c.profile.cycle.end) for c in communities})
-    output.add_page("index.md", render(
-        "home.md.j2", **common(context, "index.md"),
+    page = urls.source(urls.HOME)
+    output.add_page(page, render(
+        "home.md.j2", **common(context, page),
         towns=d.towns, communities=communities, cycles=cycles, model_brands=model_brands,
         status_counts=_status_counts(communities, context),
         brand_count=sum(len(c.brands.brands) for c in communities),
@@ -63,7 +59,7 @@ def _score_map(context: SiteContext) -> dict[str, object]:
 def render_towns(context: SiteContext, output: Output) -> None:
     scores = _score_map(context)
     for town in context.district.towns:
-        page = f"towns/{town.id}/index.md"
+        page = urls.source(urls.town(town.id))
         rows = []
         for c in town.communities:
             m = latest_members(c)
@@ -93,7 +89,7 @@ def render_boards(context: SiteContext, output: Output) -> None:
     limit = context.config.recent_activities
     for town in context.district.towns:
         for c in town.communities:
-            page = f"towns/{town.id}/{c.id}/index.md"
+            page = urls.source(urls.community(town.id, c.id))
             pledges = sorted(
                 ((p, pledge_status(p, context.as_of)) for p in c.pledges.pledges),
                 key=lambda ps: (("逾期", "进行中", "未开始", "已完成").index(ps[1].label), ps[0].due))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from generator import urls
 from generator.errors import ErrorLog
 from generator.pages.output import Output
 from generator.pages.templating import render
@@ -18,6 +19,6 @@ def render_error_site(log: ErrorLog, pages: Iterable[str]) -> Output:
     errors = [str(err) for err in log]
     text = render("data_errors.md.j2", errors=errors)
     output = Output()
-    for path in sorted({"index.md", *pages}):
+    for path in sorted({urls.source(urls.HOME), *pages}):
         output.add_page(path, text)
     return output

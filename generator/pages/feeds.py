@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from generator.pages.brands import brand_dir
+from generator import urls
 from generator.pages.pledges import district_views
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from generator.pages.output import Output
 
 ATOM = "http://www.w3.org/2005/Atom"
-FEED_PATH = "feed.xml"
+FEED_PATH = urls.FEED
 MAX_ENTRIES = 100
 TZ = "+08:00"  # records carry dates only; publish them as midnight China time
 
@@ -54,9 +54,9 @@ def feed_entries(context: SiteContext) -> list[FeedEntry]:
     for cm in d.info.commendations:
         who = [names[k] for k in cm.communities if k in names] + [brand_names[b] for b in cm.brands]
         if cm.brands:
-            link = site + brand_dir(cm.brands[0])
+            link = urls.public(site, urls.brand(cm.brands[0]))
         elif cm.communities and cm.communities[0] in names:
-            link = site + "towns/" + cm.communities[0] + "/"
+            link = urls.public(site, urls.community_key(cm.communities[0]))
         else:
             link = site
         summary = f"{cm.document_no}。{cm.reason}" + (f"受表彰：{'、'.join(who)}。" if who else "")
@@ -64,12 +64,13 @@ def feed_entries(context: SiteContext) -> list[FeedEntry]:
     for c in d.communities():
         for b in c.brands.brands:
             entries.append(FeedEntry(b.started, "brand", b.id, f"党建品牌：{b.name}（{c.name}）",
-                                     site + brand_dir(b.id), b.summary))
+                                     urls.public(site, urls.brand(b.id)), b.summary))
     for v in district_views(context):
         if v.completed_on is not None:
             entries.append(FeedEntry(
                 v.completed_on, "pledge", f"{v.community.key}/{v.pledge.id}",
-                f"承诺已完成：{v.pledge.title}（{v.community.name}）", f"{site}{v.tracker}#{v.anchor}",
+                f"承诺已完成：{v.pledge.title}（{v.community.name}）",
+                urls.public(site, urls.anchor(v.tracker, v.anchor)),
                 f"{v.pledge.kind}，责任人：{v.pledge.owner}。目标：{v.pledge.target}"))
     entries.sort(key=lambda e: (e.date, e.kind, e.key), reverse=True)
     return entries[:MAX_ENTRIES]

@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from generator import urls
 from generator.pages.status import pledge_status
 
 if TYPE_CHECKING:
     from generator.context import SiteContext
 
 FORMAT = 1
-MANIFEST_PATH = "data/manifest.json"
+MANIFEST_PATH = urls.MANIFEST
 KIND_LABELS = {
     "district": "区级信息", "town": "镇(街道)", "community": "社区基本情况", "members": "党员情况",
     "pledge": "承诺", "brand": "党建品牌", "activity": "活动", "commendation": "表彰", "survey": "满意度测评",

@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from generator import urls
 from generator.pages.core import common
 from generator.pages.status import STATUS_IDS, STATUSES, PledgeStatus, pledge_status
 from generator.pages.templating import render
@@ -52,7 +53,7 @@ class PledgeView:
 
     @property
     def anchor(self) -> str:
-        return f"pledge-{self.pledge.id}"
+        return urls.pledge_anchor(self.pledge.id)
 
     @property
     def kind_id(self) -> str:
@@ -65,7 +66,7 @@ class PledgeView:
 
 
 def tracker_dir(c: Community) -> str:
-    return f"towns/{c.town_id}/{c.id}/pledges/"
+    return urls.community_pledges(c.town_id, c.id)
 
 
 def view(pledge: Pledge, town: Town, community: Community, as_of: dt.date) -> PledgeView:
@@ -111,7 +112,7 @@ def render_pledge_trackers(context: SiteContext, output: Output) -> None:
     """One tracker page per published community."""
     for town in context.district.towns:
         for c in town.communities:
-            page = f"{tracker_dir(c)}index.md"
+            page = urls.source(tracker_dir(c))
             views = community_views(context, town, c)
             groups = [(sid, label, [v for v in views if v.status.label == label]) for sid, label in STATUS_FILTERS]
             output.add_page(page, render(
@@ -130,7 +131,7 @@ def render_pledge_overview(context: SiteContext, output: Output) -> None:
             cv = [v for v in views if v.community is c]
             town_rows.append({"c": c, "counts": counts(cv), "total": len(cv), "tracker": tracker_dir(c)})
         rows.append({"town": town, "communities": town_rows})
-    page = "pledges/index.md"
+    page = urls.source(urls.PLEDGES)
     output.add_page(page, render(
         "pledges_index.md.j2", **common(context, page), rows=rows, status_counts=counts(views),
         kind_counts=kind_counts(views), statuses=STATUSES))
@@ -141,7 +142,7 @@ def render_pledge_overview(context: SiteContext, output: Output) -> None:
         items = [v for v in overdue if v.town is town]
         if items:
             by_town.append((town, items))
-    page = "pledges/overdue/index.md"
+    page = urls.source(urls.OVERDUE)
     output.add_page(page, render(
         "overdue.md.j2", **common(context, page), overdue=overdue, by_town=by_town,
         community_count=len({v.community.key for v in overdue})))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from generator import urls
 from generator.pages.core import common
 from generator.pages.pledges import community_views, counts
 from generator.pages.qr import qr_for
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 def render_print_sheets(context: SiteContext, output: Output) -> None:
     for town in context.district.towns:
         for c in town.communities:
-            page = f"towns/{town.id}/{c.id}/print/index.md"
+            page = urls.source(urls.community_print(town.id, c.id))
             views = community_views(context, town, c)
             output.add_page(page, render(
                 "print_sheet.md.j2", **common(context, page), town=town, c=c, views=views,

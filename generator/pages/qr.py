@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import segno
 from PIL import Image
 
+from generator import urls
+
 if TYPE_CHECKING:
     from generator.context import SiteContext
     from generator.pages.output import Output
@@ -32,20 +34,15 @@ class QrCode:
 
     @property
     def svg(self) -> str:
-        return f"{self.page_dir}qr.svg"
+        return urls.qr_svg(self.page_dir)
 
     @property
     def png(self) -> str:
-        return f"{self.page_dir}qr.png"
-
-
-def public_url(site_url: str, page_dir: str) -> str:
-    """``https://host/base/`` + ``towns/a/b/`` (site_url always ends with '/')."""
-    return site_url + page_dir
+        return urls.qr_png(self.page_dir)
 
 
 def qr_for(context: SiteContext, page_dir: str) -> QrCode:
-    return QrCode(page_dir, public_url(context.config.site.url, page_dir))
+    return QrCode(page_dir, urls.public(context.config.site.url, page_dir))
 
 
 # A fixed data mask: the standard allows any of the eight masks; scoring all
@@ -84,7 +81,7 @@ def board_dirs(context: SiteContext) -> list[str]:
 
 
 def brand_dirs(context: SiteContext) -> list[str]:
-    return [f"brands/{b.id}/" for c in context.district.communities() for b in c.brands.brands]
+    return [urls.brand(b.id) for c in context.district.communities() for b in c.brands.brands]
 
 
 def render_qr_codes(context: SiteContext, output: Output) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from generator import urls
 from generator.errors import ErrorLog
 from generator.pages.brands import render_brands
 from generator.pages.changes import render_changes
@@ -57,9 +58,9 @@ def build_nav(context: SiteContext, output: Output) -> list[NavEntry]:
     Community pages are not in the nav (they are listed on town pages), so
     Material's per-page nav rendering stays constant as the district grows.
     """
-    nav = [NavEntry("首页", "index.md")]
+    nav = [NavEntry("首页", urls.source(urls.HOME))]
     nav.append(NavEntry("镇(街道)", children=[
-        NavEntry(t.name, f"towns/{t.id}/index.md") for t in context.district.towns]))
+        NavEntry(t.name, urls.source(urls.town(t.id))) for t in context.district.towns]))
     for title, path in SECTION_PAGES:
         if path in output.pages:
             nav.append(NavEntry(title, path))
@@ -71,17 +72,17 @@ def build_nav(context: SiteContext, output: Output) -> list[NavEntry]:
 
 # Top-level sections other page families may add (shown when the page exists).
 SECTION_PAGES: list[tuple[str, str]] = [
-    ("承诺公示", "pledges/index.md"),
-    ("党建品牌", "brands/index.md"),
-    ("考评排名", "ranking/index.md"),
-    ("表彰", "honours/index.md"),
-    ("考评细则", "rubric/index.md"),
+    ("承诺公示", urls.source(urls.PLEDGES)),
+    ("党建品牌", urls.source(urls.BRANDS)),
+    ("考评排名", urls.source(urls.RANKING)),
+    ("表彰", urls.source(urls.HONOURS)),
+    ("考评细则", urls.source(urls.RUBRIC)),
 ]
 ABOUT_PAGES: list[tuple[str, str]] = [
-    ("关于六位一体", "about.md"),
-    ("评分说明", "scoring.md"),
-    ("开放数据", "data.md"),
-    ("本次更新", "changes/index.md"),
-    ("联系我们", "contact.md"),
-    ("关于示例数据", "sample-data.md"),
+    ("关于六位一体", urls.CONTENT_PAGES["about"]),
+    ("评分说明", urls.CONTENT_PAGES["scoring"]),
+    ("开放数据", urls.DATA_SOURCE),
+    ("本次更新", urls.source(urls.CHANGES)),
+    ("联系我们", urls.CONTENT_PAGES["contact"]),
+    ("关于示例数据", urls.CONTENT_PAGES["sample_data"]),
 ]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from generator import urls
 from generator.pages.core import common
 from generator.pages.templating import render
 from generator.records.periods import period_label
@@ -87,7 +88,7 @@ def render_score_pages(context: SiteContext, output: Output) -> None:
         c = context.district.community(r.community)
         if c is None:
             continue
-        page = f"{r.url}index.md"
+        page = urls.source(r.url)
         output.add_page(page, render(
             "score.md.j2", **common(context, page), **helpers(), r=r, c=c, chart=chart(r, short),
             history=scores.for_community(r.community), interpretations=interpretations))
@@ -101,7 +102,7 @@ def render_rankings(context: SiteContext, output: Output) -> None:
     cats = scores.rubric.categories if scores.rubric else []
     unscored = [c for c in context.district.communities() if not scores.for_community(c.key)]
     for town in [None, *towns]:
-        page = "ranking/index.md" if town is None else f"ranking/{town.id}/index.md"
+        page = urls.source(urls.RANKING if town is None else urls.town_ranking(town.id))
         periods = [(p, scores.in_period(p, town.id if town else None)) for p in scores.periods]
         output.add_page(page, render(
             "ranking.md.j2", **common(context, page), **helpers(), town=town, towns=towns,
@@ -113,7 +114,7 @@ def render_rubric_page(context: SiteContext, output: Output) -> None:
     scores = _scores(context)
     if scores is None or scores.rubric is None:
         return
-    page = "rubric/index.md"
+    page = urls.source(urls.RUBRIC)
     towns = {t.id: t.name for t in context.district.towns}
     refinements: dict[int, list[tuple[str, RubricRefinement]]] = {}
     for ref in scores.refinements:
@@ -135,7 +136,7 @@ def render_honours(context: SiteContext, output: Output) -> None:
             before = [r for r in scores.for_community(key) if r.acceptance_date <= cm.date.isoformat()]
             rows.append((c, before[0] if before else None))
         decisions.append((cm, [r for r in rows if r[0] is not None], [owners[b] for b in cm.brands if b in owners]))
-    page = "honours/index.md"
+    page = urls.source(urls.HONOURS)
     output.add_page(page, render("honours.md.j2", **common(context, page), **helpers(), decisions=decisions))
 
 
@@ -144,11 +145,11 @@ def render_score_data(context: SiteContext, output: Output) -> None:
     if scores is None:
         return
     data = scores_json(context.scores, context.config, context.district, context.as_of)
-    output.add_file("data/scores.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-    output.add_file("data/scores.csv", scores_csv(scores))
-    output.add_file("data/scores.schema.json",
+    output.add_file(urls.SCORES_JSON, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    output.add_file(urls.SCORES_CSV, scores_csv(scores))
+    output.add_file(urls.SCORES_SCHEMA,
                     (json.dumps(load_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    page = "data.md"
+    page = urls.DATA_SOURCE
     output.add_page(page, render("data.md.j2", **common(context, page), **helpers(), fields=schema_fields(),
                                  columns=csv_columns(scores), results=len(data["results"])))
 

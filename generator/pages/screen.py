@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from generator import urls
 from generator.pages.brands import BrandView, brand_views
 from generator.pages.core import common
 from generator.pages.pledges import PledgeView, community_views, counts
@@ -57,7 +58,7 @@ def render_screens(context: SiteContext, output: Output) -> None:
     all_brands = brand_views(context)
     for town in context.district.towns:
         for c in town.communities:
-            page = f"screen/{town.id}/{c.id}/index.md"
+            page = urls.source(urls.screen(town.id, c.id))
             views = community_views(context, town, c)
             brands: list[BrandView] = [v for v in all_brands if v.community is c]
             pages = chunks(views, PLEDGES_PER_SLIDE)
