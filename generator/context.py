@@ -13,7 +13,7 @@ from generator.records.publish import HeldBack
 from generator.scoring.score import Scores
 
 
-@dataclass
+@dataclass(eq=False)  # identity: a build's views are cached per context
 class SiteContext:
     """Everything a renderer may read. Built once per build, never mutated by renderers."""
 

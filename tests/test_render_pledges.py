@@ -7,7 +7,7 @@ import re
 
 from boards_util import AS_OF, district_output
 
-from generator.pages.pledges import community_views, district_views, view
+from generator.pages.views import site_views, view
 from generator.records.schema import Milestone, Pledge
 
 
@@ -50,7 +50,7 @@ def test_tracker_groups_every_pledge_by_status_with_stable_anchors() -> None:
     context, output = district_output()
     page = output.pages["towns/chengnan/qingchuan/pledges/index.md"]
     town = context.district.towns[0]
-    views = community_views(context, town, town.communities[1])  # qingchuan (sorted folders)
+    views = site_views(context).of(town.communities[1]).pledges  # qingchuan (sorted folders)
     assert {v.pledge.id for v in views} == {"elderly-meals", "waste-sorting", "stair-lights", "youth-study"}
     for v in views:
         assert f'<h3 id="pledge-{v.pledge.id}">' in page
@@ -82,7 +82,7 @@ def test_user_text_is_escaped_and_never_becomes_markdown() -> None:
 
 def test_overview_counts_and_overdue_page_lists_only_overdue_pledges_longest_first() -> None:
     context, output = district_output()
-    views = district_views(context)
+    views = site_views(context).pledges
     overdue = [v for v in views if v.status.label == "逾期"]
     assert {v.pledge.id for v in overdue} == {"waste-sorting", "parking"}
     page = output.pages["pledges/overdue/index.md"]

@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -20,64 +18,15 @@ from generator import urls
 from generator.pages.core import common
 from generator.pages.qr import QrCode, qr_for
 from generator.pages.templating import oneline, render
-from generator.records.images import ImageProblem, WebImage, describe, encode
-from generator.records.model import Community, Town
-from generator.records.schema import Brand, Commendation
+from generator.pages.views import BrandView, site_views, theme_id
+from generator.records.images import ImageProblem, encode
+from generator.records.schema import Brand
 
 if TYPE_CHECKING:
     from generator.context import SiteContext
     from generator.pages.output import Output
 
 DESCRIPTION_CHARS = 110
-
-
-@dataclass(frozen=True)
-class BrandView:
-    brand: Brand
-    town: Town
-    community: Community
-    is_model: bool
-    commendations: tuple[Commendation, ...]
-    images: tuple[WebImage, ...]
-
-    @property
-    def url(self) -> str:
-        return urls.brand(self.brand.id)
-
-    @property
-    def theme_id(self) -> str:
-        return theme_id(self.brand.theme)
-
-
-def theme_id(theme: str) -> str:
-    """A stable anchor for a free-text theme (the text itself may be any Chinese phrase)."""
-    return "theme-" + hashlib.sha1(theme.encode("utf-8")).hexdigest()[:8]
-
-
-def _images(context: SiteContext, c: Community, b: Brand, output: Output | None) -> tuple[WebImage, ...]:
-    out = []
-    for j, img in enumerate(b.images):
-        src = context.project / c.rel_dir / img.file
-        try:
-            out.append(describe(src, img.alt, urls.brand_media(b.id), j))
-        except ImageProblem as exc:
-            if output is not None and img.origin is not None:
-                output.log.add(*img.origin.at("file"), str(exc))
-    return tuple(out)
-
-
-def brand_views(context: SiteContext, output: Output | None = None) -> list[BrandView]:
-    """Every published brand in district order; image problems go to ``output.log`` when given."""
-    info = context.district.info
-    views = []
-    for town in context.district.towns:
-        for c in town.communities:
-            for b in c.brands.brands:
-                honours = tuple(sorted((cm for cm in info.commendations if b.id in cm.brands),
-                                       key=lambda cm: (cm.date, cm.id), reverse=True))
-                views.append(BrandView(b, town, c, b.id in info.model_brands, honours,
-                                       _images(context, c, b, output)))
-    return views
 
 
 def describe_brand(b: Brand) -> str:
@@ -115,7 +64,10 @@ a{{color:#8e0000;display:inline-block;min-height:44px;line-height:44px}}</style>
 
 
 def render_brands(context: SiteContext, output: Output) -> None:
-    views = brand_views(context, output)
+    site = site_views(context)
+    for problem in site.image_problems:
+        output.log.errors.append(problem)
+    views = site.brands
     _gallery(context, output, views)
     for v in views:
         for image in v.images:

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from generator import urls
-from generator.pages.status import pledge_status
 from generator.pages.templating import render
+from generator.pages.views import SiteViews, counts, site_views
 from generator.records.model import Community
 from generator.records.periods import period_label
 
@@ -16,22 +16,13 @@ if TYPE_CHECKING:
     from generator.pages.output import Output
 
 
-def latest_members(c: Community):  # type: ignore[no-untyped-def]
-    members = sorted(c.members.members, key=lambda m: m.period)
-    return members[-1] if members else None
-
-
 def common(context: SiteContext, page: str) -> dict[str, object]:
     return {"root": urls.root_prefix(page), "config": context.config, "as_of": context.as_of,
             "district": context.district}
 
 
-def _status_counts(communities: list[Community], context: SiteContext) -> dict[str, int]:
-    counts = {"已完成": 0, "进行中": 0, "未开始": 0, "逾期": 0}
-    for c in communities:
-        for p in c.pledges.pledges:
-            counts[pledge_status(p, context.as_of).label] += 1
-    return counts
+def _status_counts(views: SiteViews, communities: list[Community]) -> dict[str, int]:
+    return counts([p for c in communities for p in views.of(c).pledges])
 
 
 def render_home(context: SiteContext, output: Output) -> None:
@@ -43,30 +34,24 @@ def render_home(context: SiteContext, output: Output) -> None:
     output.add_page(page, render(
         "home.md.j2", **common(context, page),
         towns=d.towns, communities=communities, cycles=cycles, model_brands=model_brands,
-        status_counts=_status_counts(communities, context),
+        status_counts=_status_counts(site_views(context), communities),
         brand_count=sum(len(c.brands.brands) for c in communities),
         activity_count=sum(len(c.activities.activities) for c in communities),
-        scores=_score_map(context),
+        scores={c.key: site_views(context).of(c).result for c in communities},
     ))
 
 
-def _score_map(context: SiteContext) -> dict[str, object]:
-    if context.scores is None:
-        return {}
-    return {getattr(r, "community", ""): r for r in context.scores.results}
-
-
 def render_towns(context: SiteContext, output: Output) -> None:
-    scores = _score_map(context)
+    views = site_views(context)
     for town in context.district.towns:
         page = urls.source(urls.town(town.id))
         rows = []
         for c in town.communities:
-            m = latest_members(c)
-            rows.append({"c": c, "members": m.total if m else None, "pledges": len(c.pledges.pledges),
-                         "brands": len(c.brands.brands), "score": scores.get(c.key)})
+            v = views.of(c)
+            rows.append({"c": c, "members": v.members.total if v.members else None, "pledges": len(v.pledges),
+                         "brands": len(v.brands), "score": v.result})
         output.add_page(page, render("town.md.j2", **common(context, page), town=town, rows=rows,
-                                     status_counts=_status_counts(town.communities, context)))
+                                     status_counts=_status_counts(views, town.communities)))
 
 
 def last_modified(c: Community, as_of: dt.date) -> dt.date:
@@ -85,20 +70,18 @@ def last_modified(c: Community, as_of: dt.date) -> dt.date:
 
 
 def render_boards(context: SiteContext, output: Output) -> None:
-    scores = _score_map(context)
+    views = site_views(context)
     limit = context.config.recent_activities
     for town in context.district.towns:
         for c in town.communities:
             page = urls.source(urls.community(town.id, c.id))
-            pledges = sorted(
-                ((p, pledge_status(p, context.as_of)) for p in c.pledges.pledges),
-                key=lambda ps: (("逾期", "进行中", "未开始", "已完成").index(ps[1].label), ps[0].due))
+            v = views.of(c)
             activities = sorted(c.activities.activities, key=lambda a: a.date, reverse=True)[:limit]
             reports = sorted(c.assessments.reports, key=lambda r: r.period)
             output.add_page(page, render(
-                "board.md.j2", **common(context, page), town=town, c=c, members=latest_members(c),
+                "board.md.j2", **common(context, page), town=town, c=c, members=v.members,
                 lastmod=last_modified(c, context.as_of),
-                pledges=pledges, activities=activities, reports=reports, score=scores.get(c.key),
+                pledges=v.pledges, activities=activities, reports=reports, score=v.result,
                 period_label=period_label))
 
 

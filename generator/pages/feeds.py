@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from generator import urls
-from generator.pages.pledges import district_views
+from generator.pages.views import site_views
 
 if TYPE_CHECKING:
     from generator.context import SiteContext
@@ -65,7 +65,7 @@ def feed_entries(context: SiteContext) -> list[FeedEntry]:
         for b in c.brands.brands:
             entries.append(FeedEntry(b.started, "brand", b.id, f"党建品牌：{b.name}（{c.name}）",
                                      urls.public(site, urls.brand(b.id)), b.summary))
-    for v in district_views(context):
+    for v in site_views(context).pledges:
         if v.completed_on is not None:
             entries.append(FeedEntry(
                 v.completed_on, "pledge", f"{v.community.key}/{v.pledge.id}",

@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING
 
 from generator import urls
 from generator.pages.core import common
-from generator.pages.pledges import community_views, counts
 from generator.pages.qr import qr_for
-from generator.pages.screen import latest_score
 from generator.pages.templating import render
+from generator.pages.views import site_views
 
 if TYPE_CHECKING:
     from generator.context import SiteContext
@@ -22,11 +21,9 @@ if TYPE_CHECKING:
 
 
 def render_print_sheets(context: SiteContext, output: Output) -> None:
-    for town in context.district.towns:
-        for c in town.communities:
-            page = urls.source(urls.community_print(town.id, c.id))
-            views = community_views(context, town, c)
-            output.add_page(page, render(
-                "print_sheet.md.j2", **common(context, page), town=town, c=c, views=views,
-                status_counts=counts(views), brands=c.brands.brands, score=latest_score(context, c.key),
-                qr=qr_for(context, c.url)))
+    for cv in site_views(context).communities:
+        c = cv.community
+        page = urls.source(urls.community_print(c.town_id, c.id))
+        output.add_page(page, render(
+            "print_sheet.md.j2", **common(context, page), town=cv.town, c=c, views=list(cv.pledges),
+            status_counts=cv.status_counts, brands=c.brands.brands, score=cv.score, qr=qr_for(context, c.url)))

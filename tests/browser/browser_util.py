@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.context import SiteContext
-from generator.pages.brands import brand_views
-from generator.pages.pledges import district_views
+from generator.pages.views import site_views
 
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = "2026-11-27"
@@ -51,8 +50,8 @@ class SiteMap:
 
 
 def pick(context: SiteContext) -> SiteMap:
-    views = district_views(context)
-    brands = brand_views(context)
+    views = site_views(context).pledges
+    brands = site_views(context).brands
     # The community board with the most pledges (ideally an overdue one) and a brand.
     def weight(c: Any) -> tuple[int, int, int]:
         cv = [v for v in views if v.community is c]
