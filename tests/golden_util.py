@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+from support import TESTS
+
+GOLDEN = TESTS / "golden"
 
 
 def assert_golden(name: str, actual: str) -> None:

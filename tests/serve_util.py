@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from support import AS_OF
+from support import AS_OF_ARG
 
 PAGE = "/towns/demo-town/demo-community/"
 PROFILE = "communities/demo-town/demo-community/profile.yml"
@@ -49,7 +49,7 @@ def serving(root: Path) -> Iterator[tuple[str, list[str]]]:
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "-p", str(root), "--as-of", AS_OF, "--port", str(port)],
+        [sys.executable, "-m", "generator.cli", "serve", "-p", str(root), "--as-of", AS_OF_ARG, "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     log: list[str] = []
     try:

@@ -1,7 +1,14 @@
-"""Shared test helpers (importable by name; pytest's conftest is for fixtures only)."""
+"""Shared test constants and helpers (importable by name; pytest's conftest is for fixtures only).
+
+The one pinned date, the fixture projects (``tests/fixtures/projects/<scenario>/``), the one way to copy
+a fixture project for a test that edits it, and the in-process CLI.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -10,9 +17,35 @@ from generator.cli import main
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
+
+# Every test builds "as of" this day, so dates in the fixtures read the same whatever the clock says.
+AS_OF = dt.date(2026, 11, 27)
+AS_OF_ARG = AS_OF.isoformat()  # the same day as `--as-of` takes it
+
+# Fixture projects, one folder per scenario.
 PROJECTS = TESTS / "fixtures" / "projects"
-AS_OF = "2026-11-27"
+MINIMAL = PROJECTS / "minimal"  # one town, one community: the CLI and validation scenarios
+TEN_MISTAKES = PROJECTS / "ten_mistakes"  # ten record errors, each reported with file and line
+BOARDS_DISTRICT = PROJECTS / "boards_district"  # a district for the resident boards, brands, feeds and QR
+FULL_MARKS = PROJECTS / "full_marks"  # one community scoring exactly 100 (see its README)
+TRUST = PROJECTS / "trust"  # held-back records marked DRAFTLEAK: the gate, PII, sanitizing and build tests
+
+Edit = Callable[[str], str]
+"""A text edit of one project file: old text (empty if the file is new) to new text."""
 
 
-def cli(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+def copy_project(source: Path, dest: Path, edits: dict[str, Edit] | None = None) -> Path:
+    """A private copy of the project ``source`` at ``dest`` (symlinks kept), with ``edits`` applied.
+
+    ``edits`` are keyed by project-relative path; an edit of a missing file creates it from ``""``.
+    """
+    shutil.copytree(source, dest, symlinks=True)
+    for rel, edit in (edits or {}).items():
+        file = dest / rel
+        file.write_text(edit(file.read_text(encoding="utf-8") if file.exists() else ""), encoding="utf-8")
+    return dest
+
+
+def cli(*args: str, catch: bool = False) -> Result:
+    """Invoke ``dangjian`` in-process; with ``catch`` an exception is returned instead of raised."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=catch)

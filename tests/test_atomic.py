@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures.trust.trustlib import AS_OF, build, copy_project, run_cli, tree
+from support import AS_OF_ARG, TRUST, cli, copy_project
+from trust_util import build, tree
 
 Setup = Callable[[Path, pytest.MonkeyPatch], None]
 
@@ -17,7 +18,7 @@ Setup = Callable[[Path, pytest.MonkeyPatch], None]
 @pytest.fixture
 def built(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
     """A project, its published site, and that site's bytes."""
-    project = copy_project(tmp_path / "project")
+    project = copy_project(TRUST, tmp_path / "project")
     out = tmp_path / "site"
     assert build(project, out).exit_code == 0
     return project, out, tree(out)
@@ -108,7 +109,7 @@ def test_failed_build_leaves_previous_site_intact(built: tuple[Path, Path, dict[
     about.write_text(about.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
     with monkeypatch.context() as mp:
         setup(project, mp)
-        result = run_cli("build", "-p", str(project), "--as-of", AS_OF, "-o", str(out), catch=True)
+        result = cli("build", "-p", str(project), "--as-of", AS_OF_ARG, "-o", str(out), catch=True)
     assert result.exit_code == exit_code, result.output
     if message:
         assert message in result.output
@@ -139,7 +140,7 @@ def test_ctrl_c_during_the_swap_is_held_until_the_site_is_whole(built: tuple[Pat
 
     with monkeypatch.context() as mp:
         mp.setattr(Path, "rename", rename)
-        result = run_cli("build", "-p", str(project), "--as-of", AS_OF, "-o", str(out), catch=True)
+        result = cli("build", "-p", str(project), "--as-of", AS_OF_ARG, "-o", str(out), catch=True)
     assert result.exit_code == 0, result.output
     assert "it is complete" in result.output
     assert "新的一段" in (out / "about" / "index.html").read_text(encoding="utf-8")
@@ -147,8 +148,8 @@ def test_ctrl_c_during_the_swap_is_held_until_the_site_is_whole(built: tuple[Pat
 
 
 def test_first_build_failure_creates_nothing(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+    project = copy_project(TRUST, tmp_path / "project")
     _break_yaml(project, pytest.MonkeyPatch())
     out = tmp_path / "site"
-    assert run_cli("build", "-p", str(project), "--as-of", AS_OF, "-o", str(out), catch=True).exit_code == 1
+    assert cli("build", "-p", str(project), "--as-of", AS_OF_ARG, "-o", str(out), catch=True).exit_code == 1
     assert not out.exists() and _leftovers(out) == []

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support import AS_OF, PROJECTS, cli
+from support import AS_OF_ARG, MINIMAL, cli
 
 HOST_RE = re.compile(r"""(?:src|href|content|action)\s*=\s*["']?(?:https?:)?//([^/"'\s>]+)""", re.I)
 
@@ -14,7 +14,7 @@ HOST_RE = re.compile(r"""(?:src|href|content|action)\s*=\s*["']?(?:https?:)?//([
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("build") / "site"
-    result = cli("build", "-p", str(PROJECTS / "minimal"), "--as-of", AS_OF, "-o", str(out))
+    result = cli("build", "-p", str(MINIMAL), "--as-of", AS_OF_ARG, "-o", str(out))
     assert result.exit_code == 0, result.output
     assert re.fullmatch(r"built 1 communities, \d+ pages, 0 warning\(s\) in \d+\.\d s -> .+\n", result.stdout)
     return out

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fixtures.trust.trustlib import AS_OF, build, copy_project, pledge, tree, write_yaml
+from support import AS_OF_ARG, TRUST, copy_project
+from trust_util import build, pledge, tree, write_yaml
 
 from generator.pages.manifest import Record, content_hash, diff
 from generator.records.schema import Pledge
@@ -29,7 +30,7 @@ def changes_text(site: Path) -> str:
 
 @pytest.fixture
 def first(tmp_path: Path) -> tuple[Path, Path]:
-    project = copy_project(tmp_path / "project")
+    project = copy_project(TRUST, tmp_path / "project")
     out = tmp_path / "site"
     result = build(project, out)
     assert result.exit_code == 0, result.output
@@ -39,7 +40,7 @@ def first(tmp_path: Path) -> tuple[Path, Path]:
 def test_first_build(first: tuple[Path, Path]) -> None:
     _, out = first
     m = manifest(out)
-    assert m["first"] is True and m["changes"] == [] and m["as_of"] == AS_OF
+    assert m["first"] is True and m["changes"] == [] and m["as_of"] == AS_OF_ARG
     assert "pledge:east-town/pine/elderly-meals" in m["records"]
     assert m["records"]["pledge:east-town/pine/elderly-meals"]["status"] == "进行中"
     assert all(re.fullmatch(r"sha256:[0-9a-f]{64}", r["hash"]) for r in m["records"].values())
@@ -68,7 +69,7 @@ def test_second_build_lists_what_changed(first: tuple[Path, Path]) -> None:
     _edit(project)
     assert build(project, out).exit_code == 0
     m = manifest(out)
-    assert m["first"] is False and m["since"] == AS_OF
+    assert m["first"] is False and m["since"] == AS_OF_ARG
     kinds = [(c["type"], c["id"]) for c in m["changes"]]
     assert kinds == [
         ("new-pledge", "pledge:east-town/pine/new-library"),

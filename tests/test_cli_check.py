@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support import AS_OF, PROJECTS, cli
+from support import AS_OF_ARG, MINIMAL, TEN_MISTAKES, cli
 
-TEN_MISTAKES = [
+TEN_ERRORS = [
     "error: communities/demo-town/broken/activities.yml:7: activities[0].participants: duplicate key"
     " (hint: each key may appear only once in a mapping)",
     "error: communities/demo-town/broken/brands.yml:3: brands[0].id: expected an id of lowercase letters,"
@@ -30,14 +30,14 @@ TEN_MISTAKES = [
 
 
 def test_ten_mistakes_give_ten_located_errors() -> None:
-    result = cli("check", "-p", str(PROJECTS / "ten_mistakes"), "--as-of", AS_OF)
+    result = cli("check", "-p", str(TEN_MISTAKES), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == TEN_MISTAKES
+    assert result.stderr.splitlines() == TEN_ERRORS
     assert "Traceback" not in result.output
 
 
 def test_clean_project_passes_and_lists_held_back_records() -> None:
-    result = cli("check", "-p", str(PROJECTS / "minimal"), "--as-of", AS_OF)
+    result = cli("check", "-p", str(MINIMAL), "--as-of", AS_OF_ARG)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == ("held back: communities/demo-town/demo-community/pledges.yml: pledges[1] 草稿承诺不应公开:"
@@ -50,7 +50,7 @@ def test_build_refuses_bad_data_and_keeps_previous_site(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("previous", encoding="utf-8")
-    result = cli("build", "-p", str(PROJECTS / "ten_mistakes"), "--as-of", AS_OF, "-o", str(site))
+    result = cli("build", "-p", str(TEN_MISTAKES), "--as-of", AS_OF_ARG, "-o", str(site))
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == "10 problem(s) found; site not built (previous site left as it was)."
     assert [p.name for p in site.iterdir()] == ["index.html"]
@@ -68,7 +68,7 @@ def test_unknown_record_file_and_bad_folder_name(project_copy) -> None:  # type:
     community = root / "communities" / "demo-town" / "demo-community"
     (community / "pledge.yml").write_text("pledges: []\n", encoding="utf-8")
     (root / "communities" / "demo-town" / "Bad_Name").mkdir()
-    result = cli("check", "-p", str(root), "--as-of", AS_OF)
+    result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
         "error: communities/demo-town/Bad_Name: folder name must be an ASCII id (lowercase letters, digits,"
@@ -85,7 +85,7 @@ def test_dangling_commendation_reference(project_copy) -> None:  # type: ignore[
         "commendations:\n"
         "  - id: c2026\n    title: 先进社区党组织\n    document_no: 测组通〔2026〕1号\n    date: 2026-07-01\n"
         "    communities: [demo-town/nowhere]\n    brands: [no-such-brand]\n    reason: 成效明显\n"), encoding="utf-8")
-    result = cli("check", "-p", str(root), "--as-of", AS_OF)
+    result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
         "error: communities/district.yml:9: commendations[0].communities[0]: unknown community 'demo-town/nowhere'",
@@ -96,7 +96,7 @@ def test_dangling_commendation_reference(project_copy) -> None:  # type: ignore[
 def test_syntax_error_in_profile_is_reported_once(project_copy) -> None:  # type: ignore[no-untyped-def]
     root: Path = project_copy("minimal")
     (root / "communities/demo-town/demo-community/profile.yml").write_text("name: [broken\n", encoding="utf-8")
-    result = cli("check", "-p", str(root), "--as-of", AS_OF)
+    result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and lines[1] == "1 problem(s) found; nothing was built."
@@ -107,7 +107,7 @@ def test_control_characters_in_messages_are_escaped(project_copy) -> None:  # ty
     root: Path = project_copy("minimal")
     pledges = root / "communities/demo-town/demo-community/pledges.yml"
     pledges.write_text('"evil\\u001b[2Jkey": 1\n', encoding="utf-8")
-    result = cli("check", "-p", str(root), "--as-of", AS_OF)
+    result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.stderr.splitlines()[0] == (
         "error: communities/demo-town/demo-community/pledges.yml:1: evil\\x1b[2Jkey: unknown key"
         " (hint: allowed keys: publication, pledges)")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support import AS_OF, cli
+from support import AS_OF_ARG, cli
 
 from generator.cli import main
 
@@ -27,7 +27,7 @@ def test_new_scaffolds_a_community_that_checks_clean_and_stays_unpublished(proje
     result = cli("new", "demo-town/fresh", "--name", "新建社区", "-p", str(root))
     assert result.exit_code == 0, result.output
     assert "created communities/demo-town/fresh/profile.yml" in result.stdout
-    check = cli("check", "-p", str(root), "--as-of", AS_OF, "--show-held")
+    check = cli("check", "-p", str(root), "--as-of", AS_OF_ARG, "--show-held")
     assert check.exit_code == 0, check.output
     assert "held back: communities/demo-town/fresh/profile.yml: community 新建社区: draft, not yet approved" \
         in check.stdout

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import signal
 import tempfile
 from collections.abc import Callable, Iterator
@@ -22,10 +21,11 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import Result
-from fixtures.trust.trustlib import AS_OF, PROJECT, run_cli, write_yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
+from support import AS_OF_ARG, TRUST, cli, copy_project
+from trust_util import write_yaml
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
@@ -42,17 +42,15 @@ RECORDS = [PINE / n for n in ("profile.yml", "pledges.yml", "brands.yml", "activ
 @contextmanager
 def project_copy() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="dj-fuzz-") as tmp:
-        dest = Path(tmp) / "project"
-        shutil.copytree(PROJECT, dest, symlinks=True)
-        yield dest
+        yield copy_project(TRUST, Path(tmp) / "project")
 
 
 def assert_clean_outcome(project: Path, command: str = "check") -> Result:
     """Success, or errors that each name a file — never an exception or traceback."""
-    args = [command, "-p", str(project), "--as-of", AS_OF]
+    args = [command, "-p", str(project), "--as-of", AS_OF_ARG]
     if command == "build":
         args += ["-o", str(project.parent / "site")]
-    result = run_cli(*args, catch=True)
+    result = cli(*args, catch=True)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     assert "Traceback" not in result.output
     assert result.exit_code in (0, 1), result.output
@@ -247,7 +245,7 @@ def _set(data: Any, path: tuple[Any, ...], value: Any, delete: bool) -> Any:
 def value_mutation(draw: st.DrawFn) -> tuple[Path, str]:
     """A valid record with one value replaced (or deleted), written back as YAML."""
     rel = draw(st.sampled_from(RECORDS))
-    data = yaml.safe_load((PROJECT / rel).read_text(encoding="utf-8"))
+    data = yaml.safe_load((TRUST / rel).read_text(encoding="utf-8"))
     path = draw(st.sampled_from(_paths(data)))
     delete = bool(path) and draw(st.booleans())
     data = _set(data, path, draw(values), delete)
@@ -259,7 +257,7 @@ def value_mutation(draw: st.DrawFn) -> tuple[Path, str]:
 def text_value_mutation(draw: st.DrawFn) -> tuple[Path, str]:
     """A valid record with one piece of text replaced by random text: it mostly stays valid, so it is built."""
     rel = draw(st.sampled_from(RECORDS[:6]))
-    data = yaml.safe_load((PROJECT / rel).read_text(encoding="utf-8"))
+    data = yaml.safe_load((TRUST / rel).read_text(encoding="utf-8"))
     paths = [p for p in _paths(data) if p and p[-1] not in ("id", "state", "scope") and isinstance(_get(data, p), str)]
     path = draw(st.sampled_from(paths))
     text = draw(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60).filter(str.strip))
@@ -286,7 +284,7 @@ INSERTS = [b":", b"- ", b"\n  ", b"{", b"]", b"&a ", b"*a", b"!!python/name:os.s
 def text_mutation(draw: st.DrawFn) -> tuple[Path, bytes]:
     """A valid record's bytes with a random cut, insertion, duplication or swap."""
     rel = draw(st.sampled_from(RECORDS))
-    data = bytearray((PROJECT / rel).read_bytes())
+    data = bytearray((TRUST / rel).read_bytes())
     for _ in range(draw(st.integers(1, 3))):
         i = draw(st.integers(0, len(data)))
         j = draw(st.integers(i, min(len(data), i + 80)))
@@ -342,6 +340,6 @@ def test_random_text_through_build(case: tuple[Path, str]) -> None:
 def test_control_characters_in_keys_are_shown_escaped() -> None:
     with project_copy() as project:
         (project / PINE / "pledges.yml").write_text('"bad\\rkey\\u001b[31m": 1\n', encoding="utf-8")
-        result = run_cli("check", "-p", str(project), "--as-of", AS_OF, catch=True)
+        result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG, catch=True)
         assert result.exit_code == 1
         assert "\r" not in result.stderr and "\x1b" not in result.stderr

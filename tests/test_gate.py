@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fixtures.trust.trustlib import AS_OF, build, copy_project, pledge, run_cli, tree, write_yaml
+from support import AS_OF, AS_OF_ARG, TRUST, cli, copy_project
+from trust_util import build, pledge, tree, write_yaml
 
 LEAK = re.compile(rb"draftleak", re.I)
 
@@ -23,7 +24,7 @@ LEAK = re.compile(rb"draftleak", re.I)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("gate")
-    project = copy_project(root / "project")
+    project = copy_project(TRUST, root / "project")
     out = root / "site"
     result = build(project, out)
     assert result.exit_code == 0, result.output
@@ -49,9 +50,7 @@ def test_the_published_records_are_there(site: Path) -> None:
 
 
 def test_check_lists_what_is_held_back_and_why() -> None:
-    from fixtures.trust.trustlib import PROJECT
-
-    result = run_cli("check", "-p", str(PROJECT), "--as-of", AS_OF, "--show-held")
+    result = cli("check", "-p", str(TRUST), "--as-of", AS_OF_ARG, "--show-held")
     assert result.exit_code == 0, result.output
     held = [line for line in result.stdout.splitlines() if line.startswith("held back: ")]
     expected = {
@@ -74,12 +73,12 @@ def test_check_lists_what_is_held_back_and_why() -> None:
 
 
 def test_approval_needs_approver_and_date(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(TRUST, tmp_path / "p")
     pine = project / "communities" / "east-town" / "pine" / "pledges.yml"
     data = yaml.safe_load(pine.read_text(encoding="utf-8"))
     data["pledges"].append(pledge("half-approved", "只写了状态", publication={"state": "approved"}))
     write_yaml(pine, data)
-    result = run_cli("check", "-p", str(project), "--as-of", AS_OF)
+    result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
     assert re.search(r"pledges\.yml:\d+: pledges\[4\]\.publication: an approved record needs approved_by and "
                      r"approved_on", result.stderr), result.stderr
@@ -87,7 +86,7 @@ def test_approval_needs_approver_and_date(tmp_path: Path) -> None:
 
 def test_item_approval_overrides_a_draft_file(tmp_path: Path) -> None:
     """提出—审核—审批: an item approved on its own is published even while its file is a draft."""
-    project = copy_project(tmp_path / "p")
+    project = copy_project(TRUST, tmp_path / "p")
     maple = project / "communities" / "east-town" / "maple" / "pledges.yml"
     data = yaml.safe_load(maple.read_text(encoding="utf-8"))
     data["pledges"].append(pledge("maple-approved", "单独审批的承诺", publication={
@@ -101,13 +100,9 @@ def test_item_approval_overrides_a_draft_file(tmp_path: Path) -> None:
 
 def test_public_view_drops_references_to_held_back_records() -> None:
     """Commendations and model brands keep no key of an unpublished community or brand."""
-    import datetime as dt
-
-    from fixtures.trust.trustlib import PROJECT
-
     from generator.pipeline import prepare
 
-    context = prepare(PROJECT, dt.date.fromisoformat(AS_OF)).context
+    context = prepare(TRUST, AS_OF).context
     assert context is not None
     info = context.district.info
     assert [(cm.id, cm.communities, cm.brands) for cm in info.commendations] == [

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from golden_util import assert_golden
-from support import PROJECTS
+from support import AS_OF, MINIMAL
 
 from generator.pipeline import run
 
@@ -15,7 +13,7 @@ PAGES = ["index.md", "towns/demo-town/index.md", "towns/demo-town/demo-community
 
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
-    result = run(PROJECTS / "minimal", dt.date(2026, 11, 27))
+    result = run(MINIMAL, AS_OF)
     assert result.output is not None, [str(e) for e in result.log]
     return result.output.pages
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import markdown
 import pytest
-from support import PROJECTS
+from support import AS_OF, MINIMAL
 
 from generator.engine.html_blocks import Stash
 from generator.pipeline import run
@@ -25,7 +24,7 @@ def _norm(html: str) -> str:
 
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
-    result = run(PROJECTS / "minimal", dt.date(2026, 11, 27))
+    result = run(MINIMAL, AS_OF)
     assert result.output is not None
     return {k: v.split("---\n", 2)[-1] for k, v in result.output.pages.items() if k != "about.md"}
 

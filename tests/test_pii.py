@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 import yaml
-from fixtures.trust.trustlib import AS_OF, copy_project, pledge, run_cli, write_yaml
+from support import AS_OF, AS_OF_ARG, TRUST, cli, copy_project
+from trust_util import pledge, write_yaml
 
 from generator.pipeline import prepare
 from generator.records.pii import find, mask
@@ -119,9 +119,9 @@ def _pledges_with(project: Path, title: str, draft_title: str | None = None) -> 
 
 
 def test_published_pii_is_a_located_masked_error(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(TRUST, tmp_path / "p")
     _pledges_with(project, f"联系王大妈 13812345678,身份证{ID}")
-    result = run_cli("check", "-p", str(project), "--as-of", AS_OF)
+    result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
     lines = [ln for ln in result.stderr.splitlines() if "personal information" in ln]
     assert lines == [
@@ -140,12 +140,12 @@ def _line(project: Path, key: str) -> int:
 
 def test_line_points_at_the_item_after_held_back_ones(tmp_path: Path) -> None:
     """The published view drops held-back items; the line must still be the record's own."""
-    project = copy_project(tmp_path / "p")
+    project = copy_project(TRUST, tmp_path / "p")
     pine = project / "communities" / "east-town" / "pine" / "pledges.yml"
     data = yaml.safe_load(pine.read_text(encoding="utf-8"))
     data["pledges"].append(pledge("late", "热线 13912345678"))  # after the draft and internal pledges
     write_yaml(pine, data)
-    result = prepare(project, dt.date.fromisoformat(AS_OF))
+    result = prepare(project, AS_OF)
     errors = [e for e in result.log.errors if "personal information" in e.message]
     assert [(e.field, e.line) for e in errors] == [("pledges[4].title", _line_of(pine, "热线"))]
 
@@ -156,29 +156,29 @@ def _line_of(file: Path, needle: str) -> int:
 
 def test_draft_records_are_not_scanned(tmp_path: Path) -> None:
     """Only published strings are checked: a draft is never published, so it does not stop the build."""
-    project = copy_project(tmp_path / "p")
+    project = copy_project(TRUST, tmp_path / "p")
     _pledges_with(project, "全年服务 100 人次", draft_title="待核实 13812345678")
-    result = prepare(project, dt.date.fromisoformat(AS_OF))
+    result = prepare(project, AS_OF)
     assert [e for e in result.log.errors if "personal information" in e.message] == []
 
 
 def test_held_back_list_masks_personal_information(tmp_path: Path) -> None:
     """`dangjian check` prints draft titles; CI logs can be public, so numbers in them are masked."""
-    project = copy_project(tmp_path / "p")
+    project = copy_project(TRUST, tmp_path / "p")
     _pledges_with(project, "全年服务 100 人次", draft_title="待核实 王大妈 13812345678")
-    result = run_cli("check", "-p", str(project), "--as-of", AS_OF, "--show-held")
+    result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG, "--show-held")
     assert result.exit_code == 0, result.output
     assert "待核实 王大妈 138****5678: draft, not yet approved" in result.stdout
     assert "13812345678" not in result.output
 
 
 def test_allow_listed_office_number_passes(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(TRUST, tmp_path / "p")
     _pledges_with(project, "值班电话 138 1234 5678")
     config = project / "site_config.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
         "pii_allow:\n  - 0000-12345678", "pii_allow:\n  - 0000-12345678\n  - \"138 1234 5678\""), encoding="utf-8")
-    assert prepare(project, dt.date.fromisoformat(AS_OF)).log.errors == []
+    assert prepare(project, AS_OF).log.errors == []
 
 
 @pytest.mark.parametrize(("where", "expected"), [
@@ -190,7 +190,7 @@ def test_allow_listed_office_number_passes(tmp_path: Path) -> None:
     ("district", re.compile(r"district\.yml:\d+: commendations\[0\]\.reason: personal information .*e-mail")),
 ])
 def test_every_published_place_is_scanned(tmp_path: Path, where: str, expected: re.Pattern[str]) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(TRUST, tmp_path / "p")
     pine = project / "communities" / "east-town" / "pine"
     if where == "content":
         (project / "content" / "contact.md").write_text("# 联系\n\n书记手机:138 1234 5678\n", encoding="utf-8")
@@ -213,17 +213,17 @@ def test_every_published_place_is_scanned(tmp_path: Path, where: str, expected: 
         district = project / "communities" / "district.yml"
         district.write_text(district.read_text(encoding="utf-8").replace(
             "履诺到位, 群众满意。", "来信请寄 someone@example.com"), encoding="utf-8")
-    errors = [str(e) for e in prepare(project, dt.date.fromisoformat(AS_OF)).log.errors]
+    errors = [str(e) for e in prepare(project, AS_OF).log.errors]
     assert any(expected.search(e) for e in errors), errors
 
 
 def test_build_refuses_and_keeps_old_site(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(TRUST, tmp_path / "p")
     (project / "content" / "contact.md").write_text("# 联系\n\n手机 13812345678\n", encoding="utf-8")
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("old", encoding="utf-8")
-    result = run_cli("build", "-p", str(project), "--as-of", AS_OF, "-o", str(out))
+    result = cli("build", "-p", str(project), "--as-of", AS_OF_ARG, "-o", str(out))
     assert result.exit_code == 1
     assert (out / "index.html").read_text(encoding="utf-8") == "old"
 

@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 import yaml
-from boards_util import context_for, copy_district, district_output, render_boards
+from boards_util import context_for, district_output, render_boards
 from PIL import Image
+from support import BOARDS_DISTRICT, copy_project
 
 from generator.records.images import LARGE, SMALL, describe, encode, scaled
 
@@ -60,7 +61,7 @@ def test_former_id_gets_a_redirect_page() -> None:
 
 
 def test_moving_a_brand_to_another_community_keeps_its_url(tmp_path: Path) -> None:
-    project = copy_district(tmp_path)
+    project = copy_project(BOARDS_DISTRICT, tmp_path / "district")
     src = project / "communities/hehua/xinyuan/brands.yml"
     dest = project / "communities/chengnan/liuyin/brands.yml"
     data = yaml.safe_load(src.read_text(encoding="utf-8"))
@@ -101,7 +102,7 @@ def test_gallery_images_have_alt_text_and_sizes() -> None:
 
 
 def test_unreadable_image_is_reported_with_its_record(tmp_path: Path) -> None:
-    project = copy_district(tmp_path)
+    project = copy_project(BOARDS_DISTRICT, tmp_path / "district")
     (project / "communities/hehua/xinyuan/images/lotus.jpg").write_bytes(b"not an image")
     output = render_boards(context_for(project))
     messages = [str(e) for e in output.log.errors]
@@ -130,7 +131,7 @@ brands:
 
 def test_image_error_names_the_brand_in_the_file_not_its_place_among_published_ones(tmp_path: Path) -> None:
     """Brand 0 is a draft, so brand 1 is the first published one: the error must still say brands[1], line 17."""
-    project = copy_district(tmp_path)
+    project = copy_project(BOARDS_DISTRICT, tmp_path / "district")
     folder = project / "communities/hehua/xinyuan"
     (folder / "brands.yml").write_text(DRAFT_FIRST, encoding="utf-8")
     (folder / "images/broken.jpg").write_bytes(b"not an image")

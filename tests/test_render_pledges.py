@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from boards_util import AS_OF, district_output
+from boards_util import district_output
+from support import AS_OF
 
 from generator.pages.views import site_views, view
 from generator.records.schema import Milestone, Pledge

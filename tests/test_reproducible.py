@@ -15,9 +15,10 @@ import struct
 from pathlib import Path
 
 import pytest
-from fixtures.trust.trustlib import AS_OF, PROJECT, REPO, build, build_subprocess, copy_project, tree
+from support import AS_OF, AS_OF_ARG, REPO, TRUST, copy_project
+from trust_util import build, build_subprocess, tree
 
-AS_OF_EPOCH = int(dt.datetime.combine(dt.date.fromisoformat(AS_OF), dt.time(), dt.UTC).timestamp())
+AS_OF_EPOCH = int(dt.datetime.combine(AS_OF, dt.time(), dt.UTC).timestamp())
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, bytes]]:
                              {"PYTHONHASHSEED": "2", "SOURCE_DATE_EPOCH": "1700000000"},
                              {"PYTHONHASHSEED": "3", "TZ": "Pacific/Kiritimati"}]):
         site = root / f"site{i}"
-        result = build_subprocess(PROJECT, site, env)
+        result = build_subprocess(TRUST, site, env)
         assert result.returncode == 0, result.stderr
         out.append(tree(site))
     return out
@@ -57,7 +58,7 @@ def test_search_index_follows_the_sorted_pages(builds: list[dict[str, bytes]]) -
 
 def test_sitemap_lastmod_comes_from_the_page_not_the_clock(tmp_path: Path) -> None:
     """A page that carries its records' date (front matter ``lastmod``) shows it; others show none."""
-    project = copy_project(tmp_path / "project")
+    project = copy_project(TRUST, tmp_path / "project")
     (project / "content" / "dated.md").write_text("---\nlastmod: 2025-06-30\n---\n# 有日期的页面\n", encoding="utf-8")
     (project / "content" / "bad-date.md").write_text("---\nlastmod: 昨天\n---\n# 日期写错\n", encoding="utf-8")
     out = tmp_path / "site"
@@ -75,18 +76,18 @@ def test_source_date_epoch_gives_the_date(tmp_path: Path) -> None:
     sites = []
     for i in range(2):
         site = tmp_path / f"s{i}"
-        result = build_subprocess(PROJECT, site, {"SOURCE_DATE_EPOCH": str(AS_OF_EPOCH + 3600 * i),
-                                                  "PYTHONHASHSEED": str(i)}, as_of=None)
+        result = build_subprocess(TRUST, site, {"SOURCE_DATE_EPOCH": str(AS_OF_EPOCH + 3600 * i),
+                                                "PYTHONHASHSEED": str(i)}, as_of=None)
         assert result.returncode == 0, result.stderr
         sites.append(tree(site))
     assert sites[0] == sites[1]
-    assert json.loads(sites[0]["data/manifest.json"])["as_of"] == AS_OF
+    assert json.loads(sites[0]["data/manifest.json"])["as_of"] == AS_OF_ARG
 
 
 def test_inputs_are_read_in_sorted_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          builds: list[dict[str, bytes]]) -> None:
     """Directory listing order (which differs between file systems) does not change the output."""
-    project = copy_project(tmp_path / "project")
+    project = copy_project(TRUST, tmp_path / "project")
     real_iterdir, real_rglob = Path.iterdir, Path.rglob
     monkeypatch.setattr(Path, "iterdir", lambda self: iter(sorted(real_iterdir(self), reverse=True)))
     monkeypatch.setattr(Path, "rglob", lambda self, pattern: iter(sorted(real_rglob(self, pattern), reverse=True)))
@@ -99,7 +100,7 @@ def test_inputs_are_read_in_sorted_order(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_templates_see_the_as_of_date_as_build_date(tmp_path: Path) -> None:
     """MkDocs hands templates a build date; without SOURCE_DATE_EPOCH it is pinned to --as-of, not the clock."""
-    project = copy_project(tmp_path / "project")
+    project = copy_project(TRUST, tmp_path / "project")
     shutil.copytree(REPO / "theme", project / "theme")
     main = project / "theme" / "main.html"
     main.write_text(main.read_text(encoding="utf-8").replace(

@@ -7,7 +7,7 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
-from fixtures.scoring.helpers import alpha, ctx, with_activities, with_members, with_profile
+from scoring_util import alpha, ctx, with_activities, with_members, with_profile
 
 from generator.scoring.rubric import load_rubric
 from generator.scoring.rules import evaluate

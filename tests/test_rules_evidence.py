@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fixtures.scoring.helpers import ALPHA, FULL_MARKS, alpha, ctx
+from scoring_util import ALPHA, alpha, ctx
+from support import FULL_MARKS
 
 from generator.scoring.rules.metrics import METRICS, compute
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from fixtures.scoring.helpers import activity, alpha, ctx, with_activities, with_profile
+from scoring_util import activity, alpha, ctx, with_activities, with_profile
 
 from generator.scoring.rules.frequency import evaluate_frequency
 from generator.scoring.rules.spec import FrequencyRule

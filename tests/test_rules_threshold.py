@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from fixtures.scoring.helpers import activity, alpha, ctx, with_activities, with_members, with_profile
+from scoring_util import activity, alpha, ctx, with_activities, with_members, with_profile
 
 from generator.scoring.rules.compare import compare, fmt_percent, needed
 from generator.scoring.rules.spec import ThresholdRule

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fixtures.trust.trustlib import approved, build, copy_project, pledge, write_yaml
+from support import REPO, TRUST, copy_project
+from trust_util import approved, build, pledge, write_yaml
 
 from generator.pages.markup import render_markdown, safe_link, sanitize, sanitize_page
 
@@ -234,7 +235,7 @@ def _inject(project: Path) -> None:
 
 @pytest.fixture(scope="module")
 def xss_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("xss") / "project")
+    project = copy_project(TRUST, tmp_path_factory.mktemp("xss") / "project")
     _inject(project)
     out = project.parent / "site"
     result = build(project, out)
@@ -307,8 +308,6 @@ def test_markdown_injection_in_templated_pages_is_scrubbed() -> None:
 
 def test_csv_exports_do_not_start_formulas(tmp_path: Path) -> None:
     """A community name such as =HYPERLINK(...) must reach data/*.csv as text (prefixed with ')."""
-    from fixtures.trust.trustlib import REPO
-
     project = tmp_path / "sample"
     for name in ("communities", "content", "site_config.yml"):
         (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, project / name)

@@ -13,7 +13,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from fixtures.scoring.helpers import ALPHA, append, clone_community, copy_project, rendered, replace
+from scoring_util import ALPHA, append, clone_community, rendered, replace
+from support import FULL_MARKS, copy_project
 
 from generator.pages.output import Output
 from generator.scoring.export import load_schema, schema_fields
@@ -31,7 +32,8 @@ SECOND = """  - date: 2026-07-20
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Output:
-    project = copy_project(tmp_path_factory.mktemp("export"), {f"{ALPHA}/assessments.yml": append(SECOND)})
+    project = copy_project(FULL_MARKS, tmp_path_factory.mktemp("export") / "project",
+                           {f"{ALPHA}/assessments.yml": append(SECOND)})
     clone_community(project, "beicheng", "gamma", "伽马社区", {
         "profile.yml": replace("education: 本科", "education: 高中")})
     result = rendered(project)

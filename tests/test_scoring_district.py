@@ -6,7 +6,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from fixtures.scoring.helpers import ALPHA, append, clone_community, copy_project, prepared, replace
+from scoring_util import ALPHA, append, clone_community, prepared, replace
+from support import AS_OF, FULL_MARKS, copy_project
 
 from generator.records.config import Grade, SiteConfig
 from generator.scoring.score import Scores, competition_ranks
@@ -32,7 +33,7 @@ def scores_of(project: Path) -> Scores:
 @pytest.fixture
 def district(tmp_path: Path) -> Path:
     """alpha (100) and beta (lower) in 南城街道; gamma (100, a tie with alpha) in beicheng."""
-    project = copy_project(tmp_path)
+    project = copy_project(FULL_MARKS, tmp_path / "project")
     clone_community(project, "nancheng", "beta", "贝塔社区", {
         "profile.yml": replace("also_director: true", "also_director: false"),  # item 2: 6 -> 3
         "members.yml": replace("participating: 31", "participating: 30"),  # item 16: 3 -> 1.5
@@ -78,7 +79,7 @@ def test_totals_are_the_exact_sum_of_items_and_categories_stay_within_their_maxi
 
 
 def test_each_period_is_scored_separately_with_a_trend(tmp_path: Path) -> None:
-    project = copy_project(tmp_path, {f"{ALPHA}/assessments.yml": append(SECOND_ACCEPTANCE)})
+    project = copy_project(FULL_MARKS, tmp_path / "project", {f"{ALPHA}/assessments.yml": append(SECOND_ACCEPTANCE)})
     scores = scores_of(project)
     h1, h2 = scores.for_community("nancheng/alpha")
     assert (h1.period, h2.period) == ("2026-H1", "2025-H2")
@@ -167,7 +168,7 @@ def test_refinements_that_change_items_or_weights_are_refused(district: Path, sn
 
 
 def test_district_indicators_at_their_targets() -> None:
-    from fixtures.scoring.helpers import AS_OF, alpha, with_members, with_profile
+    from scoring_util import alpha, with_members, with_profile
 
     from generator.scoring.rules.district import district_indicators
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fixtures.scoring.helpers import ALPHA, copy_project, prepared, replace
+from scoring_util import ALPHA, prepared, replace
+from support import AS_OF, FULL_MARKS, Edit, copy_project
 
 ASSESS = f"{ALPHA}/assessments.yml"
 MARKS = "      - {item: 23, score: 3, comment: 领导管理有创新}\n"
@@ -19,12 +20,16 @@ def _line_of(project: Path, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
+def with_assessments(tmp_path: Path, edit: Edit) -> Path:
+    """A copy of ``full_marks`` with its assessments file edited."""
+    return copy_project(FULL_MARKS, tmp_path / "project", {ASSESS: edit})
+
+
 def with_marks(tmp_path: Path, extra: str) -> Path:
-    return copy_project(tmp_path, {ASSESS: replace(MARKS, MARKS + extra)})
+    return with_assessments(tmp_path, replace(MARKS, MARKS + extra))
 
 
 def test_the_fixture_builds_clean() -> None:
-    from fixtures.scoring.helpers import FULL_MARKS
     result = prepared(FULL_MARKS)
     assert (result.log.errors, result.log.warnings) == ([], [])
 
@@ -36,7 +41,7 @@ def test_a_mark_above_the_item_weight_is_an_error(tmp_path: Path) -> None:
 
 
 def test_an_assessed_mark_above_its_weight_is_an_error(tmp_path: Path) -> None:
-    project = copy_project(tmp_path, {ASSESS: replace("{item: 23, score: 3,", "{item: 23, score: 3.5,")})
+    project = with_assessments(tmp_path, replace("{item: 23, score: 3,", "{item: 23, score: 3.5,"))
     line = _line_of(project, "{item: 23")
     assert _errors(project) == [
         f"{ASSESS}:{line}: acceptance[0].marks[3].score: mark 3.5 exceeds item 23's weight 3"]
@@ -50,7 +55,7 @@ def test_an_unknown_item_is_an_error(tmp_path: Path) -> None:
 
 
 def test_an_assessed_item_without_a_mark_is_an_error(tmp_path: Path) -> None:
-    project = copy_project(tmp_path, {ASSESS: replace("      - {item: 9, score: 4, comment: 服务创新获认可}\n", "")})
+    project = with_assessments(tmp_path, replace("      - {item: 9, score: 4, comment: 服务创新获认可}\n", ""))
     line = _line_of(project, "    marks:")
     assert _errors(project) == [
         f"{ASSESS}:{line}: acceptance[0].marks: no mark for assessed item 9 "
@@ -65,7 +70,7 @@ def test_an_item_marked_twice_is_an_error(tmp_path: Path) -> None:
 
 
 def test_a_mark_with_two_decimals_is_an_error(tmp_path: Path) -> None:
-    project = copy_project(tmp_path, {ASSESS: replace("{item: 5, score: 4,", "{item: 5, score: 3.25,")})
+    project = with_assessments(tmp_path, replace("{item: 5, score: 4,", "{item: 5, score: 3.25,"))
     line = _line_of(project, "{item: 5")
     assert _errors(project) == [
         f"{ASSESS}:{line}: acceptance[0].marks[0].score: mark 3.25 has more than one decimal place "
@@ -73,7 +78,7 @@ def test_a_mark_with_two_decimals_is_an_error(tmp_path: Path) -> None:
 
 
 def test_an_acceptance_period_outside_the_cycle_is_an_error(tmp_path: Path) -> None:
-    project = copy_project(tmp_path, {ASSESS: replace("period: 2025-H2", "period: 2024-H2")})
+    project = with_assessments(tmp_path, replace("period: 2025-H2", "period: 2024-H2"))
     line = _line_of(project, "period: 2024-H2")
     # validate.py reports this before scoring (score.py checks it again for its own callers)
     [error] = _errors(project)
@@ -82,9 +87,9 @@ def test_an_acceptance_period_outside_the_cycle_is_an_error(tmp_path: Path) -> N
 
 
 def test_two_acceptance_records_for_one_period_are_an_error(tmp_path: Path) -> None:
-    text = (Path(__file__).parent / "fixtures/scoring/full_marks" / ASSESS).read_text(encoding="utf-8")
+    text = (FULL_MARKS / ASSESS).read_text(encoding="utf-8")
     second = text[text.index("  - date: 2026-01-20"):]
-    project = copy_project(tmp_path, {ASSESS: lambda t: t + second.replace("2026-01-20", "2026-01-22")})
+    project = with_assessments(tmp_path, lambda t: t + second.replace("2026-01-20", "2026-01-22"))
     line = _line_of(project, "date: 2026-01-22") + 1
     assert _errors(project) == [
         f"{ASSESS}:{line}: acceptance[1].period: period 2025-H2 already has an acceptance record (acceptance[0])"]
@@ -119,7 +124,7 @@ def test_an_override_with_a_written_reason_is_used_and_shown(tmp_path: Path) -> 
 
 
 def test_assessed_marks_with_a_half_point_sum_exactly(tmp_path: Path) -> None:
-    project = copy_project(tmp_path, {ASSESS: replace("{item: 5, score: 4,", "{item: 5, score: 3.5,")})
+    project = with_assessments(tmp_path, replace("{item: 5, score: 4,", "{item: 5, score: 3.5,"))
     result = prepared(project)
     assert result.context is not None and result.context.scores is not None
     r = result.context.scores.results[0]
@@ -131,7 +136,7 @@ def test_assessed_marks_with_a_half_point_sum_exactly(tmp_path: Path) -> None:
 def test_check_acceptance_refuses_a_period_of_another_cycle_on_its_own() -> None:
     import dataclasses
 
-    from fixtures.scoring.helpers import AS_OF, alpha
+    from scoring_util import alpha
 
     from generator.errors import ErrorLog
     from generator.scoring.marks import check_acceptance

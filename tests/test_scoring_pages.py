@@ -8,7 +8,8 @@ from pathlib import Path
 
 import markdown
 import pytest
-from fixtures.scoring.helpers import ALPHA, clone_community, copy_project, rendered, replace
+from scoring_util import ALPHA, clone_community, rendered, replace
+from support import FULL_MARKS, copy_project
 
 from generator.pages.output import Output
 
@@ -28,7 +29,7 @@ REFINE = """rubric_refinements:
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Output:
-    project = copy_project(tmp_path_factory.mktemp("pages"), {
+    project = copy_project(FULL_MARKS, tmp_path_factory.mktemp("pages") / "project", {
         "communities/district.yml": lambda t: t + COMMENDATION,
         "site_config.yml": lambda t: t + REFINE,
     })
@@ -175,7 +176,8 @@ def test_pages_are_listed_in_the_navigation(output: Output) -> None:
 
 
 def test_user_text_is_escaped(tmp_path: Path) -> None:
-    project = copy_project(tmp_path, {f"{ALPHA}/assessments.yml": replace("承诺实效明显", "<script>alert(1)</script>")})
+    project = copy_project(FULL_MARKS, tmp_path / "project",
+                           {f"{ALPHA}/assessments.yml": replace("承诺实效明显", "<script>alert(1)</script>")})
     result = rendered(project)
     assert result.output is not None
     page = result.output.pages["towns/nancheng/alpha/score/index.md"]

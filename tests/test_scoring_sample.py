@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
+from support import AS_OF, REPO
 
 from generator.pipeline import run
-
-REPO = Path(__file__).resolve().parents[1]
-AS_OF = dt.date(2026, 11, 27)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import AS_OF, cli
+from support import AS_OF_ARG, cli
 
 C = "communities/demo-town/demo-community"
 APPROVED = "publication: {state: approved, approved_by: 测试街道党工委, approved_on: 2025-02-01}\n"
@@ -95,7 +95,7 @@ def test_scenario(scenario: str, project_copy) -> None:  # type: ignore[no-untyp
     root: Path = project_copy("minimal")
     (root / C / "members.yml").write_text(MEMBERS, encoding="utf-8")
     (root / C / file).write_text(text, encoding="utf-8")
-    result = cli("check", "-p", str(root), "--as-of", AS_OF)
+    result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"error: {expected}", "1 problem(s) found; nothing was built."]
 
@@ -110,7 +110,7 @@ def test_duplicate_brand_id_across_communities(project_copy) -> None:  # type: i
                         "    started: 2025-01-01\n")
     (root / C / "brands.yml").write_text(brand, encoding="utf-8")
     (other / "brands.yml").write_text(brand, encoding="utf-8")
-    result = cli("check", "-p", str(root), "--as-of", AS_OF)
+    result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.stderr.splitlines()[0] == (
         "error: communities/demo-town/other/brands.yml:3: brands[0].id: brand id 'shared' is already used"
         " (in demo-town/demo-community); brand links must be unique")

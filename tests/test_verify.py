@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fixtures.trust.trustlib import AS_OF, PII_ALLOW, REPO, SITE_URL, copy_project, run_cli
+from support import AS_OF_ARG, REPO, TRUST, cli, copy_project
+from trust_util import PII_ALLOW, SITE_URL
 
 from generator.engine.verify import Finding, verify_site
 
@@ -202,17 +203,17 @@ def test_finding_text() -> None:
 def test_sample_district_passes(tmp_path: Path) -> None:
     """The sample site (communities/ and content/ of this repository) builds and verifies clean."""
     out = tmp_path / "site"
-    result = run_cli("build", "-p", str(REPO), "--as-of", AS_OF, "-o", str(out))
+    result = cli("build", "-p", str(REPO), "--as-of", AS_OF_ARG, "-o", str(out))
     assert result.exit_code == 0, result.output
     assert verify_site(out, SITE_URL, PII_ALLOW) == []
-    check = run_cli("verify", str(out), "-p", str(REPO))
+    check = cli("verify", str(out), "-p", str(REPO))
     assert check.exit_code == 0 and check.stdout.startswith("ok: "), check.output
 
 
 def test_verify_command_lists_findings(tmp_path: Path, site: Path) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(TRUST, tmp_path / "p")
     write(site, "a/index.html", page('<a href="../gone/">x</a>'))
-    result = run_cli("verify", str(site), "-p", str(project))
+    result = cli("verify", str(site), "-p", str(project))
     assert result.exit_code == 1
     assert f"error: {site}/a/index.html: broken-link: ../gone/ does not exist in the site" in result.stderr
 

@@ -13,7 +13,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fixtures.trust.trustlib import AS_OF, REPO, build, copy_project, run_cli
+from support import AS_OF_ARG, REPO, TRUST, cli, copy_project
+from trust_util import build
 
 VNU = REPO / "tests" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -32,7 +33,7 @@ def nu_errors(files: list[Path]) -> list[str]:
 
 def test_sample_district_is_valid_html(tmp_path: Path) -> None:
     out = tmp_path / "site"
-    result = run_cli("build", "-p", str(REPO), "--as-of", AS_OF, "-o", str(out))
+    result = cli("build", "-p", str(REPO), "--as-of", AS_OF_ARG, "-o", str(out))
     assert result.exit_code == 0, result.output
     pages = sorted(out.rglob("*.html"))
     assert len(pages) > 20
@@ -40,7 +41,7 @@ def test_sample_district_is_valid_html(tmp_path: Path) -> None:
 
 
 def test_changes_page_with_entries_is_valid_html(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+    project = copy_project(TRUST, tmp_path / "project")
     out = tmp_path / "site"
     assert build(project, out).exit_code == 0
     pledges = project / "communities" / "east-town" / "pine" / "pledges.yml"

@@ -12,18 +12,17 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from support import BOARDS_DISTRICT, REPO
+
 from generator.context import SiteContext
 from generator.pages.views import site_views
 
-REPO = Path(__file__).resolve().parents[2]
-AS_OF = "2026-11-27"
 CHROMIUM = Path(os.environ.get("DANGJIAN_CHROMIUM", "/usr/bin/chromium"))
 AXE = REPO / "tests" / "tools" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
 WEIGHTS = SCREENSHOTS.parent / "page-weights.txt"  # rewritten by each test session
 CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run", "--disable-quic"]
-FIXTURE = REPO / "tests" / "fixtures" / "boards" / "district"
 VIEWPORTS = {"375": {"width": 375, "height": 667}, "320": {"width": 320, "height": 640}}
 
 
@@ -33,7 +32,7 @@ def sample_project() -> Path:
         return Path(chosen).resolve()
     if (REPO / "communities" / "district.yml").is_file():
         return REPO
-    return FIXTURE
+    return BOARDS_DISTRICT
 
 
 @dataclass

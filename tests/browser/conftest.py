@@ -8,19 +8,17 @@ tests launch ``/usr/bin/chromium`` (installed by ``scripts/setup-test-tools.sh``
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from click.testing import CliRunner
+from support import AS_OF, AS_OF_ARG, cli
 
-from generator.cli import main
 from generator.pipeline import prepare
 
-from .browser_util import AS_OF, CHROME_ARGS, CHROMIUM, VIEWPORTS, WEIGHTS, SiteMap, Visit, pick, sample_project, serve
+from .browser_util import CHROME_ARGS, CHROMIUM, VIEWPORTS, WEIGHTS, SiteMap, Visit, pick, sample_project, serve
 
 
 @pytest.fixture(scope="session")
@@ -30,10 +28,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SiteMap]
     project = sample_project()
     WEIGHTS.unlink(missing_ok=True)
     out = tmp_path_factory.mktemp("browser") / "site"
-    result = CliRunner().invoke(main, ["build", "-p", str(project), "-o", str(out), "--as-of", AS_OF],
-                                catch_exceptions=False)
+    result = cli("build", "-p", str(project), "-o", str(out), "--as-of", AS_OF_ARG)
     assert result.exit_code == 0, result.output
-    prepared = prepare(project, dt.date.fromisoformat(AS_OF))
+    prepared = prepare(project, AS_OF)
     assert prepared.context is not None
     return out, pick(prepared.context)
 

@@ -6,11 +6,9 @@ import re
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from support import AS_OF_ARG, BOARDS_DISTRICT, cli
 
-from generator.cli import main
-
-from .browser_util import AS_OF, FIXTURE, SiteMap, screenshot, serve
+from .browser_util import SiteMap, screenshot, serve
 
 pytestmark = pytest.mark.browser
 
@@ -94,7 +92,7 @@ def test_old_brand_link_redirects(open_page: Any, site_map: SiteMap, browser: An
         return
     # The sample district has no renamed brand: check the redirect on the board fixture's build instead.
     out = tmp_path_factory.mktemp("redirect") / "site"
-    result = CliRunner().invoke(main, ["build", "-p", str(FIXTURE), "-o", str(out), "--as-of", AS_OF])
+    result = cli("build", "-p", str(BOARDS_DISTRICT), "-o", str(out), "--as-of", AS_OF_ARG)
     assert result.exit_code == 0, result.output
     with serve(out) as base:
         ctx = browser.new_context()
