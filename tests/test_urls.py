@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 import re
 import subprocess
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
+from support import AS_OF, REPO
 
 from generator import urls
 from generator.pages.output import Output
 from generator.pipeline import run
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE_AS_OF = dt.date(2026, 11, 27)
 HREF = re.compile(r'(?:href|src)="([^"#:]*)(?:#[^"]*)?"')
 
 
 @lru_cache(maxsize=1)
 def sample_output() -> Output:
-    result = run(REPO, SAMPLE_AS_OF)
+    result = run(REPO, AS_OF)
     assert result.output is not None, [str(e) for e in result.log]
     return result.output
 
