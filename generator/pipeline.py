@@ -17,7 +17,7 @@ from generator.records.config import load_config
 from generator.records.load import check_content, load_district
 from generator.records.pii import scan_published
 from generator.records.publish import publish
-from generator.records.validate import validate
+from generator.records.validate import check_published_images, validate
 from generator.scoring.rubric import parse_refinements
 from generator.scoring.score import score_district
 
@@ -44,6 +44,9 @@ def prepare(project: Path, as_of: dt.date) -> Result:
     if district is None or config is None or log.errors:
         return Result(log)
     public, held = publish(district)
+    log.extend(check_published_images(public))  # what build would refuse, check refuses too
+    if log.errors:
+        return Result(log)
     context = SiteContext(project=project, config=config, district=public, as_of=as_of, held_back=held)
     log.extend(scan_published(project, config, public))  # personal information in anything published is an error
     scores, score_log = score_district(public, config, refinements, as_of)

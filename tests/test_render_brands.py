@@ -9,8 +9,9 @@ from pathlib import Path
 import yaml
 from boards_util import context_for, district_output, render_boards
 from PIL import Image
-from support import BOARDS_DISTRICT, copy_project
+from support import AS_OF, AS_OF_ARG, BOARDS_DISTRICT, cli, copy_project
 
+from generator.pipeline import prepare
 from generator.records.images import LARGE, SMALL, describe, encode, scaled
 
 
@@ -104,9 +105,24 @@ def test_gallery_images_have_alt_text_and_sizes() -> None:
 def test_unreadable_image_is_reported_with_its_record(tmp_path: Path) -> None:
     project = copy_project(BOARDS_DISTRICT, tmp_path / "district")
     (project / "communities/hehua/xinyuan/images/lotus.jpg").write_bytes(b"not an image")
-    output = render_boards(context_for(project))
-    messages = [str(e) for e in output.log.errors]
+    messages = [str(e) for e in prepare(project, AS_OF).log.errors]
     assert any("brands.yml" in m and "images[0].file" in m and "cannot read image" in m for m in messages), messages
+
+
+def test_check_refuses_a_truncated_photo_that_build_could_not_encode(tmp_path: Path) -> None:
+    """The header of a cut-off JPEG reads fine; only decoding the pixels fails. check must say so, as build would."""
+    project = copy_project(BOARDS_DISTRICT, tmp_path / "district")
+    photo = project / "communities/hehua/xinyuan/images/lotus.jpg"
+    buf = io.BytesIO()
+    Image.effect_noise((1200, 800), 64).convert("RGB").save(buf, "JPEG", quality=90)
+    photo.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    with Image.open(photo) as im:
+        assert im.size == (1200, 800)  # the header alone looks like a good photo
+    result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG)
+    assert result.exit_code == 1
+    line = (project / "communities/hehua/xinyuan/brands.yml").read_text(encoding="utf-8").split("\n")
+    at = next(n for n, text in enumerate(line, start=1) if "images/lotus.jpg" in text)
+    assert f"communities/hehua/xinyuan/brands.yml:{at}: brands[0].images[0].file: cannot read image: " in result.output
 
 
 DRAFT_FIRST = """publication: {state: approved, approved_by: 荷花镇党委, approved_on: 2025-02-01}
@@ -135,6 +151,5 @@ def test_image_error_names_the_brand_in_the_file_not_its_place_among_published_o
     folder = project / "communities/hehua/xinyuan"
     (folder / "brands.yml").write_text(DRAFT_FIRST, encoding="utf-8")
     (folder / "images/broken.jpg").write_bytes(b"not an image")
-    output = render_boards(context_for(project))
-    located = [(e.path, e.line, e.field) for e in output.log.errors]
+    located = [(e.path, e.line, e.field) for e in prepare(project, AS_OF).log.errors]
     assert located == [("communities/hehua/xinyuan/brands.yml", 17, "brands[1].images[0].file")]

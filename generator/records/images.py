@@ -77,6 +77,23 @@ def describe(source: Path, alt: str, folder: str, index: int) -> WebImage:
     return WebImage(source, alt, large, small)
 
 
+def check_decodes(source: Path) -> None:
+    """Read the whole file as ``encode`` will, cheaply, so ``check`` finds what ``build`` would refuse.
+
+    The header alone (``describe``) passes a truncated or corrupt photo; here every
+    byte is decoded, JPEGs at 1/8 scale (libjpeg's DCT scaling), which costs a
+    fraction of a full decode.
+    """
+    if FORMATS.get(source.suffix.lower()) is None:
+        raise ImageProblem(f"unsupported image type: {source.suffix}")
+    try:
+        with Image.open(source) as im:
+            im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
+            im.load()
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ImageProblem(f"cannot read image: {exc}") from exc
+
+
 def encode(image: WebImage) -> dict[str, bytes]:
     """The bytes of every rendition, keyed by docs-relative path."""
     fmt = FORMATS[image.source.suffix.lower()][0]

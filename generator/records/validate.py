@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 
 from generator.errors import ErrorLog
+from generator.records.images import ImageProblem, check_decodes
 from generator.records.model import Community, District
 from generator.records.periods import period_bounds
 from generator.records.schema import MemberCounts, locate
@@ -247,6 +248,20 @@ def _check_images(d: District, c: Community, log: ErrorLog) -> None:
             elif not target.is_file():
                 _err(c, "brands.yml", path, f"brands[{i}].images[{j}].file", f"image file not found: {img.file}",
                      f"put it in {c.rel_dir}/images/", log=log)
+
+
+def check_published_images(d: District) -> ErrorLog:
+    """Decode every published brand image, so ``check`` refuses what ``build`` would (drafts are not built)."""
+    log = ErrorLog()
+    for c in d.communities():
+        folder = d.root.parent / c.rel_dir
+        for b in c.brands.brands:
+            for img in b.images:
+                try:
+                    check_decodes(folder / img.file)
+                except ImageProblem as exc:
+                    log.add(*locate(img, f"{c.rel_dir}/brands.yml", "file"), str(exc))
+    return log
 
 
 def _check_brand_ids(d: District, log: ErrorLog) -> None:
