@@ -117,6 +117,8 @@ def build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str,
     try:
         stats = engine.build_site(result.context, result.output, tmp / "site",
                            progress=lambda done: say(f"      {done}/{n_pages} pages"))
+        for w in stats.warnings:  # before verifying, so they are shown when the build is refused too
+            say(f"warning: {w}")
         say("[3/3] checking links, hosts and personal information, then writing site …")
         findings = verify_output(result.context.config, project, tmp / "site", shown, say)
         if findings:
@@ -128,8 +130,6 @@ def build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str,
                           "site not built (previous site left as it was).") from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for w in stats.warnings:
-        say(f"warning: {w}")
     return Built(len(result.context.district.communities()), stats.pages,
                  len(result.log.warnings) + len(stats.warnings), time.perf_counter() - started)
 

@@ -23,7 +23,8 @@ import yaml
 from support import REPO, TRUST, copy_project
 from trust_util import approved, build, pledge, write_yaml
 
-from generator.pages.markup import render_markdown, safe_link, sanitize, sanitize_page
+from generator.engine.material import sanitize_content_page as sanitize_page
+from generator.pages.markup import render_markdown, safe_link, sanitize
 
 VECTORS = [
     '<script>alert("XSS-01")</script>',
@@ -328,4 +329,6 @@ def test_content_pages_keep_structure_but_not_theme_ids() -> None:
     clean = sanitize_page(html)
     assert '<h1 id="about">' in clean and 'id="__drawer"' not in clean
     assert 'class="admonition note"' in clean and "evil" not in clean
+    button = sanitize_page('<p><a class="md-button md-button--primary evil" href="a/">办事</a></p>')
+    assert 'class="md-button md-button--primary"' in button  # the theme's button classes stay allowed
     assert "background" not in clean

@@ -87,8 +87,8 @@ def test_internal_links_resolve(site: Path, body: str, expected: str | None) -> 
     ("<style>@import 'https://cdn.example.com/x.css';</style>", "", "third-party: <css> loads from cdn.example.com"),
     ("", '<form action="https://collect.example.com/"><button>x</button></form>',
      "third-party: <form> loads from collect.example.com"),
-    ("", '<pre class="mermaid">graph LR</pre>', "third-party: a mermaid diagram makes Material load unpkg.com"),
-    ("", '<a data-md-component="source" href="../b/">repo</a>', "third-party: repo_url makes Material call"),
+    ("", '<pre class="mermaid">graph LR</pre>', "third-party: a mermaid diagram makes the theme load unpkg.com"),
+    ("", '<a data-md-component="source" href="../b/">repo</a>', "third-party: repo_url makes the theme call"),
 ])
 def test_no_request_to_third_party_hosts(site: Path, head: str, body: str, expected: str) -> None:
     write(site, "a/index.html", page(body, head))

@@ -25,7 +25,8 @@ from generator import urls
 from generator.engine.html_blocks import Stash
 
 # Absolute import: `dangjian serve` loads this file as a MkDocs hooks module, outside the package.
-from generator.pages.markup import SafeMarkdown, sanitize_page
+from generator.engine.material import sanitize_content_page
+from generator.pages.markup import SafeMarkdown
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -177,7 +178,7 @@ def before_markdown(markdown: str, page: Page, untrusted: set[str], stashes: dic
 def after_markdown(html: str, page: Page, untrusted: set[str], stashes: dict[str, Stash]) -> str:
     """Hand-written pages are sanitized; generated pages get their HTML blocks back."""
     if page.file.src_uri in untrusted:
-        return sanitize_page(html)
+        return sanitize_content_page(html)
     stash = stashes.pop(page.file.src_uri, None)
     return stash.restore(html) if stash is not None else html
 
@@ -276,7 +277,7 @@ class _Counter(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"mkdocs: {record.getMessage()}")
+        self.messages.append(f"site engine: {record.getMessage()}")
 
 
 def _quiet_jieba() -> None:

@@ -36,6 +36,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from generator.engine import material
 from generator.records import pii
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -168,29 +169,29 @@ def _page_base(rel: str) -> str:
 
 
 class _HtmlScan(HTMLParser):
-    def __init__(self, site: _Site, file: str, material: bool) -> None:
+    def __init__(self, site: _Site, file: str, theme_page: bool) -> None:
         super().__init__(convert_charrefs=True)
         self.site, self.file, self.base = site, file, _page_base(file)
         self.text: list[str] = []
         self.skip = 0  # inside <script>/<style>
-        self.content_depth = 0  # >0 inside Material's content area
-        self.material = material  # a theme page: only its content area holds user content
+        self.content_depth = 0  # >0 inside the theme's content area
+        self.theme_page = theme_page  # only its content area holds user content
         self.in_style = False
         self.script: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}  # HTMLParser lower-cases names
         classes = a.get("class", "").split()
-        if "md-content" in classes:
+        if material.CONTENT_CLASS in classes:
             self.content_depth = 1
         elif self.content_depth and tag not in VOID:
             self.content_depth += 1
-        in_content = self.content_depth > 0 or not self.material
+        in_content = self.content_depth > 0 or not self.theme_page
         self._attrs(tag, a)
-        if "mermaid" in classes:
-            self.site.add(self.file, "third-party", "a mermaid diagram makes Material load unpkg.com")
-        if a.get("data-md-component") == "source":
-            self.site.add(self.file, "third-party", "repo_url makes Material call the code host's API")
+        if material.MERMAID_CLASS in classes:
+            self.site.add(self.file, "third-party", "a mermaid diagram makes the theme load unpkg.com")
+        if a.get(material.SOURCE_WIDGET[0]) == material.SOURCE_WIDGET[1]:
+            self.site.add(self.file, "third-party", "repo_url makes the theme call the code host's API")
         if tag in ACTIVE_TAGS:
             self.site.add(self.file, "unsafe", f"<{tag}> element")
         if tag in ("script", "style"):
@@ -294,7 +295,7 @@ def _xml(site: _Site, file: str, data: bytes) -> None:
                 site.url(file, body, base, fetched=False, tag=tag)
             elif tag in XML_HTML_TAGS and "<" in body and (
                     not el.tag.startswith(ATOM) or el.get("type") == "html"):  # Atom text is plain by default
-                scan = _HtmlScan(site, file, material=False)  # feed readers render this HTML
+                scan = _HtmlScan(site, file, theme_page=False)  # feed readers render this HTML
                 scan.base = base
                 scan.feed(body)
                 scan.finish()
@@ -362,7 +363,7 @@ def _scan_html_chunk(site_dir: Path, site_url: str, allow: list[str], trusted: s
     site = _Site(site_dir, site_url, allow, trusted)
     for rel in rels:
         text = (site.root / rel).read_bytes().decode("utf-8", "replace")
-        scan = _HtmlScan(site, rel, material='class="md-content"' in text)
+        scan = _HtmlScan(site, rel, theme_page=material.CONTENT_MARKER in text)
         scan.feed(text)
         scan.finish()
     return site.findings

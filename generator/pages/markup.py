@@ -4,8 +4,9 @@ Three layers, one per kind of input:
 
 * record Markdown fields (a brand's ``body``): :func:`render_markdown`, a small
   allow-list; images only as relative paths without ``..``;
-* hand-written ``content/`` pages: :func:`sanitize_page` on MkDocs's rendered
-  HTML, a page-sized allow-list (headings with ids, admonitions, tables);
+* hand-written ``content/`` pages: :func:`sanitize_page` on the engine's rendered
+  HTML, a page-sized allow-list (headings with ids, admonitions, tables); the
+  theme's own classes and reserved ids are passed in by ``engine/``;
 * every page: :class:`SafeMarkdown`, a Python-Markdown extension that drops
   event handlers, ``style`` and unsafe URLs from elements that Markdown syntax
   created, so a record value such as ``[x](javascript:…)`` or
@@ -52,7 +53,6 @@ PAGE_CLASSES = {
     "div": {"admonition", "note", "abstract", "info", "tip", "success", "question", "warning", "failure",
             "danger", "bug", "example", "quote"},
     "p": {"admonition-title"},
-    "a": {"md-button", "md-button--primary"},
 }
 
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
@@ -72,19 +72,19 @@ def safe_link(value: str) -> bool:
 
 
 def safe_image(value: str, *, parent: bool) -> bool:
-    """A relative path; ``parent`` allows ``..`` (MkDocs writes those for pages in folders)."""
+    """A relative path; ``parent`` allows ``..`` (the engine writes those for pages in folders)."""
     v = _decoded(value)
     if not v or _SCHEME.match(v) or v.startswith(("/", "\\")) or "\\" in v:
         return False
     return parent or ".." not in v.split("/")
 
 
-def _filter(parent: bool):  # type: ignore[no-untyped-def]
+def _filter(parent: bool, reserved_id_prefix: str | None = None):  # type: ignore[no-untyped-def]
     def keep(tag: str, attr: str, value: str) -> str | None:
         if tag == "img" and attr == "src":
             return value if safe_image(value, parent=parent) else None
-        if attr == "id" and value.startswith("__"):
-            return None  # Material's own element ids (__drawer, __search, __config …)
+        if reserved_id_prefix and attr == "id" and value.startswith(reserved_id_prefix):
+            return None  # the theme's own element ids: a page must not shadow them
         return value
     return keep
 
@@ -98,15 +98,22 @@ def sanitize(html: str) -> str:
                      **COMMON)
 
 
-def sanitize_page(html: str) -> str:
-    """A hand-written page's body: like :func:`sanitize`, plus h1, heading ids, admonitions, aligned cells."""
+def sanitize_page(html: str, extra_classes: dict[str, set[str]] | None = None,
+                  reserved_id_prefix: str | None = None) -> str:
+    """A hand-written page's body: like :func:`sanitize`, plus h1, heading ids, admonitions, aligned cells.
+
+    ``extra_classes`` are the theme's classes a page may use (buttons); ids starting with
+    ``reserved_id_prefix`` belong to the theme and are dropped.
+    """
+    classes = {tag: PAGE_CLASSES.get(tag, set()) | (extra_classes or {}).get(tag, set())
+               for tag in {*PAGE_CLASSES, *(extra_classes or {})}}
     return nh3.clean(
         html,
         tags=PAGE_TAGS,
         attributes=PAGE_ATTRIBUTES,
-        attribute_filter=_filter(parent=True),
+        attribute_filter=_filter(parent=True, reserved_id_prefix=reserved_id_prefix),
         **COMMON,
-        allowed_classes=PAGE_CLASSES,
+        allowed_classes=classes,
         filter_style_properties={"text-align"},
     )
 
@@ -123,7 +130,7 @@ class _Scrub(Treeprocessor):
             unsafe = [n for n, v in el.attrib.items() if n.lower().startswith("on") or n.lower() in (
                 "style", "srcdoc") or (n.lower() in URL_ATTRIBUTES and not safe_link(v))]
             if el.tag in ("a", "img") and any(n in ("href", "src") for n in unsafe):
-                # A link or image without its URL: keep the words (MkDocs requires a/img to have one).
+                # A link or image without its URL: keep the words (the engine requires a/img to have one).
                 alt = el.get("alt", "")
                 el.tag, el.attrib = "span", {}
                 if alt and not el.text:
