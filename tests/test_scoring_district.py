@@ -113,6 +113,43 @@ def test_a_commended_community_below_the_excellence_line_is_a_warning(district: 
         "scored 95.5 in 2025-H2, below the excellence line 96 (hint: check the commendation or the acceptance marks)"]
 
 
+def test_the_excellence_warning_points_at_the_key_as_written_when_a_hidden_community_comes_first(
+        district: Path) -> None:
+    """delta is a draft, so the published commendation lists only beta; the warning must still say
+    communities[1] and the line of the list as written, not communities[0]."""
+    clone_community(district, "nancheng", "delta", "德尔塔社区", {
+        "profile.yml": replace("publication: {state: approved, approved_by: 南城街道党工委, approved_on: 2025-01-06}",
+                               "publication: {state: draft}")})
+    (district / "communities/district.yml").write_text(
+        (district / "communities/district.yml").read_text(encoding="utf-8") + """commendations:
+  - id: draft-first
+    title: 待审表彰
+    document_no: 测组通〔2026〕0号
+    date: 2026-02-20
+    communities: [nancheng/alpha]
+    reason: 尚未审批
+    publication: {state: draft}
+  - id: xianjin-2025
+    title: 2025年度先进集体
+    document_no: 测组通〔2026〕1号
+    date: 2026-02-26
+    communities:
+      - nancheng/delta
+      - nancheng/beta
+    reason: 成绩突出
+""", encoding="utf-8")
+    (district / "site_config.yml").write_text(
+        (district / "site_config.yml").read_text(encoding="utf-8").replace("excellence_line: 90",
+                                                                           "excellence_line: 96"), encoding="utf-8")
+    result = prepared(district)
+    assert result.log.errors == [], [str(e) for e in result.log.errors]
+    text = (district / "communities/district.yml").read_text(encoding="utf-8")
+    line = text[: text.index("      - nancheng/beta")].count("\n") + 1
+    assert [str(w) for w in result.log.warnings] == [
+        f"communities/district.yml:{line}: commendations[1].communities[1]: commended community nancheng/beta "
+        "scored 95.5 in 2025-H2, below the excellence line 96 (hint: check the commendation or the acceptance marks)"]
+
+
 def test_a_commendation_naming_an_unknown_community_is_an_error(district: Path) -> None:
     path = district / "communities/district.yml"
     path.write_text(path.read_text(encoding="utf-8") + """commendations:
