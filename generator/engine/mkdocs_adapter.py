@@ -107,7 +107,6 @@ def config_text(context: SiteContext, output: Output | None, docs_dir: Path, sit
         data["hooks"] = [__file__]
         data["watch"] = [str(context.project / n) for n in ("communities", "content", "site_config.yml")]
         data["extra"]["dangjian_project"] = str(context.project)
-        data["extra"]["dangjian_as_of"] = context.as_of.isoformat()
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     return text.replace("'__SLUGIFY__'", SLUG_TAG).replace("__SLUGIFY__", SLUG_TAG)
 
@@ -325,7 +324,17 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
 
 
 ServeRebuild = Callable[[], tuple["Output", list[str]]]
-_SERVE: dict[str, ServeRebuild] = {}  # set by serve_site, read by the on_config hook
+
+
+@dataclass
+class _Serving:
+    """Set by ``serve_site``, read by the hooks: the rebuild callback and the as-of date (a date, not text)."""
+
+    rebuild: ServeRebuild
+    as_of: dt.date
+
+
+_SERVE: dict[str, _Serving] = {}
 
 
 def serve_site(context: SiteContext, host: str, port: int, rebuild: ServeRebuild) -> None:
@@ -336,7 +345,7 @@ def serve_site(context: SiteContext, host: str, port: int, rebuild: ServeRebuild
     """
     from mkdocs.commands.serve import serve
 
-    _SERVE["rebuild"] = rebuild
+    _SERVE["serving"] = _Serving(rebuild, context.as_of)
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     with tempfile.TemporaryDirectory(prefix="dangjian-serve-") as tmp:
@@ -359,7 +368,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # MkDocs loads this file as a separate hooks module: the registration lives in the package's copy.
     from generator.engine import mkdocs_adapter as registered
 
-    output, problems = registered._SERVE["rebuild"]()
+    serving = registered._SERVE["serving"]
+    output, problems = serving.rebuild()
     if problems:
         logging.getLogger("mkdocs").error("\n".join(problems))
         config.nav = [{"首页": urls.source(urls.HOME)}]
@@ -368,6 +378,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.nav = _nav(output.nav)
         config["dangjian_untrusted"] = content_pages(Path(extra["dangjian_project"]), output)
     config["dangjian_output"] = output
+    config["dangjian_as_of"] = serving.as_of
     return harden_config(config)
 
 
@@ -388,9 +399,10 @@ _SERVE_STASHES: dict[str, Stash] = {}
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
-    if "dangjian_as_of" not in config.extra:
+    as_of = config.get("dangjian_as_of")
+    if as_of is None:
         return markdown
-    harden_page(page, dt.date.fromisoformat(config.extra["dangjian_as_of"]))
+    harden_page(page, as_of)
     return before_markdown(markdown, page, config.get("dangjian_untrusted", set()), _SERVE_STASHES)
 
 

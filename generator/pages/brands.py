@@ -20,7 +20,7 @@ from generator.pages.qr import QrCode, qr_for
 from generator.pages.templating import oneline, render
 from generator.pages.views import BrandView, site_views, theme_id
 from generator.records.images import ImageProblem, encode
-from generator.records.schema import Brand
+from generator.records.schema import Brand, locate
 
 if TYPE_CHECKING:
     from generator.context import SiteContext
@@ -70,12 +70,12 @@ def render_brands(context: SiteContext, output: Output) -> None:
     views = site.brands
     _gallery(context, output, views)
     for v in views:
-        for image in v.images:
+        for image, record in zip(v.images, v.image_records, strict=True):
             try:
                 for path, data in encode(image).items():
                     output.add_file(path, data)
             except ImageProblem as exc:
-                output.log.add(v.community.rel_dir, 0, v.brand.id, str(exc))
+                output.log.add(*locate(record, f"{v.community.rel_dir}/brands.yml", "file"), str(exc))
         _brand_page(context, output, v)
         for old in v.brand.former_ids:
             output.add_file(urls.brand_redirect(old), redirect_html(context.config.site.url, old, v))

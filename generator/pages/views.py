@@ -19,7 +19,7 @@ from generator.errors import DataError
 from generator.pages.status import STATUSES, MilestoneState, PledgeStatus, pledge_status
 from generator.records.images import ImageProblem, WebImage, describe
 from generator.records.model import Community, Town
-from generator.records.schema import Brand, Commendation, MemberCounts, Pledge
+from generator.records.schema import Brand, Commendation, Image, MemberCounts, Pledge, locate
 from generator.scoring.score import CommunityResult
 
 if TYPE_CHECKING:
@@ -72,6 +72,7 @@ class BrandView:
     is_model: bool
     commendations: tuple[Commendation, ...]
     images: tuple[WebImage, ...]
+    image_records: tuple[Image, ...] = ()  # the record behind each of ``images``, for located messages
 
     @property
     def url(self) -> str:
@@ -156,19 +157,27 @@ def _order(v: PledgeView) -> tuple[int, dt.date, str]:
     return STATUSES.index(v.status.label), v.pledge.due, v.pledge.id
 
 
-def _images(context: SiteContext, c: Community, b: Brand, problems: list[DataError]) -> tuple[WebImage, ...]:
+def _images(context: SiteContext, c: Community, b: Brand,
+            problems: list[DataError]) -> list[tuple[Image, WebImage]]:
     out = []
     for j, img in enumerate(b.images):
         try:
-            out.append(describe(context.project / c.rel_dir / img.file, img.alt, urls.brand_media(b.id), j))
+            out.append((img, describe(context.project / c.rel_dir / img.file, img.alt, urls.brand_media(b.id), j)))
         except ImageProblem as exc:
-            file, line, field_ = img.origin.at("file") if img.origin else (c.rel_dir, 0, b.id)
-            problems.append(DataError(file, line, field_, str(exc)))
-    return tuple(out)
+            problems.append(DataError(*locate(img, f"{c.rel_dir}/brands.yml", "file"), str(exc)))
+    return out
+
+
+def _brand(context: SiteContext, town: Town, c: Community, b: Brand, problems: list[DataError]) -> BrandView:
+    info = context.district.info
+    honours = tuple(sorted((cm for cm in info.commendations if b.id in cm.brands),
+                           key=lambda cm: (cm.date, cm.id), reverse=True))
+    images = _images(context, c, b, problems)
+    return BrandView(b, town, c, b.id in info.model_brands, honours, tuple(w for _, w in images),
+                     tuple(r for r, _ in images))
 
 
 def _build(context: SiteContext) -> SiteViews:
-    info = context.district.info
     results = {r.community: r for r in context.scores.results} if context.scores else {}
     problems: list[DataError] = []
     communities = []
@@ -176,12 +185,7 @@ def _build(context: SiteContext) -> SiteViews:
     for town in context.district.towns:
         for c in town.communities:
             pledges = tuple(sorted((view(p, town, c, context.as_of) for p in c.pledges.pledges), key=_order))
-            brands = tuple(
-                BrandView(b, town, c, b.id in info.model_brands,
-                          tuple(sorted((cm for cm in info.commendations if b.id in cm.brands),
-                                       key=lambda cm: (cm.date, cm.id), reverse=True)),
-                          _images(context, c, b, problems))
-                for b in c.brands.brands)
+            brands = tuple(_brand(context, town, c, b, problems) for b in c.brands.brands)
             members = max(c.members.members, key=lambda m: m.period, default=None)
             communities.append(CommunityView(town, c, pledges, brands, results.get(c.key), members))
             all_brands.extend(brands)
