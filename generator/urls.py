@@ -139,8 +139,13 @@ def town_ranking(town_id: str) -> str:
     return _fill(PAGES["town_ranking"], town=town_id)
 
 
+def item_anchor(no: int) -> str:
+    """The anchor of rubric item ``no`` (on the rubric page and on every score page)."""
+    return f"item-{no}"
+
+
 def rubric_item(no: int) -> str:
-    return anchor(RUBRIC, f"item-{no}")
+    return anchor(RUBRIC, item_anchor(no))
 
 
 def qr_svg(page: str) -> str:
