@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import re
 
-# name -> pattern; placeholders: {town}, {community}, {brand}
+# name -> pattern; placeholders: {town}, {community}, {brand}, {period} (2025-H2), {cycle} (2025-2026)
 PAGES: dict[str, str] = {
     "home": "",
     "town": "towns/{town}/",
     "community": "towns/{town}/{community}/",
     "community_pledges": "towns/{town}/{community}/pledges/",
     "community_score": "towns/{town}/{community}/score/",
+    "period_score": "towns/{town}/{community}/score/{period}/",
+    "cycle": "towns/{town}/{community}/cycles/{cycle}/",
     "community_print": "towns/{town}/{community}/print/",
     "screen": "screen/{town}/{community}/",
     "pledges": "pledges/",
@@ -114,6 +116,16 @@ def community_score(town_id: str, community_id: str) -> str:
     return _fill(PAGES["community_score"], town=town_id, community=community_id)
 
 
+def period_score(town_id: str, community_id: str, period: str) -> str:
+    """A scored period's permanent page (the latest one is also at :func:`community_score`)."""
+    return _fill(PAGES["period_score"], town=town_id, community=community_id, period=period)
+
+
+def cycle(town_id: str, community_id: str, cycle_id: str) -> str:
+    """A project cycle's page: plan, steps, half-year reports and scores of that cycle."""
+    return _fill(PAGES["cycle"], town=town_id, community=community_id, cycle=cycle_id)
+
+
 def community_print(town_id: str, community_id: str) -> str:
     return _fill(PAGES["community_print"], town=town_id, community=community_id)
 
@@ -175,7 +187,7 @@ SCORES_CSV = FILES["scores_csv"]
 SCORES_SCHEMA = FILES["scores_schema"]
 MANIFEST = FILES["manifest"]
 # Pages reached from other pages, never from the navigation (gitignore-style, site-relative).
-UNLISTED: tuple[str, ...] = ("towns/*/*/", "brands/", "screen/", "pledges/*/", "ranking/*/")
+UNLISTED: tuple[str, ...] = ("towns/*/*/", "brands/", "screen/", "pledges/*/", "ranking/*/")  # cycles, scores within
 # The open-data page is a top-level page of its own (data.md -> data/), not a folder index.
 DATA = "data/"
 DATA_SOURCE = "data.md"

@@ -15,7 +15,7 @@ TEN_ERRORS = [
     "error: communities/demo-town/broken/profile.yml:3: org_type: expected one of: 社区党委, 社区党总支 or 社区党支部",
     "error: communities/demo-town/broken/profile.yml:4: secretary.also_director: expected true or false"
     " (hint: YAML words such as yes/no/on/off are read as text here)",
-    "error: communities/demo-town/broken/profile.yml:13: cycle.declared_on: expected a date like 2026-06-30"
+    "error: communities/demo-town/broken/profile.yml:13: cycles[0].declared_on: expected a date like 2026-06-30"
     " (hint: write the date without quotes, as YYYY-MM-DD)",
     "error: communities/demo-town/inconsistent/activities.yml:6: activities[0].participants: participants (80)"
     " exceed the community's members (60) in that period (hint: count Party members only)",

@@ -8,7 +8,8 @@ from support import AS_OF, MINIMAL
 
 from generator.pipeline import run
 
-PAGES = ["index.md", "towns/demo-town/index.md", "towns/demo-town/demo-community/index.md"]
+PAGES = ["index.md", "towns/demo-town/index.md", "towns/demo-town/demo-community/index.md",
+         "towns/demo-town/demo-community/cycles/2025-2026/index.md"]
 
 
 @pytest.fixture(scope="module")

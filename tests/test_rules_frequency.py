@@ -53,7 +53,8 @@ def test_a_first_half_year_period_looks_back_twelve_months_within_the_cycle() ->
 
 
 def test_windows_before_the_cycle_began_are_not_counted() -> None:
-    c = with_profile(alpha(), cycle={"start": dt.date(2025, 5, 1)})
+    first = alpha().profile.cycles[0].model_copy(update={"start": dt.date(2025, 5, 1)})
+    c = with_profile(alpha(), cycles=[first])
     out = evaluate_frequency(RULE, ctx(c), W)
     assert out.explanation == "集中服务活动:4个双月中4个有活动,符合“每两月不少于1次”(项目周期开始前的双月不计)"
 

@@ -29,7 +29,8 @@ def render_home(context: SiteContext, output: Output) -> None:
     d = context.district
     communities = d.communities()
     model_brands = [(c, b) for c in communities for b in c.brands.brands if b.id in d.info.model_brands]
-    cycles = sorted({(c.profile.cycle.start, c.profile.cycle.end) for c in communities})
+    running = (site_views(context).of(c).current_cycle for c in communities)
+    cycles = sorted({(v.cycle.start, v.cycle.end) for v in running if v is not None})
     page = urls.source(urls.HOME)
     output.add_page(page, render(
         "home.md.j2", **common(context, page),
@@ -56,7 +57,7 @@ def render_towns(context: SiteContext, output: Output) -> None:
 
 def last_modified(c: Community, as_of: dt.date) -> dt.date:
     """The latest date in the community's published records (never the clock), for the sitemap."""
-    days: list[dt.date] = [c.profile.cycle.declared_on]
+    days: list[dt.date] = [cycle.declared_on for cycle in c.profile.cycles]
     pubs = [c.profile.publication, c.members.publication, c.pledges.publication, c.brands.publication,
             c.activities.publication, c.assessments.publication]
     days += [p.approved_on for p in pubs if p is not None and p.approved_on is not None]
@@ -77,11 +78,10 @@ def render_boards(context: SiteContext, output: Output) -> None:
             page = urls.source(urls.community(town.id, c.id))
             v = views.of(c)
             activities = sorted(c.activities.activities, key=lambda a: a.date, reverse=True)[:limit]
-            reports = sorted(c.assessments.reports, key=lambda r: r.period)
             output.add_page(page, render(
-                "board.md.j2", **common(context, page), town=town, c=c, members=v.members,
+                "board.md.j2", **common(context, page), town=town, c=c, cv=v, members=v.members,
                 lastmod=last_modified(c, context.as_of),
-                pledges=v.pledges, activities=activities, reports=reports, score=v.result,
+                pledges=v.pledges, activities=activities, score=v.result,
                 period_label=period_label))
 
 

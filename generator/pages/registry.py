@@ -14,6 +14,7 @@ from generator.errors import ErrorLog
 from generator.pages.brands import render_brands
 from generator.pages.changes import render_changes
 from generator.pages.core import render_boards, render_content, render_home, render_towns
+from generator.pages.cycles import render_cycles
 from generator.pages.feeds import render_feed
 from generator.pages.output import NavEntry, Output, Producer
 from generator.pages.pledges import render_pledge_overview, render_pledge_trackers
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 
 # Producer families, in build order.  Tests render one family through these lists, never their own copy.
-CORE_PRODUCERS: list[Producer] = [render_home, render_towns, render_boards, render_content]
+CORE_PRODUCERS: list[Producer] = [render_home, render_towns, render_boards, render_cycles, render_content]
 # Resident boards: render_brands writes resized, EXIF-free images under media/brands/<id>/.
 BOARD_PRODUCERS: list[Producer] = [
     render_pledge_trackers,

@@ -84,14 +84,17 @@ def render_score_pages(context: SiteContext, output: Output) -> None:
         return
     short = {c.no: c.short for c in scores.rubric.categories}
     interpretations = {i.no: i.interpretation or "" for i in scores.rubric.items}
-    for r in scores.results:
-        c = context.district.community(r.community)
+    for latest in scores.results:
+        c = context.district.community(latest.community)
         if c is None:
             continue
-        page = urls.source(r.url)
-        output.add_page(page, render(
-            "score.md.j2", **common(context, page), **helpers(), r=r, c=c, chart=chart(r, short),
-            history=scores.for_community(r.community), interpretations=interpretations))
+        history = scores.for_community(latest.community)
+        # Every scored period keeps its own page (score/2025-H2/); score/ is the latest one.
+        for r, address in [(latest, latest.url), *((h, h.period_url) for h in history)]:
+            page = urls.source(address)
+            output.add_page(page, render(
+                "score.md.j2", **common(context, page), **helpers(), r=r, c=c, chart=chart(r, short),
+                history=history, latest=latest, interpretations=interpretations))
 
 
 def render_rankings(context: SiteContext, output: Output) -> None:

@@ -46,6 +46,30 @@ class PledgeStatus:
         return tuple(m for m in self.milestones if m.late)
 
 
+STEP_IDS = {"已完成": "done", "逾期": "overdue", "进行中": "ongoing", "未开始": "not-started"}
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    """A planned step of a cycle as of the build date."""
+
+    label: str  # 已完成 / 逾期 / 进行中 / 未开始
+    days_late: int = 0
+
+    @property
+    def id(self) -> str:
+        return STEP_IDS[self.label]
+
+
+def step_status(start: dt.date, end: dt.date, done_on: dt.date | None, as_of: dt.date) -> StepStatus:
+    """Done when ``done_on`` is given (and not in the future); late once ``end`` has passed undone."""
+    if done_on is not None and done_on <= as_of:
+        return StepStatus("已完成")
+    if end < as_of:
+        return StepStatus("逾期", (as_of - end).days)
+    return StepStatus("进行中" if start <= as_of else "未开始")
+
+
 def pledge_status(pledge: Pledge, as_of: dt.date) -> PledgeStatus:
     """Overdue when the due date or any milestone date has passed undone."""
     ms = pledge.milestones

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from generator import urls
 from generator.errors import DataError
-from generator.pages.status import STATUSES, MilestoneState, PledgeStatus, pledge_status
+from generator.pages.status import STATUSES, MilestoneState, PledgeStatus, StepStatus, pledge_status, step_status
+from generator.records.cycles import CycleState, cycle_of_period, cycle_state
 from generator.records.images import ImageProblem, WebImage, describe
 from generator.records.model import Community, Town
-from generator.records.schema import Brand, Commendation, Image, MemberCounts, Pledge, locate
+from generator.records.schema import Brand, Commendation, Cycle, Image, MemberCounts, Pledge, Report, Step, locate
 from generator.scoring.score import CommunityResult
 
 if TYPE_CHECKING:
@@ -93,6 +94,31 @@ class ScoreLine:
 
 
 @dataclass(frozen=True)
+class StepView:
+    step: Step
+    status: StepStatus
+
+
+@dataclass(frozen=True)
+class CycleView:
+    """One project cycle of a community: its plan (when published), reports and scored periods."""
+
+    cycle: Cycle
+    steps: tuple[StepView, ...]
+    reports: tuple[Report, ...]  # published half-year reports of the cycle, oldest first
+    results: tuple[CommunityResult, ...]  # scored periods of the cycle, oldest first
+    state: str  # 进行中 / 已结束 / 未开始
+
+    @property
+    def id(self) -> str:
+        return self.cycle.id
+
+    @property
+    def label(self) -> str:
+        return f"{self.cycle.start.year}–{self.cycle.end.year}年周期"
+
+
+@dataclass(frozen=True)
 class CommunityView:
     town: Town
     community: Community
@@ -100,6 +126,21 @@ class CommunityView:
     brands: tuple[BrandView, ...]
     result: CommunityResult | None  # the latest scored period
     members: MemberCounts | None  # the latest member counts
+    cycles: tuple[CycleView, ...] = ()  # oldest first
+    cycle_state: CycleState | None = None
+
+    @property
+    def current_cycle(self) -> CycleView | None:
+        current = self.cycle_state.current if self.cycle_state else None
+        return next((v for v in self.cycles if current is not None and v.cycle is current), None)
+
+    @property
+    def ended_cycle(self) -> CycleView | None:
+        """The cycle that ended last, when no cycle is running on the build date."""
+        if self.cycle_state is None or not self.cycle_state.between:
+            return None
+        last = self.cycle_state.past[0]
+        return next((v for v in self.cycles if v.cycle is last), None)
 
     @property
     def status_counts(self) -> dict[str, int]:
@@ -179,6 +220,9 @@ def _brand(context: SiteContext, town: Town, c: Community, b: Brand, problems: l
 
 def _build(context: SiteContext) -> SiteViews:
     results = {r.community: r for r in context.scores.results} if context.scores else {}
+    history: dict[str, list[CommunityResult]] = {}
+    for r in sorted(context.scores.history if context.scores else [], key=lambda r: r.period):
+        history.setdefault(r.community, []).append(r)
     problems: list[DataError] = []
     communities = []
     all_brands = []
@@ -187,9 +231,26 @@ def _build(context: SiteContext) -> SiteViews:
             pledges = tuple(sorted((view(p, town, c, context.as_of) for p in c.pledges.pledges), key=_order))
             brands = tuple(_brand(context, town, c, b, problems) for b in c.brands.brands)
             members = max(c.members.members, key=lambda m: m.period, default=None)
-            communities.append(CommunityView(town, c, pledges, brands, results.get(c.key), members))
+            communities.append(CommunityView(town, c, pledges, brands, results.get(c.key), members,
+                                             _cycles(context, c, history.get(c.key, [])),
+                                             cycle_state(c.profile.cycles, context.as_of)))
             all_brands.extend(brands)
     return SiteViews(communities, all_brands, problems)
+
+
+def _cycles(context: SiteContext, c: Community, history: list[CommunityResult]) -> tuple[CycleView, ...]:
+    as_of = context.as_of
+    out = []
+    for cycle in c.profile.cycles:
+        steps = tuple(StepView(s, step_status(s.start, s.end, s.done_on, as_of)) for s in cycle.steps)
+        def mine(period: str, cycle: Cycle = cycle) -> bool:
+            return cycle_of_period(c.profile.cycles, period) is cycle
+
+        reports = tuple(sorted((r for r in c.assessments.reports if mine(r.period)), key=lambda r: r.period))
+        results = tuple(r for r in history if mine(r.period))
+        state = "已结束" if cycle.end < as_of else "进行中" if cycle.start <= as_of else "未开始"
+        out.append(CycleView(cycle, steps, reports, results, state))
+    return tuple(out)
 
 
 _CACHE: weakref.WeakKeyDictionary[SiteContext, SiteViews] = weakref.WeakKeyDictionary()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.records.model import Community, District, Town
-from generator.records.schema import Publication
+from generator.records.schema import Cycle, Publication
 
 
 @dataclass(frozen=True)
@@ -96,5 +96,18 @@ def _publish_community(c: Community, gate: Gate) -> Community | None:
     has_any = assessments.surveys or assessments.reports or assessments.acceptance
     if has_any and not gate.passes(assessments.publication, None, w("assessments.yml"), "assessments"):
         assessments = type(assessments)()
-    return replace(c, members=members, pledges=pledges, brands=brands, activities=activities,
+    else:  # a half-year report may carry its own state (a draft report is not published with the file)
+        assessments = assessments.model_copy(update={"reports": gate.keep(
+            assessments.reports, assessments.publication, w("assessments.yml"), "reports")})
+    cycles = [_publish_plan(cycle, k, c.profile.publication, gate, w("profile.yml"))
+              for k, cycle in enumerate(c.profile.cycles)]
+    profile = c.profile.model_copy(update={"cycles": cycles})
+    return replace(c, profile=profile, members=members, pledges=pledges, brands=brands, activities=activities,
                    assessments=assessments)
+
+
+def _publish_plan(cycle: Cycle, k: int, inherited: Publication | None, gate: Gate, where: str) -> Cycle:
+    """A cycle's dates are part of the profile; its plan is published only when approved."""
+    if not cycle.has_plan or gate.passes(cycle.publication, inherited, where, f"cycles[{k}] {cycle.id} plan"):
+        return cycle
+    return cycle.model_copy(update={"goals": [], "measures": [], "expected": [], "steps": []})

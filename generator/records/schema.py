@@ -223,17 +223,37 @@ class Step(Record):
     title: Text
     start: dt.date
     end: dt.date
+    done_on: dt.date | None = Field(None, description="完成日期 (写上后显示为已完成)")
 
 
 class Cycle(Record):
-    """两年项目周期与立项计划."""
+    """一个两年项目周期与它的立项计划; 周期一个接一个, 往期保留.
+
+    The dates are part of the profile (they decide which cycle a record belongs to);
+    the plan (goals, measures, expected results, steps) is published with the cycle's own
+    ``publication`` when it has one, else with the profile's.
+    """
 
     start: dt.date
     end: dt.date
     declared_on: dt.date = Field(description="立项日期")
-    goals: list[Text] = Field(default_factory=list)
-    measures: list[Text] = Field(default_factory=list)
-    steps: list[Step] = Field(default_factory=list)
+    goals: list[Text] = Field(default_factory=list, description="预期目标")
+    measures: list[Text] = Field(default_factory=list, description="工作措施")
+    expected: list[Text] = Field(default_factory=list, description="预期成效")
+    steps: list[Step] = Field(default_factory=list, description="实施步骤")
+    publication: Publication | None = Field(None, description="立项计划的公开状态 (缺省随 profile.yml)")
+
+    @property
+    def id(self) -> str:
+        """``2025-2026``: the cycle's stable address part."""
+        return f"{self.start.year}-{self.end.year}"
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def has_plan(self) -> bool:
+        return bool(self.goals or self.measures or self.expected or self.steps)
 
 
 class ProfileFile(Record):
@@ -250,7 +270,7 @@ class ProfileFile(Record):
     property: Property
     liaison: Liaison
     service_posts: list[ServicePost] = Field(default_factory=list, description="在职党员认岗履责的服务岗位")
-    cycle: Cycle
+    cycles: list[Cycle] = Field(min_length=1, description="项目周期, 按时间先后; 新周期写在后面, 往期不要删除")
     publication: Publication | None = None
 
 
@@ -394,10 +414,28 @@ class Survey(Record):
     satisfied: Count
 
 
+Mechanism = Literal[
+    "社区干部培养管理机制", "社区党组织和党员公开承诺机制", "社区党建品牌培育机制",
+    "社区党员居住地发挥作用机制", "社区党员分类管理机制", "社区党建领导管理机制",
+]
+MECHANISMS: tuple[str, ...] = Mechanism.__args__  # type: ignore[attr-defined]
+
+
+class MechanismProgress(Record):
+    """半年报告中一项机制的推进和落实情况."""
+
+    mechanism: Mechanism
+    done: Text = Field(description="推进和落实情况")
+    problems: Text | None = Field(None, description="存在问题")
+    next_steps: Text | None = Field(None, description="下步打算")
+
+
 class Report(Record):
     period: Period
     submitted_on: dt.date
     summary: Text
+    mechanisms: list[MechanismProgress] = Field(default_factory=list, description="六项机制推进和落实情况")
+    publication: Publication | None = Field(None, description="报告的公开状态 (缺省随 assessments.yml)")
 
 
 class Mark(Record):

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 
 from generator.errors import ErrorLog
+from generator.records.cycles import cycle_at, cycle_of_period, cycles_hint, outside_message
 from generator.records.images import ImageProblem, check_decodes
 from generator.records.model import Community, District
 from generator.records.periods import period_bounds
@@ -43,21 +44,40 @@ def _err(c: Community, file: str, path: tuple[str | int, ...], field: str, messa
 
 
 def _in_cycle(c: Community, day: dt.date) -> bool:
-    return c.profile.cycle.start <= day <= c.profile.cycle.end
+    return cycle_at(c.profile.cycles, day) is not None
+
+
+def _period_in_cycle(c: Community, period: str) -> bool:
+    return cycle_of_period(c.profile.cycles, period) is not None
 
 
 def _cycle_hint(c: Community) -> str:
-    return f"the cycle runs {c.profile.cycle.start} to {c.profile.cycle.end}"
+    return cycles_hint(c.profile.cycles)
+
+
+def _outside(c: Community, what: str) -> str:
+    return outside_message(c.profile.cycles, what)
 
 
 def _check_profile(c: Community, log: ErrorLog) -> None:
     p = c.profile
-    cyc = p.cycle
-    if cyc.end <= cyc.start:
-        _err(c, "profile.yml", ("cycle", "end"), "cycle.end", "must be after cycle.start", log=log)
-    elif cyc.end > _add_years(cyc.start, 2):
-        _err(c, "profile.yml", ("cycle", "end"), "cycle.end", "a project cycle lasts at most two years",
-             f"start {cyc.start} allows an end up to {_add_years(cyc.start, 2)}", log=log)
+    previous = None
+    for k, cyc in enumerate(p.cycles):
+        f = f"cycles[{k}]"
+        if cyc.end <= cyc.start:
+            _err(c, "profile.yml", ("cycles", k, "end"), f"{f}.end", "must be after start", log=log)
+        elif cyc.end > _add_years(cyc.start, 2):
+            _err(c, "profile.yml", ("cycles", k, "end"), f"{f}.end", "a project cycle lasts at most two years",
+                 f"start {cyc.start} allows an end up to {_add_years(cyc.start, 2)}", log=log)
+        if previous is not None and cyc.start <= previous.end:
+            _err(c, "profile.yml", ("cycles", k, "start"), f"{f}.start",
+                 f"cycle starts before the previous one ends ({previous.end})",
+                 "list cycles oldest first; a new cycle starts after the last one ends", log=log)
+        for i, step in enumerate(cyc.steps):
+            if step.end < step.start:
+                _err(c, "profile.yml", ("cycles", k, "steps", i, "end"), f"{f}.steps[{i}].end",
+                     "must not be before start", log=log)
+        previous = cyc
     if p.committee.cross_appointed > min(p.committee.party_members, p.committee.residents_members):
         _err(c, "profile.yml", ("committee", "cross_appointed"), "committee.cross_appointed",
              "cannot exceed the smaller committee", log=log)
@@ -69,11 +89,7 @@ def _check_profile(c: Community, log: ErrorLog) -> None:
     for i, t in enumerate(p.cadres.trainings):
         if not _in_cycle(c, t.start):
             _err(c, "profile.yml", ("cadres", "trainings", i, "start"), f"cadres.trainings[{i}].start",
-                 "date is outside the project cycle", _cycle_hint(c), log=log)
-    for i, s in enumerate(cyc.steps):
-        if s.end < s.start:
-            _err(c, "profile.yml", ("cycle", "steps", i, "end"), f"cycle.steps[{i}].end",
-                 "must not be before start", log=log)
+                 _outside(c, "date"), _cycle_hint(c), log=log)
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -103,9 +119,8 @@ def _check_members(c: Community, log: ErrorLog) -> None:
             _err(c, "members.yml", (*base, "participating"), f"{f}.participating",
                  f"participants ({m.participating}) cannot exceed members whose relation is in the community "
                  f"({m.relation_in_community})", log=log)
-        start, end = period_bounds(m.period)
-        if end < c.profile.cycle.start or start > c.profile.cycle.end:
-            _err(c, "members.yml", (*base, "period"), f"{f}.period", "period is outside the project cycle",
+        if not _period_in_cycle(c, m.period):
+            _err(c, "members.yml", (*base, "period"), f"{f}.period", _outside(c, "period"),
                  _cycle_hint(c), log=log)
 
 
@@ -125,7 +140,7 @@ def _check_pledges(c: Community, as_of: dt.date, log: ErrorLog) -> None:
                  "an organisation pledge (组织承诺) has no member", log=log)
         for key, day in (("due", p.due), ("published_on", p.published_on)):
             if not _in_cycle(c, day):
-                _err(c, "pledges.yml", (*base, key), f"{f}.{key}", "date is outside the project cycle",
+                _err(c, "pledges.yml", (*base, key), f"{f}.{key}", _outside(c, "date"),
                      _cycle_hint(c), log=log)
         if p.due < p.published_on:
             _err(c, "pledges.yml", (*base, "due"), f"{f}.due", "due date is before the pledge was published",
@@ -164,7 +179,7 @@ def _check_activities(c: Community, as_of: dt.date, log: ErrorLog) -> None:
                  f"activity date is in the future (today is {as_of})", "record activities after they happen",
                  log=log)
         elif not _in_cycle(c, a.date):
-            _err(c, "activities.yml", (*base, "date"), f"{f}.date", "date is outside the project cycle",
+            _err(c, "activities.yml", (*base, "date"), f"{f}.date", _outside(c, "date"),
                  _cycle_hint(c), log=log)
         counts = _counts_on(c, a.date)
         total = counts.total if counts else None
@@ -190,12 +205,12 @@ def _check_assessments(c: Community, as_of: dt.date, log: ErrorLog) -> None:
                  f"cannot exceed respondents ({s.respondents})", log=log)
         if not _in_cycle(c, s.date):
             _err(c, "assessments.yml", ("surveys", i, "date"), f"surveys[{i}].date",
-                 "date is outside the project cycle", _cycle_hint(c), log=log)
+                 _outside(c, "date"), _cycle_hint(c), log=log)
     for i, acc in enumerate(a.acceptance):
-        start, end = period_bounds(acc.period)
-        if end < c.profile.cycle.start or start > c.profile.cycle.end:
+        start = period_bounds(acc.period)[0]
+        if not _period_in_cycle(c, acc.period):
             _err(c, "assessments.yml", ("acceptance", i, "period"), f"acceptance[{i}].period",
-                 "period is outside the project cycle", _cycle_hint(c), log=log)
+                 _outside(c, "period"), _cycle_hint(c), log=log)
         if acc.date < start:
             _err(c, "assessments.yml", ("acceptance", i, "date"), f"acceptance[{i}].date",
                  f"acceptance cannot take place before its period starts ({start})", log=log)
@@ -208,16 +223,16 @@ def _check_assessments(c: Community, as_of: dt.date, log: ErrorLog) -> None:
             _err(c, "assessments.yml", ("reports", i, "period"), f"reports[{i}].period",
                  f"period {r.period} is reported twice", log=log)
         seen.add(r.period)
-        start, end = period_bounds(r.period)
+        start = period_bounds(r.period)[0]
         if r.submitted_on < start:
             _err(c, "assessments.yml", ("reports", i, "submitted_on"), f"reports[{i}].submitted_on",
                  "a report cannot be submitted before its period starts", log=log)
         if r.submitted_on > as_of:
             _err(c, "assessments.yml", ("reports", i, "submitted_on"), f"reports[{i}].submitted_on",
                  f"date is in the future (today is {as_of})", log=log)
-        if end < c.profile.cycle.start or start > c.profile.cycle.end:
+        if not _period_in_cycle(c, r.period):
             _err(c, "assessments.yml", ("reports", i, "period"), f"reports[{i}].period",
-                 "period is outside the project cycle", _cycle_hint(c), log=log)
+                 _outside(c, "period"), _cycle_hint(c), log=log)
 
 
 def _check_brand_years(c: Community, log: ErrorLog) -> None:

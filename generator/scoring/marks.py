@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from generator.errors import ErrorLog
+from generator.records.cycles import cycle_of_period, cycles_hint, outside_message
 from generator.records.model import Community
-from generator.records.periods import period_bounds
 from generator.records.schema import Acceptance, Record, locate
 from generator.scoring.rules.assessed import GivenMark
 from generator.scoring.rules.compare import fmt_number
@@ -42,14 +42,13 @@ def check_acceptance(c: Community, rubric: Rubric, as_of: dt.date, log: ErrorLog
 
     out: list[AcceptanceMarks] = []
     periods: dict[str, int] = {}
-    cycle = c.profile.cycle
+    cycles = c.profile.cycles
     numbers = [i.no for i in rubric.items]
     for i, acc in enumerate(c.assessments.acceptance):
-        start, end = period_bounds(acc.period)
         usable = True
-        if end < cycle.start or start > cycle.end:
-            err(acc, ("period",), f"period {acc.period} is outside the project cycle",
-                f"the cycle runs {cycle.start} to {cycle.end}; each cycle is scored on its own")
+        if cycle_of_period(cycles, acc.period) is None:
+            err(acc, ("period",), outside_message(cycles, f"period {acc.period}"),
+                f"{cycles_hint(cycles)}; each cycle is scored on its own")
             usable = False
         elif acc.period in periods:
             err(acc, ("period",),

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from generator import urls
 from generator.errors import ErrorLog
+from generator.records.cycles import cycle_of_period
 from generator.records.model import Community, District
 from generator.records.schema import locate
 from generator.records.yamlio import PathKey
@@ -113,6 +114,12 @@ class CommunityResult:
         town, community = self.community.split("/")
         return urls.community_score(town, community)
 
+    @property
+    def period_url(self) -> str:
+        """This period's permanent score page."""
+        town, community = self.community.split("/")
+        return urls.period_score(town, community, self.period)
+
 
 @dataclass
 class Scores:
@@ -163,7 +170,9 @@ def score_district(district: District, config: SiteConfig, refinements: list[Rub
 
 def score_period(c: Community, town_name: str, acc: AcceptanceMarks, rubric: Rubric, config: SiteConfig,
                  as_of: dt.date, refinements: dict[tuple[str, int], RubricRefinement]) -> CommunityResult:
-    window = Window.for_period(acc.record.period, c.profile.cycle.start, as_of)
+    cycle = cycle_of_period(c.profile.cycles, acc.record.period)
+    assert cycle is not None  # check_acceptance refuses periods outside every cycle
+    window = Window.for_period(acc.record.period, cycle.start, as_of)
     ctx = EvalContext(c, window)
     items: list[ItemResult] = []
     for cat in rubric.categories:
