@@ -126,6 +126,11 @@ def cycle(town_id: str, community_id: str, cycle_id: str) -> str:
     return _fill(PAGES["cycle"], town=town_id, community=community_id, cycle=cycle_id)
 
 
+def period_anchor(period: str) -> str:
+    """The anchor of a period's table on the ranking pages."""
+    return f"period-{period}"
+
+
 def community_print(town_id: str, community_id: str) -> str:
     return _fill(PAGES["community_print"], town=town_id, community=community_id)
 

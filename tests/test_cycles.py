@@ -144,3 +144,28 @@ def test_a_draft_plan_is_held_back_but_its_cycle_still_counts(two_cycles: Path) 
     first = pages_of(two_cycles)[urls.source(urls.cycle("nancheng", "alpha", "2023-2024"))]
     assert "立项计划尚未公开" in first and "建成党群服务站" not in first
     assert "2024年下半年" in first  # the cycle's reports and scores are still shown
+
+
+def test_the_ranking_lets_you_pick_a_period_and_rows_open_that_periods_page(two_cycles: Path) -> None:
+    ranking = pages_of(two_cycles)[urls.source(urls.RANKING)]
+    assert '<a href="#period-2025-H2">2025年下半年</a> · <a href="#period-2024-H2">2024年下半年</a>' in ranking
+    assert 'href="../towns/nancheng/alpha/score/2024-H2/">阿尔法社区</a>' in ranking
+
+
+def test_the_trend_runs_across_cycles(two_cycles: Path) -> None:
+    result = prepared(two_cycles)
+    assert result.context is not None and result.context.scores is not None
+    latest = next(r for r in result.context.scores.history if r.community == "nancheng/alpha" and r.period == "2025-H2")
+    assert latest.previous is not None and latest.previous.period == "2024-H2"
+
+
+def test_a_profile_written_for_one_cycle_says_how_to_list_cycles(tmp_path: Path) -> None:
+    old = "cycle:\n  start: 2025-01-01\n  end: 2026-12-31\n  declared_on: 2025-01-05\n"
+    new = "cycles:\n  - start: 2025-01-01\n    end: 2026-12-31\n    declared_on: 2025-01-05\n"
+    project = copy_project(FULL_MARKS, tmp_path / "p", {f"{ALPHA}/profile.yml": replace(new, old)})
+    line = (project / ALPHA / "profile.yml").read_text(encoding="utf-8").split("\n").index("cycle:") + 1
+    assert [str(e) for e in prepared(project).log.errors] == [
+        f"{ALPHA}/profile.yml:1: cycles: required field is missing",
+        f"{ALPHA}/profile.yml:{line}: cycle: unknown key (hint: a community now keeps every project cycle: rename "
+        "'cycle:' to 'cycles:' and make it a list (put '- ' before 'start:' and indent its other lines by two more "
+        "spaces))"]

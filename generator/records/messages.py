@@ -44,11 +44,21 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+# Keys an earlier release used: the new key and how to rewrite the old one.
+RENAMED: dict[str, tuple[str, str]] = {
+    "cycle": ("cycles", "a community now keeps every project cycle: rename 'cycle:' to 'cycles:' and make it a "
+                        "list (put '- ' before 'start:' and indent its other lines by two more spaces)"),
+}
+
+
 def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     loc = tuple(err["loc"])
     got = err.get("input")
+    renamed = RENAMED.get(str(loc[-1])) if loc else None
+    if kind == "extra_forbidden" and renamed and renamed[0] in _allowed_keys(model, loc):
+        return "unknown key", renamed[1]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc)
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)

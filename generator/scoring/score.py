@@ -222,7 +222,7 @@ def rank(history: list[CommunityResult]) -> None:
 
 
 def link_trends(history: list[CommunityResult]) -> None:
-    """Trend against the community's previous scored period of the same cycle."""
+    """Trend against the community's previous scored period, across cycles (a new cycle continues the line)."""
     by_key: dict[str, list[CommunityResult]] = defaultdict(list)
     for r in history:
         by_key[r.community].append(r)
