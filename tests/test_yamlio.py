@@ -39,6 +39,15 @@ def test_dates_are_dates(tmp_path: Path) -> None:
     assert doc.data == {"due": dt.date(2026, 6, 30), "quoted": "2026-06-30"}
 
 
+def test_text_that_starts_with_a_date_is_text_not_a_crash(tmp_path: Path) -> None:
+    """"2025-03-14 社区活动" is not a YAML timestamp; it used to reach the date parser and raise a traceback."""
+    doc, errors = load(tmp_path, "title: 2025-03-14 社区活动\nnote: 2025-3-4 走访\nwhen: 2025-03-14 08:30:00\n"
+                                  "short: 2025-3-4\n")
+    assert errors == []
+    assert doc.data == {"title": "2025-03-14 社区活动", "note": "2025-3-4 走访",
+                        "when": dt.datetime(2025, 3, 14, 8, 30), "short": dt.date(2025, 3, 4)}
+
+
 def test_invalid_calendar_date_is_located(tmp_path: Path) -> None:
     _, errors = load(tmp_path, "ok: 1\ndue: 2026-02-30\n")
     assert [str(e) for e in errors] == ["communities/f.yml:2: due: cannot read value: day is out of range for month"]

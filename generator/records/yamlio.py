@@ -55,7 +55,9 @@ _Resolver.add_implicit_resolver(
 )
 _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:timestamp",
-    re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?$"),
+    # A date, or a full date-time as YAML defines it; "2025-03-14 社区活动" is text (it used to crash the parser).
+    re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+               r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$"),
     list("0123456789"),
 )
 
