@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from generator.errors import ErrorLog
 from generator.pipeline import prepare
 from generator.records.config import load_config
 from generator.records.pii import redact
+
+PERIOD_RE = re.compile(r"^20[0-9]{2}-H[12]$")
 
 
 def _project(path: str | None) -> Path:
@@ -87,6 +90,43 @@ def check(project: str | None, as_of: str | None, strict: bool, show_held: bool)
     scored = len(ctx.scores.results) if ctx.scores else 0
     click.echo(f"ok: {n} communities published, {scored} scored, {len(held)} record(s) held back, "
                f"{len(result.log.warnings)} warning(s)")
+
+
+@main.command()
+@project_option
+@as_of_option
+@click.argument("period")
+def freeze(project: str | None, as_of: str | None, period: str) -> None:
+    """Freeze PERIOD's published results (e.g. 2025-H2) into communities/results/PERIOD.yml.
+
+    Later builds publish that file verbatim; a recomputation that differs fails the build
+    unless a dated, reasoned correction in the file accepts it.
+    """
+    from generator.scoring.freeze import freeze_text, rubric_digest
+
+    root = _project(project)
+    day = _as_of(as_of)
+    if not PERIOD_RE.match(period):
+        _say(f"error: {period}: expected a half-year like 2025-H2")
+        sys.exit(1)
+    target = root / "communities" / "results" / f"{period}.yml"
+    shown = target.relative_to(root).as_posix()
+    if target.exists():
+        _say(f"error: {shown}: {period} is already frozen (hint: published results change only through a "
+             "correction in that file)")
+        sys.exit(1)
+    result = prepare(root, day)
+    if _report(result.log, False) or result.context is None or result.context.scores is None:
+        _say("nothing was frozen.")
+        sys.exit(1)
+    scores = result.context.scores
+    rows = [r for r in scores.history if r.period == period]
+    if not rows:
+        _say(f"error: {period}: no published acceptance results for this period; nothing was frozen.")
+        sys.exit(1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(freeze_text(period, rows, day, rubric_digest(scores.refinements)), encoding="utf-8")
+    click.echo(f"frozen: {len(rows)} result(s) of {period} in {shown}; commit this file.")
 
 
 @main.command()

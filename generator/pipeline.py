@@ -18,6 +18,7 @@ from generator.records.load import check_content, load_district
 from generator.records.pii import scan_published
 from generator.records.publish import publish
 from generator.records.validate import check_published_images, validate
+from generator.scoring.freeze import apply_frozen
 from generator.scoring.rubric import parse_refinements
 from generator.scoring.score import score_district
 
@@ -51,6 +52,7 @@ def prepare(project: Path, as_of: dt.date) -> Result:
     log.extend(scan_published(project, config, public))  # personal information in anything published is an error
     scores, score_log = score_district(public, config, refinements, as_of)
     log.extend(score_log)
+    apply_frozen(public, scores, log)  # published results are history: frozen periods must not change silently
     context.scores = scores
     context.warnings = list(log.warnings)
     return Result(log, context)

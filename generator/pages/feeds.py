@@ -15,6 +15,8 @@ from xml.etree import ElementTree as ET
 
 from generator import urls
 from generator.pages.views import site_views
+from generator.records.periods import period_label
+from generator.scoring.rules.compare import fmt_number
 
 if TYPE_CHECKING:
     from generator.context import SiteContext
@@ -72,6 +74,15 @@ def feed_entries(context: SiteContext) -> list[FeedEntry]:
                 f"承诺已完成：{v.pledge.title}（{v.community.name}）",
                 urls.public(site, urls.anchor(v.tracker, v.anchor)),
                 f"{v.pledge.kind}，责任人：{v.pledge.owner}。目标：{v.pledge.target}"))
+    for r in context.scores.history if context.scores else []:
+        fix = r.correction
+        if fix is not None:
+            entries.append(FeedEntry(
+                fix.date, "correction", f"{r.community}/{r.period}",
+                f"考评结果更正：{r.name}{period_label(r.period)}",
+                urls.public(site, urls.anchor(r.period_url, "correction")),
+                f"原{fmt_number(fix.original_total)}分，经{fix.approved_by}批准更正为{fmt_number(r.total)}分"
+                + (f"（{fix.document_no}）" if fix.document_no else "") + f"。理由：{fix.reason}"))
     entries.sort(key=lambda e: (e.date, e.kind, e.key), reverse=True)
     return entries[:MAX_ENTRIES]
 

@@ -12,6 +12,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import ErrorLog
+from generator.records.frozen import RESULTS_DIR, FrozenPeriod, check_file_name, results_folder
 from generator.records.messages import validation_errors
 from generator.records.model import Community, District, Sources, Town
 from generator.records.schema import FILE_MODELS, DistrictFile, ProfileFile, TownFile, attach_sources
@@ -88,15 +89,34 @@ def load_district(root: Path, project: Path) -> tuple[District | None, ErrorLog]
             if entry.name != "district.yml" and entry.suffix in (".yml", ".yaml"):
                 log.add(_rel(entry, project), 0, "", "unexpected file", "records belong in <town-id>/<community-id>/")
             continue
+        if entry.name == RESULTS_DIR:
+            continue  # frozen results, read below
         town = _load_town(entry, project, root, log)
         if town is not None:
             towns.append(town)
+    frozen = _load_frozen(results_folder(root), project, root, log)
     if info is None:
         return None, log
-    district = District(root=root, info=info, towns=towns)
+    district = District(root=root, info=info, towns=towns, frozen=frozen)
     if ddoc is not None:
         district.sources.docs["district.yml"] = ddoc
     return district, log
+
+
+def _load_frozen(folder: Path, project: Path, root: Path, log: ErrorLog) -> list[FrozenPeriod]:
+    """``communities/results/<period>.yml``: frozen acceptance results, oldest period first."""
+    if not folder.is_dir():
+        return []
+    out = []
+    for entry in _children(folder, project, root, log):
+        if entry.is_dir() or entry.suffix not in (".yml", ".yaml"):
+            log.add(_rel(entry, project), 0, "", "unexpected entry", "results/ holds <period>.yml files only")
+            continue
+        obj, _doc = _parse(entry, project, FrozenPeriod, log)
+        if obj is not None:
+            check_file_name(obj, _rel(entry, project), log)
+            out.append(obj)
+    return sorted(out, key=lambda f: f.period)
 
 
 def _check_id(entry: Path, project: Path, log: ErrorLog) -> bool:

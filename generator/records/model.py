@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import urls
+from generator.records.frozen import FrozenPeriod
 from generator.records.schema import (
     ActivitiesFile,
     AssessmentsFile,
@@ -80,6 +81,7 @@ class District:
     info: DistrictFile
     towns: list[Town] = field(default_factory=list)
     sources: Sources = field(default_factory=Sources)
+    frozen: list[FrozenPeriod] = field(default_factory=list)  # communities/results/<period>.yml
 
     def communities(self) -> list[Community]:
         return [c for t in self.towns for c in t.communities]

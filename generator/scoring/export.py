@@ -59,6 +59,13 @@ def result_json(r: CommunityResult) -> dict[str, Any]:
                          for e in i.evidence],
         } for i in r.items],
         "url": r.url,
+        "period_url": r.period_url,
+        "frozen_on": r.frozen_on.isoformat() if r.frozen_on else None,
+        "correction": None if r.correction is None else {
+            "original_total": num(r.correction.original_total), "original_grade": r.correction.original_grade,
+            "original_rank_in_district": r.correction.original_rank_in_district,
+            "date": r.correction.date.isoformat(), "reason": r.correction.reason,
+            "approved_by": r.correction.approved_by, "document_no": r.correction.document_no},
     }
 
 

@@ -77,6 +77,21 @@ class ItemResult:
         return BASIS_LABELS[self.basis]
 
 
+@dataclass(frozen=True)
+class AppliedCorrection:
+    """A frozen result changed through a ``corrections`` entry: the site shows both values and the reason."""
+
+    original_total: Fraction
+    original_grade: str
+    original_rank_in_district: int
+    date: dt.date
+    reason: str
+    approved_by: str
+    document_no: str | None
+    file: str  # communities/results/<period>.yml
+    line: int
+
+
 @dataclass
 class CategoryResult:
     no: int
@@ -104,6 +119,8 @@ class CommunityResult:
     n_in_town: int = 0  # communities ranked in the same period
     n_in_district: int = 0
     previous: CommunityResult | None = None
+    frozen_on: dt.date | None = None  # set when communities/results/<period>.yml holds this result
+    correction: AppliedCorrection | None = None  # a dated, reasoned change to the frozen result
 
     @property
     def trend(self) -> Fraction | None:
