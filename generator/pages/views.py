@@ -18,9 +18,21 @@ from generator import urls
 from generator.errors import DataError
 from generator.pages.status import STATUSES, MilestoneState, PledgeStatus, StepStatus, pledge_status, step_status
 from generator.records.cycles import CycleState, cycle_of_period, cycle_state
+from generator.records.facts import profile_on
 from generator.records.images import ImageProblem, WebImage, describe
 from generator.records.model import Community, Town
-from generator.records.schema import Brand, Commendation, Cycle, Image, MemberCounts, Pledge, Report, Step, locate
+from generator.records.schema import (
+    Brand,
+    Commendation,
+    Cycle,
+    Image,
+    MemberCounts,
+    Pledge,
+    ProfileFile,
+    Report,
+    Step,
+    locate,
+)
 from generator.scoring.score import CommunityResult
 
 if TYPE_CHECKING:
@@ -128,6 +140,7 @@ class CommunityView:
     members: MemberCounts | None  # the latest member counts
     cycles: tuple[CycleView, ...] = ()  # oldest first
     cycle_state: CycleState | None = None
+    profile: ProfileFile | None = None  # the profile's facts on the build date (its dated changes applied)
 
     @property
     def current_cycle(self) -> CycleView | None:
@@ -233,7 +246,8 @@ def _build(context: SiteContext) -> SiteViews:
             members = max(c.members.members, key=lambda m: m.period, default=None)
             communities.append(CommunityView(town, c, pledges, brands, results.get(c.key), members,
                                              _cycles(context, c, history.get(c.key, [])),
-                                             cycle_state(c.profile.cycles, context.as_of)))
+                                             cycle_state(c.profile.cycles, context.as_of),
+                                             profile_on(c.profile, context.as_of)))
             all_brands.extend(brands)
     return SiteViews(communities, all_brands, problems)
 

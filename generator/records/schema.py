@@ -256,6 +256,23 @@ class Cycle(Record):
         return bool(self.goals or self.measures or self.expected or self.steps)
 
 
+class FactChange(Record):
+    """事实变更: from ``since`` on, the listed fields hold the new values; earlier periods keep the old ones.
+
+    Write the profile as it was at the start and add one entry per change, e.g.
+    ``- {since: 2026-03-01, note: 换届, secretary: {also_director: true}}``.
+    """
+
+    since: dt.date = Field(description="从这天起(含)")
+    note: Text | None = Field(None, description="说明, 如 换届、调整")
+    secretary: dict[str, Any] | None = None
+    committee: dict[str, Any] | None = None
+    cadres: dict[str, Any] | None = None
+    network: dict[str, Any] | None = None
+    property: dict[str, Any] | None = None
+    liaison: dict[str, Any] | None = None
+
+
 class ProfileFile(Record):
     """communities/<town-id>/<community-id>/profile.yml."""
 
@@ -271,6 +288,8 @@ class ProfileFile(Record):
     liaison: Liaison
     service_posts: list[ServicePost] = Field(default_factory=list, description="在职党员认岗履责的服务岗位")
     cycles: list[Cycle] = Field(min_length=1, description="项目周期, 按时间先后; 新周期写在后面, 往期不要删除")
+    changes: list[FactChange] = Field(default_factory=list,
+                                      description="事实变更记录, 按日期先后; 往期按当时的事实计分")
     publication: Publication | None = None
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from generator.errors import ErrorLog
 from generator.records.cycles import cycle_at, cycle_of_period, cycles_hint, outside_message
+from generator.records.facts import check_changes
 from generator.records.images import ImageProblem, check_decodes
 from generator.records.model import Community, District
 from generator.records.periods import period_bounds
@@ -24,6 +25,7 @@ def validate(district: District, as_of: dt.date, partial: bool = False) -> Error
     log = ErrorLog()
     for community in district.communities():
         _check_profile(community, log)
+        check_changes(community, log)
         _check_members(community, log)
         _check_pledges(community, as_of, log)
         _check_activities(community, as_of, log)

@@ -17,6 +17,7 @@ most one decimal place, so the total is exactly the sum of the items.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections import defaultdict
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 from generator import urls
 from generator.errors import ErrorLog
 from generator.records.cycles import cycle_of_period
+from generator.records.facts import profile_on
 from generator.records.model import Community, District
 from generator.records.schema import locate
 from generator.records.yamlio import PathKey
@@ -180,7 +182,8 @@ def score_district(district: District, config: SiteConfig, refinements: list[Rub
     for r in sorted(history, key=lambda r: r.period):
         latest[r.community] = r
     results = sorted(latest.values(), key=lambda r: (r.town_id, -r.total, r.community))
-    scores = Scores(results, history, rubric, district_indicators(district.communities(), as_of), refinements)
+    today = [dataclasses.replace(c, profile=profile_on(c.profile, as_of)) for c in district.communities()]
+    scores = Scores(results, history, rubric, district_indicators(today, as_of), refinements)
     check_commendations(district, scores, config.excellence_line, log)
     return scores, log
 
@@ -190,6 +193,7 @@ def score_period(c: Community, town_name: str, acc: AcceptanceMarks, rubric: Rub
     cycle = cycle_of_period(c.profile.cycles, acc.record.period)
     assert cycle is not None  # check_acceptance refuses periods outside every cycle
     window = Window.for_period(acc.record.period, cycle.start, as_of)
+    c = dataclasses.replace(c, profile=profile_on(c.profile, window.period_end))  # the facts of the period's last day
     ctx = EvalContext(c, window)
     items: list[ItemResult] = []
     for cat in rubric.categories:
