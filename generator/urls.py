@@ -34,6 +34,7 @@ PAGES: dict[str, str] = {
     "overdue": "pledges/overdue/",
     "brands": "brands/",
     "brand": "brands/{brand}/",
+    "promotion": "promotion/",
     "ranking": "ranking/",
     "town_ranking": "ranking/{town}/",
     "rubric": "rubric/",
@@ -182,6 +183,7 @@ HOME = PAGES["home"]
 PLEDGES = PAGES["pledges"]
 OVERDUE = PAGES["overdue"]
 BRANDS = PAGES["brands"]
+PROMOTION = PAGES["promotion"]
 RANKING = PAGES["ranking"]
 RUBRIC = PAGES["rubric"]
 HONOURS = PAGES["honours"]

@@ -21,6 +21,7 @@ PAGES = [
     "brands/index.md",
     "brands/elder-canteen/index.md",
     "brands/green-home/index.md",
+    "promotion/index.md",
     "screen/chengnan/qingchuan/index.md",
     "towns/chengnan/qingchuan/print/index.md",
 ]
@@ -43,4 +44,4 @@ def test_file_matches_golden(path: str) -> None:
 def test_every_generated_page_is_covered_or_a_sibling() -> None:
     _, output = district_output()
     families = {p.split("/")[0] for p in output.pages}
-    assert families == {"towns", "pledges", "brands", "screen"}
+    assert families == {"towns", "pledges", "brands", "promotion", "screen"}

@@ -20,6 +20,7 @@ from generator.pages.qr import QrCode, qr_for
 from generator.pages.templating import oneline, render
 from generator.pages.views import BrandView, site_views, theme_id
 from generator.records.images import ImageProblem, encode
+from generator.records.model import Community
 from generator.records.schema import Brand, locate
 
 if TYPE_CHECKING:
@@ -103,4 +104,10 @@ def _brand_page(context: SiteContext, output: Output, v: BrandView) -> None:
         og_alt=v.images[0].alt if v.images else None,
         years=sorted(v.brand.years, key=lambda y: y.year),
         achievements=sorted(v.brand.achievements, key=lambda a: a.date, reverse=True),
-        mentions=sorted(v.brand.mentions, key=lambda m: (m.date, m.title), reverse=True)))
+        mentions=sorted(v.brand.mentions, key=lambda m: (m.date, m.title), reverse=True),
+        adopters=published_communities(context)))
+
+
+def published_communities(context: SiteContext) -> dict[str, Community]:
+    """Key -> published community, so a page names only communities that are on the site."""
+    return {c.key: c for c in context.district.communities()}

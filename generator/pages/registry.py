@@ -19,6 +19,7 @@ from generator.pages.feeds import render_feed
 from generator.pages.output import NavEntry, Output, Producer
 from generator.pages.pledges import render_pledge_overview, render_pledge_trackers
 from generator.pages.print_sheet import render_print_sheets
+from generator.pages.promotion import render_promotion
 from generator.pages.qr import render_qr_codes
 from generator.pages.scores import SCORE_PRODUCERS
 from generator.pages.screen import render_screens
@@ -34,6 +35,7 @@ BOARD_PRODUCERS: list[Producer] = [
     render_pledge_trackers,
     render_pledge_overview,
     render_brands,
+    render_promotion,
     render_qr_codes,
     render_screens,
     render_print_sheets,
@@ -75,6 +77,7 @@ def build_nav(context: SiteContext, output: Output) -> list[NavEntry]:
 SECTION_PAGES: list[tuple[str, str]] = [
     ("承诺公示", urls.source(urls.PLEDGES)),
     ("党建品牌", urls.source(urls.BRANDS)),
+    ("品牌推广", urls.source(urls.PROMOTION)),
     ("考评排名", urls.source(urls.RANKING)),
     ("表彰", urls.source(urls.HONOURS)),
     ("考评细则", urls.source(urls.RUBRIC)),

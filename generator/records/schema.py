@@ -377,12 +377,19 @@ class Achievement(Record):
     text: Text
 
 
+PROMOTION_KINDS = ("简报", "媒体", "现场观摩", "经验推广")
+
+
 class Mention(Record):
+    """A promotion record (项目推广): briefing, media report, site visit (现场观摩) or adoption elsewhere."""
+
     date: dt.date
-    kind: Literal["简报", "媒体"]
+    kind: Literal["简报", "媒体", "现场观摩", "经验推广"]
     title: Text
-    source: Text
+    source: Text = Field(description="刊发或组织单位")
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    adopted_by: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")]] = Field(
+        default_factory=list, description="经验推广: 借鉴做法的社区 <town-id>/<community-id>")
 
 
 class Brand(Record):

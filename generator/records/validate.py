@@ -301,6 +301,18 @@ def _check_district_refs(d: District, log: ErrorLog) -> None:
     keys = {c.key for c in d.communities()}
     brands = {b.id for c in d.communities() for b in c.brands.brands}
     file = "communities/district.yml"
+    for c in d.communities():
+        for b in c.brands.brands:
+            for m in b.mentions:
+                for j, key in enumerate(m.adopted_by):
+                    if key not in keys:
+                        log.add(*locate(m, f"{c.rel_dir}/brands.yml", "adopted_by", j), f"unknown community '{key}'")
+                    elif key == c.key:
+                        log.add(*locate(m, f"{c.rel_dir}/brands.yml", "adopted_by", j),
+                                "a brand is adopted by other communities, not its own")
+                if m.adopted_by and m.kind != "经验推广":
+                    log.add(*locate(m, f"{c.rel_dir}/brands.yml", "adopted_by"),
+                            "adopted_by belongs to a 经验推广 record", f"set kind: 经验推广 (now {m.kind})")
     for i, bid in enumerate(d.info.model_brands):
         if bid not in brands:
             log.add(*locate(d.info, file, "model_brands", i), f"unknown brand '{bid}'")
