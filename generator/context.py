@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.errors import DataError
 from generator.records.config import SiteConfig
+from generator.records.history import FieldChange
 from generator.records.model import District
 from generator.records.publish import HeldBack
 from generator.scoring.score import Scores
@@ -25,3 +26,7 @@ class SiteContext:
     scores: Scores | None = None
     warnings: list[DataError] = field(default_factory=list)
     previous_site: Path | None = None  # the site now published, for the "what changed" page
+    # The previous version of the records from git (None when not a git checkout): manifest records and date.
+    previous_records: dict[str, dict[str, str]] | None = None
+    previous_day: dt.date | None = None
+    history: dict[str, list[FieldChange]] = field(default_factory=dict)  # record id -> field changes, oldest first

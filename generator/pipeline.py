@@ -6,20 +6,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.context import SiteContext
 from generator.errors import ErrorLog
+from generator.pages.manifest import collect
 from generator.pages.output import Output
 from generator.pages.registry import render_site
 from generator.records.config import load_config
+from generator.records.history import FieldChange, previous_version, record_history
 from generator.records.load import check_content, load_district
+from generator.records.periods import period_label
 from generator.records.pii import scan_published
 from generator.records.publish import publish
 from generator.records.validate import check_published_images, validate
 from generator.scoring.freeze import apply_frozen
 from generator.scoring.rubric import parse_refinements
+from generator.scoring.rules.compare import fmt_number
 from generator.scoring.score import score_district
 
 
@@ -58,6 +63,32 @@ def prepare(project: Path, as_of: dt.date) -> Result:
     return Result(log, context)
 
 
+def add_history(context: SiteContext) -> None:
+    """Record histories from git, and the previous version of the records for the "本次更新" page.
+
+    The previous version is read with the same pipeline; if it cannot be (an older record format),
+    the page falls back to the previous site's manifest.
+    """
+    project = context.project
+    with tempfile.TemporaryDirectory(prefix="dangjian-previous-") as tmp:
+        commit = previous_version(project, Path(tmp))
+        if commit is not None:
+            old = prepare(Path(tmp), context.as_of)  # same day: only the records differ
+            if old.context is not None and not old.log.errors:
+                context.previous_records = {rid: r.as_json() for rid, r in collect(old.context).items()}
+                context.previous_day = commit.day
+    published = set(collect(context))
+    history = record_history(project, published, list(context.config.pii_allow))
+    for r in context.scores.history if context.scores else []:
+        fix = r.correction
+        if fix is not None:
+            rid = f"community:{r.community}"
+            history.setdefault(rid, []).append(FieldChange(
+                fix.date, rid, f"{period_label(r.period)}考评总分(更正:{fix.reason})",
+                fmt_number(fix.original_total), fmt_number(r.total)))
+    context.history = {rid: sorted(changes, key=lambda ch: ch.day) for rid, changes in sorted(history.items())}
+
+
 def run(project: Path, as_of: dt.date, previous_site: Path | None = None) -> Result:
     """The whole data pipeline up to rendered pages (no MkDocs).
 
@@ -68,6 +99,7 @@ def run(project: Path, as_of: dt.date, previous_site: Path | None = None) -> Res
     if result.context is None or result.log.errors:
         return result
     result.context.previous_site = previous_site
+    add_history(result.context)
     output, render_log = render_site(result.context)
     result.log.extend(render_log)
     result.output = output

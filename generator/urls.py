@@ -40,6 +40,7 @@ PAGES: dict[str, str] = {
     "rubric": "rubric/",
     "honours": "honours/",
     "changes": "changes/",
+    "history": "changes/history/",
 }
 
 # name -> pattern; {page} is a page URL from PAGES, {name} a file name
@@ -188,6 +189,7 @@ RANKING = PAGES["ranking"]
 RUBRIC = PAGES["rubric"]
 HONOURS = PAGES["honours"]
 CHANGES = PAGES["changes"]
+HISTORY = PAGES["history"]
 FEED = FILES["feed"]
 SCORES_JSON = FILES["scores_json"]
 SCORES_CSV = FILES["scores_csv"]

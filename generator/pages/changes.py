@@ -7,8 +7,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import urls
-from generator.pages.manifest import KIND_LABELS, MANIFEST_PATH, BadManifest, build_manifest, dump, read_previous
-from generator.pages.templating import cn_date, environment
+from generator.pages.manifest import (
+    FORMAT,
+    KIND_LABELS,
+    MANIFEST_PATH,
+    BadManifest,
+    build_manifest,
+    collect,
+    dump,
+    read_previous,
+)
+from generator.pages.templating import cn_date, environment, render
 
 if TYPE_CHECKING:
     from generator.context import SiteContext
@@ -52,6 +61,7 @@ description: {{ description | yaml_str }}
 {%- if item.href %}<a href="{{ item.href }}">{{ item.title }}</a>{% else %}{{ item.title }}{% endif %}
 {%- if item.place %} · {{ item.place }}{% endif %}{% if item.kind %} · {{ item.kind }}{% endif %}
 {%- if item.before or item.after %}:{{ item.before or "—" }} → {{ item.after or "—" }}{% endif -%}
+{%- if item.history %} · <a href="{{ item.history }}">修改记录</a>{% endif -%}
 </li>
 {% endfor %}
 </ul>
@@ -101,23 +111,34 @@ def _day(value: Any) -> dt.date | None:
         return None
 
 
-def render_changes(context: SiteContext, output: Output) -> None:
-    """Write the manifest and the page listing what changed since the previous published build."""
+def _previous(context: SiteContext, output: Output) -> dict[str, Any] | None:
+    """The version to compare with: the previous one in git when there is one, else the published site's manifest."""
+    if context.previous_records is not None and context.previous_day is not None:
+        return {"format": FORMAT, "as_of": context.previous_day.isoformat(), "records": context.previous_records,
+                "first": False, "changes": []}
     previous_site = context.previous_site
     try:
-        previous = read_previous(Path(previous_site) if previous_site else None)
+        return read_previous(Path(previous_site) if previous_site else None)
     except BadManifest as exc:
         output.log.warn(MANIFEST_PATH, 0, "", f"{exc}; this build is compared with nothing",
                         "the next build will compare with this one")
-        previous = None
+        return None
+
+
+def render_changes(context: SiteContext, output: Output) -> None:
+    """Write the manifest and the page listing what changed since the previous published build."""
+    previous = _previous(context, output)
     manifest = build_manifest(context, previous)
     output.add_file(MANIFEST_PATH, dump(manifest))
     root = urls.root_prefix(PAGE)
     links, places = _links(context, output, root), _places(context)
     changes = [c for c in manifest["changes"] if isinstance(c, dict)]
+    history_root = root + urls.HISTORY
     sections = []
     for type_, title in SECTIONS:
-        items = [_item(c, links, places) for c in changes if c.get("type") == type_]
+        items = [{**_item(c, links, places),
+                  "history": history_root + "#" + history_anchor(str(c.get("id"))) if c.get("id") in context.history
+                  else ""} for c in changes if c.get("type") == type_]
         if items:
             sections.append({"type": type_, "title": title, "entries": items})
     total = sum(len(s["entries"]) for s in sections)
@@ -129,3 +150,27 @@ def render_changes(context: SiteContext, output: Output) -> None:
         total=total,
         sections=sections, root=root, description=description)
     output.add_page(PAGE, text)
+    _history_page(context, output, places)
+
+
+
+
+def history_anchor(record_id: str) -> str:
+    """A stable, readable anchor for a record id (ids hold ':' and '/')."""
+    return "record-" + "".join(ch if ch.isalnum() or ch == "-" else "-" for ch in record_id)
+
+
+def _history_page(context: SiteContext, output: Output, places: dict[str, str]) -> None:
+    page = urls.source(urls.HISTORY)
+    root = urls.root_prefix(page)
+    links = _links(context, output, root)
+    titles = {rid: rec.title for rid, rec in collect(context).items()}
+    records = []
+    for rid, changes in sorted(context.history.items(), key=lambda kv: (-kv[1][-1].day.toordinal(), kv[0])):
+        community = rid.split(":", 1)[1].rsplit("/", 1)[0] if rid.startswith("pledge:") else rid.split(":", 1)[1]
+        records.append({"title": titles.get(rid, rid), "anchor": history_anchor(rid), "href": links.get(rid, ""),
+                        "kind": KIND_LABELS.get(rid.split(":", 1)[0], ""), "place": places.get(community, ""),
+                        "changes": list(reversed(changes))})
+    text = render("history.md.j2", records=records, root=root,
+                  from_git=context.previous_records is not None or bool(context.history))
+    output.add_page(page, text)

@@ -230,7 +230,19 @@ def read_yaml(file: Path, rel: str) -> tuple[YamlDoc | None, list[DataError]]:
             DataError(rel, 0, "", f"file is {_size(size)}; the limit is {_size(MAX_FILE_BYTES)}",
                       "split it or move large text into Markdown files")
         ]
-    raw = file.read_bytes()
+    return read_yaml_bytes(file.read_bytes(), rel)
+
+
+def parse_yaml_bytes(raw: bytes, rel: str) -> Any:
+    """The data of a YAML text read the same safe way (an older version from git); ``None`` if it has errors."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None
+    doc, errors = read_yaml_bytes(raw, rel)
+    return None if doc is None or errors else doc.data
+
+
+def read_yaml_bytes(raw: bytes, rel: str) -> tuple[YamlDoc | None, list[DataError]]:
+    """Like :func:`read_yaml`, for bytes already read."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
