@@ -204,6 +204,25 @@ def test_refinements_that_change_items_or_weights_are_refused(district: Path, sn
     assert errors[0].startswith("site_config.yml:") and errors[0].split(": ", 1)[1] == message
 
 
+def test_a_refinement_whose_steps_do_not_start_at_zero_is_refused_at_its_line(district: Path) -> None:
+    """A town may change partial credit, never give marks when no condition is met (steps[0] is 0)."""
+    path = district / "site_config.yml"
+    text = path.read_text(encoding="utf-8") + """rubric_refinements:
+  - town: nancheng
+    item: 16
+    note: 未达标也给1分
+    steps:
+      - 1
+      - 2
+      - 3
+"""
+    path.write_text(text, encoding="utf-8")
+    line = text[: text.index("      - 1\n")].count("\n") + 1
+    assert [str(e) for e in prepared(district).log] == [
+        f"site_config.yml:{line}: rubric_refinements[0].steps[0]: steps must start at 0, not 1: meeting no condition "
+        "earns no marks (hint: steps[k] is the score when k conditions are met)"]
+
+
 def test_district_indicators_at_their_targets() -> None:
     from scoring_util import alpha, with_members, with_profile
 

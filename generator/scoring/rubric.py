@@ -265,15 +265,25 @@ def refined_rule(item: RubricItem, refinement: RubricRefinement | None) -> Rule:
 
 
 def parse_refinements(raw: Sequence[object], doc: YamlDoc | None, rel: str) -> tuple[list[RubricRefinement], ErrorLog]:
-    """Validate ``rubric_refinements`` from ``site_config.yml`` (located errors, every entry checked)."""
+    """Validate ``rubric_refinements`` from ``site_config.yml`` (located errors, every entry checked).
+
+    Steps must start at 0: a town may change partial credit, but never give marks for no condition met.
+    """
     log = ErrorLog()
     out: list[RubricRefinement] = []
     for i, entry in enumerate(raw):
         try:
-            out.append(RubricRefinement.model_validate(entry))
+            ref = RubricRefinement.model_validate(entry)
         except ValidationError as exc:
             if doc is None:
                 log.add(rel, 0, f"rubric_refinements[{i}]", "invalid refinement")
             else:
                 log.errors.extend(validation_errors(exc, doc, RubricRefinement, ("rubric_refinements", i)))
+            continue
+        if ref.steps and exact(ref.steps[0]) != 0:  # a refinement may never give marks for zero conditions met
+            path: PathKey = ("rubric_refinements", i, "steps", 0)
+            log.add(rel, doc.line(path) if doc is not None else 0, f"rubric_refinements[{i}].steps[0]",
+                    f"steps must start at 0, not {fmt_number(exact(ref.steps[0]))}: meeting no condition earns "
+                    "no marks", "steps[k] is the score when k conditions are met")
+        out.append(ref)
     return out, log
