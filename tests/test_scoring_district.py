@@ -235,13 +235,29 @@ def test_district_indicators_at_their_targets() -> None:
     ind = {i.id: i for i in district_indicators(college, AS_OF)}
     assert (ind["secretary_college"].value_text, ind["secretary_college"].met) == ("65%", True)  # 65%以上
     assert (ind["secretary_certificate"].value_text, ind["secretary_certificate"].met) == ("40%", True)
-    assert (ind["secretary_director"].value_text, ind["secretary_director"].met) == ("30%", True)
     assert ind["cross_appointment"].met and ind["cross_appointment"].value_text == "30%"
     fewer = [with_profile(c, secretary={"education": "高中"}) if i == 0 else c for i, c in enumerate(college)]
     assert not {i.id: i for i in district_indicators(fewer, AS_OF)}["secretary_college"].met  # 60%
     at_60 = [with_members(base, relation_in_community=50, participating=30)] * 2
     part = {i.id: i for i in district_indicators(at_60, AS_OF)}["participation"]
     assert (part.numerator, part.denominator, part.met, part.target_text) == (60, 100, False, "超过60%")
+
+
+def test_one_shoulder_is_a_requirement_of_every_community_not_a_30_percent_target() -> None:
+    """30% is the cross-appointment target only; "一肩挑" is asked of every community (考评细则第2项)."""
+    from scoring_util import alpha, with_profile
+
+    from generator.scoring.rules.district import district_indicators
+
+    base = alpha()
+    names = ["甲社区", "乙社区", "丙社区", "丁社区", "戊社区", "己社区", "庚社区", "辛社区", "壬社区", "癸社区"]
+    ten = [with_profile(base, name=name, secretary={"also_director": i < 9}) for i, name in enumerate(names)]
+    ind = {i.id: i for i in district_indicators(ten, AS_OF)}["secretary_director"]
+    assert (ind.kind, ind.value_text, ind.met, ind.target_text, ind.unmet) == (
+        "requirement", "90%", False, "每个社区都做到", ("癸社区",))
+    assert {i.id: i for i in district_indicators(ten[:9], AS_OF)}["secretary_director"].met
+    cross = {i.id: i for i in district_indicators(ten, AS_OF)}["cross_appointment"]
+    assert (cross.kind, cross.target_text, cross.unmet) == ("target", "30%以上", ())
 
 
 def test_refinement_extra_evidence_is_listed(district: Path) -> None:

@@ -145,6 +145,8 @@ def test_ranking_page_ranks_filters_by_town_and_shows_district_targets(output: O
     assert "data-sortable" in page and "<script>" in page
     assert "<th scope=\"row\">两委班子“交叉任职”</th><td>30%(9/30名两委成员)</td><td>30%以上</td><td>达到</td>" in page
     assert "<th scope=\"row\">组织关系在社区的党员参与率</th>" in page and "超过60%" in page
+    assert ("<th scope=\"row\">书记、居委会主任“一肩挑”</th><td>100%(3/3个社区)</td><td>每个社区都做到</td>"
+            "<td>达到</td>") in page
     assert "尚无验收评分的社区:" in page and "德尔塔社区" in page
     town = output.pages["ranking/nancheng/index.md"]
     assert '<strong aria-current="page">南城街道</strong>' in town and "德尔塔社区" not in town
