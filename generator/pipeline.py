@@ -16,7 +16,7 @@ from generator.pages.registry import render_site
 from generator.records.config import load_config
 from generator.records.load import check_content, load_district
 from generator.records.pii import scan_published
-from generator.records.publish import publish
+from generator.records.publish import check_recipients, publish
 from generator.records.validate import check_published_images, validate
 from generator.scoring.rubric import parse_refinements
 from generator.scoring.score import score_district
@@ -44,6 +44,7 @@ def prepare(project: Path, as_of: dt.date) -> Result:
     if district is None or config is None or log.errors:
         return Result(log)
     public, held = publish(district)
+    log.extend(check_recipients(public))  # a published commendation names no held-back community or brand
     log.extend(check_published_images(public))  # what build would refuse, check refuses too
     if log.errors:
         return Result(log)

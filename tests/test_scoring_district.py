@@ -113,20 +113,16 @@ def test_a_commended_community_below_the_excellence_line_is_a_warning(district: 
         "scored 95.5 in 2025-H2, below the excellence line 96 (hint: check the commendation or the acceptance marks)"]
 
 
-def test_the_excellence_warning_points_at_the_key_as_written_when_a_hidden_community_comes_first(
-        district: Path) -> None:
-    """delta is a draft, so the published commendation lists only beta; the warning must still say
-    communities[1] and the line of the list as written, not communities[0]."""
-    clone_community(district, "nancheng", "delta", "德尔塔社区", {
-        "profile.yml": replace("publication: {state: approved, approved_by: 南城街道党工委, approved_on: 2025-01-06}",
-                               "publication: {state: draft}")})
+def test_the_excellence_warning_points_at_the_key_as_written_after_a_draft_commendation(district: Path) -> None:
+    """The draft commendation is held back, so the published one is the first published; the warning must
+    still say commendations[1] and the line of the key as written."""
     (district / "communities/district.yml").write_text(
         (district / "communities/district.yml").read_text(encoding="utf-8") + """commendations:
   - id: draft-first
     title: 待审表彰
     document_no: 测组通〔2026〕0号
     date: 2026-02-20
-    communities: [nancheng/alpha]
+    communities: [nancheng/beta]
     reason: 尚未审批
     publication: {state: draft}
   - id: xianjin-2025
@@ -134,7 +130,7 @@ def test_the_excellence_warning_points_at_the_key_as_written_when_a_hidden_commu
     document_no: 测组通〔2026〕1号
     date: 2026-02-26
     communities:
-      - nancheng/delta
+      - nancheng/alpha
       - nancheng/beta
     reason: 成绩突出
 """, encoding="utf-8")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
@@ -60,23 +60,10 @@ class Record(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", str_strip_whitespace=True)
     _source: Source | None = PrivateAttr(None)
 
-    _written: dict[str, list[Any]] | None = PrivateAttr(None)
-
     @property
     def origin(self) -> Source | None:
         """Set by the loader on every record read from a file; kept through the publication gate."""
         return self._source
-
-    def narrowed(self, **lists: list[Any]) -> Self:
-        """A copy with some list fields narrowed (by the publication gate) that remembers them as written."""
-        copy = self.model_copy(update=lists)
-        copy._written = {**(self._written or {}), **{name: getattr(self, name) for name in lists}}
-        return copy
-
-    def listed(self, name: str, value: object) -> int:
-        """Position of ``value`` in list field ``name`` as written in the file, before any narrowing."""
-        written = (self._written or {}).get(name, getattr(self, name))
-        return written.index(value)
 
 
 def locate(record: Record, fallback_file: str, *keys: str | int) -> tuple[str, int, str]:
