@@ -42,6 +42,11 @@ class Fact:
     numerator: int | None = None  # ratios keep their counts for gaps
     denominator: int | None = None
     missing: str = ""  # plain-Chinese note when the records needed are absent
+    # A fact that must hold for each one of several (e.g. each cadre): every unit's value, and how units are
+    # counted (("名", "社区干部")); ``value`` is then the least of them, and a threshold is met only if every
+    # unit meets it.
+    per_unit: list[tuple[str, Fraction]] = field(default_factory=list)
+    units: tuple[str, str] = ("", "")
 
     @property
     def present(self) -> bool:
