@@ -186,7 +186,8 @@ def test_a_town_refinement_changes_partial_credit_only_in_that_town(district: Pa
     ("town: nancheng\n    item: 42\n    note: x",
      "rubric_refinements[0].item: unknown item 42 (hint: the rubric has items 1–23)"),
     ("town: nancheng\n    item: 3\n    note: x\n    steps: [0, 4]",
-     "rubric_refinements[0].steps: item 3 is a threshold rule; only checklist and combination items take steps"),
+     "rubric_refinements[0].steps: item 3 is a threshold rule; only checklist, combination and sequence items "
+     "take steps"),
     ("town: nancheng\n    item: 16\n    note: x\n    steps: [0, 2, 4]",
      "rubric_refinements[0].steps: steps must end at the item's weight 3 "
      "(hint: a refinement changes partial credit, never the weight)"),

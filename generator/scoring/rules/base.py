@@ -60,7 +60,8 @@ class Window:
 
     ``start``..``end`` is the 12 months ending at the period's end (the
     "assessment year", 考核年度), clipped to the start of the community's
-    cycle and to the build date.  ``period_end`` is the period's own end.
+    cycle and to the build date.  ``period_end`` is the period's own end; ``as_of`` the build date (a
+    brand's year-end review may be dated after the period it belongs to).
     """
 
     period: str
@@ -68,12 +69,13 @@ class Window:
     end: dt.date
     year_start: dt.date
     period_end: dt.date
+    as_of: dt.date
 
     @classmethod
     def for_period(cls, period: str, cycle_start: dt.date, as_of: dt.date) -> Window:
         period_end = period_bounds(period)[1]
         year_start = dt.date(period_end.year - 1, period_end.month, period_end.day) + dt.timedelta(days=1)
-        return cls(period, max(year_start, cycle_start), min(period_end, as_of), year_start, period_end)
+        return cls(period, max(year_start, cycle_start), min(period_end, as_of), year_start, period_end, as_of)
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end

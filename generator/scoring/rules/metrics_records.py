@@ -133,36 +133,6 @@ def _brand_count(ctx: EvalContext, _types: Types) -> Fact:
                 missing="" if bs else "没有已公开的党建品牌")
 
 
-def _brand_review(ctx: EvalContext, name: str, label: str, stage: str) -> Fact:
-    year = ctx.window.period_end.year
-    due = stage != "yearend" or ctx.window.period.endswith("H2")
-    ev = []
-    for b in ctx.community.brands.brands:
-        for y in b.years:
-            entry = getattr(y, stage)
-            if y.year == year and entry is not None and entry.date <= ctx.window.end:
-                ev.append(_brand_ev(ctx, entry, f"{b.name}·{year}年", f"{entry.date.isoformat()} {entry.summary}"))
-    what = {"plan": "年初计划", "midyear": "半年检查", "yearend": "年终验收"}[stage]
-    if not due:
-        return yes_no(name, label, bool(ev), ev, applicable=False, missing=f"{year}年年终验收尚未到期")
-    return yes_no(name, label, bool(ev), ev, missing="" if ev else f"没有{year}年党建品牌的{what}记录")
-
-
-@metric("brand_plan", "年初有计划")
-def _plan(ctx: EvalContext, _types: Types) -> Fact:
-    return _brand_review(ctx, "brand_plan", "年初有计划", "plan")
-
-
-@metric("brand_midyear", "半年有检查")
-def _midyear(ctx: EvalContext, _types: Types) -> Fact:
-    return _brand_review(ctx, "brand_midyear", "半年有检查", "midyear")
-
-
-@metric("brand_yearend", "年终有验收")
-def _yearend(ctx: EvalContext, _types: Types) -> Fact:
-    return _brand_review(ctx, "brand_yearend", "年终有验收", "yearend")
-
-
 @metric("brand_achievements", "品牌成效与宣传推广记录", "条")
 def _achievements(ctx: EvalContext, _types: Types) -> Fact:
     ev = []
