@@ -103,9 +103,12 @@ def test_a_year_with_no_stage_done_earns_nothing_even_when_the_acceptance_is_not
                                            "按顺序认定,前一环节未做到的,后面的环节不计)")
 
 
-def test_partial_credit_follows_the_steps_in_order() -> None:
-    c = with_brands(alpha(), ("甲品牌", [year(2025, "2025-01-20")]))
-    assert score(c).score == Fraction(3, 2)
+def test_partial_credit_counts_only_the_stages_done_in_order() -> None:
+    """A plan and an acceptance without the mid-year check: 1 stage in order (1.5 points), not 2 (3 points)."""
+    c = with_brands(alpha(), ("甲品牌", [year(2025, "2025-01-20", yearend="2025-12-20")]))
+    out = score(c)
+    assert (out.score, out.parts_met) == (Fraction(3, 2), 1)
+    assert out.explanation.endswith("✗半年有检查(没有记录);✗年终有验收(2025-12-20,前一环节未做到,不计)")
 
 
 TEXT = RUBRIC_FILE.read_text(encoding="utf-8")
