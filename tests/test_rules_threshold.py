@@ -94,7 +94,7 @@ def test_per_cadre_evidence_points_at_each_post_line() -> None:
 def test_trainings_outside_the_assessment_year_do_not_count() -> None:
     # For 2026-H2 the assessment year is 2026: the 2025 trainings are not in it.
     out = evaluate_threshold(rule("cadre_training_days", "不少于", 7), ctx(alpha(), "2026-H2"), W)
-    assert (out.met, out.explanation) == (False, "每名社区干部集中培训天数(考核年度累计):12名社区干部中12名未达到"
+    assert (out.met, out.explanation) == (False, "每名社区干部集中培训天数(考核年度累计):12名社区干部均未达到"
                                                  "“不少于7天”(最少0天),不符合")
 
 

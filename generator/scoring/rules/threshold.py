@@ -54,7 +54,8 @@ def _each(rule: ThresholdRule, fact: Fact, weight: Fraction, ph: str) -> Outcome
     least = fmt_amount(Fraction(fact.value or 0), fact.unit)
     if met:
         return Outcome(True, weight, f"{fact.label}:{n}{counter}{noun}均达到“{ph}”(最少{least})", "", [fact], 1, 1)
-    explanation = f"{fact.label}:{n}{counter}{noun}中{len(short)}{counter}未达到“{ph}”(最少{least}),不符合"
+    who = f"{n}{counter}{noun}均" if len(short) == n else f"{n}{counter}{noun}中{len(short)}{counter}"
+    explanation = f"{fact.label}:{who}未达到“{ph}”(最少{least}),不符合"
     if rule.comparator in ("以上", "不少于", "达到"):
         detail = "、".join(f"{who}还差{fmt_amount(target - v, fact.unit)}" for who, v in short)
     else:
