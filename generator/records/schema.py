@@ -157,8 +157,8 @@ class Committee(Record):
 # A cadre is listed by post (岗位), never by name: an entry ends with a post word, and cadres who share a
 # post are numbered (社区工作者1, 社区工作者2).  ``全体`` in a training's ``attended`` means every cadre.
 CADRE_POST_PATTERN = r"^[\u4e00-\u9fff]{0,10}(书记|主任|委员|社工|工作者|网格员|专干|干事|助理)([1-9][0-9]?)?$"
-ATTENDED_PATTERN = r"^(全体|[\u4e00-\u9fff]{0,10}(书记|主任|委员|社工|工作者|网格员|专干|干事|助理)([1-9][0-9]?)?)$"
 ALL_CADRES = "全体"
+ATTENDED_PATTERN = rf"^({ALL_CADRES}|{CADRE_POST_PATTERN[1:-1]})$"
 CadrePost = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CADRE_POST_PATTERN)]
 Attendee = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ATTENDED_PATTERN)]
 
