@@ -143,3 +143,16 @@ def test_a_published_commendation_naming_an_unpublished_community_or_brand_is_a_
         f"error: {district}:{line('draftleak-birch-brand')}: commendations[0].brands[2]: brand "
         f"'draftleak-birch-brand' is not published {hint}",
     ]
+
+
+def test_a_published_commendation_naming_nobody_is_a_located_error(tmp_path: Path) -> None:
+    district = "communities/district.yml"
+    project = copy_project(TRUST, tmp_path / "p", {district: lambda t: t.replace(
+        "    communities: [east-town/pine]\n    brands: [pine-garden]\n", "")})
+    text = (project / district).read_text(encoding="utf-8")
+    line = text[: text.index("  - id: 2026-pine-award")].count("\n") + 1
+    result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG)
+    assert result.exit_code == 1
+    assert [e for e in result.stderr.splitlines() if e.startswith("error: ")] == [
+        f"error: {district}:{line}: commendations[0]: a published commendation names no community or brand "
+        "(hint: list its recipients under communities or brands)"]

@@ -86,6 +86,9 @@ def check_recipients(public: District) -> ErrorLog:
     visible_brands = {b.id for c in public.communities() for b in c.brands.brands}
     hint = "a published commendation names published records only: publish it first, or keep the commendation a draft"
     for cm in public.info.commendations:
+        if not cm.communities and not cm.brands:
+            log.add(*locate(cm, DISTRICT_FILE), "a published commendation names no community or brand",
+                    "list its recipients under communities or brands")
         for j, key in enumerate(cm.communities):
             if key not in visible:
                 log.add(*locate(cm, DISTRICT_FILE, "communities", j), f"community '{key}' is not published", hint)
