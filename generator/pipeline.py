@@ -20,7 +20,7 @@ from generator.records.history import FieldChange, previous_version, record_hist
 from generator.records.load import check_content, load_district
 from generator.records.periods import period_label
 from generator.records.pii import scan_published
-from generator.records.publish import publish
+from generator.records.publish import check_recipients, publish
 from generator.records.validate import check_published_images, validate
 from generator.scoring.freeze import apply_frozen
 from generator.scoring.rubric import parse_refinements
@@ -50,6 +50,7 @@ def prepare(project: Path, as_of: dt.date) -> Result:
     if district is None or config is None or log.errors:
         return Result(log)
     public, held = publish(district)
+    log.extend(check_recipients(public))  # a published commendation names no held-back community or brand
     log.extend(check_published_images(public))  # what build would refuse, check refuses too
     if log.errors:
         return Result(log)

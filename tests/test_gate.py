@@ -99,14 +99,60 @@ def test_item_approval_overrides_a_draft_file(tmp_path: Path) -> None:
 
 
 def test_public_view_drops_references_to_held_back_records() -> None:
-    """Commendations and model brands keep no key of an unpublished community or brand."""
+    """The draft commendation (naming draft communities, a draft town and a draft brand) is held back without
+    an error; the published one keeps its lists as written; model brands keep no unpublished brand."""
     from generator.pipeline import prepare
 
-    context = prepare(TRUST, AS_OF).context
-    assert context is not None
+    result = prepare(TRUST, AS_OF)
+    context = result.context
+    assert context is not None and result.log.errors == []
     info = context.district.info
     assert [(cm.id, cm.communities, cm.brands) for cm in info.commendations] == [
         ("2026-pine-award", ["east-town/pine"], ["pine-garden"])]
     assert info.model_brands == ["pine-garden"]
     assert [t.id for t in context.district.towns] == ["east-town"]
     assert [c.id for c in context.district.communities()] == ["maple", "pine"]
+
+
+def test_a_published_commendation_naming_an_unpublished_community_or_brand_is_a_located_error(
+        tmp_path: Path) -> None:
+    """Never narrowed silently (the honours page would show an empty recipient): each held-back key is an
+    error at its own line: a draft community, a community of a draft town, a draft brand, a brand of a draft
+    community."""
+    district = "communities/district.yml"
+    project = copy_project(TRUST, tmp_path / "p", {district: lambda t: t.replace(
+        "    communities: [east-town/pine]\n    brands: [pine-garden]\n",
+        "    communities:\n      - east-town/draftleak-birch\n      - east-town/pine\n      - draftleak-west/oak\n"
+        "    brands:\n      - pine-garden\n      - draft-brand\n      - draftleak-birch-brand\n")})
+    text = (project / district).read_text(encoding="utf-8")
+
+    def line(entry: str) -> int:
+        return text[: text.index(f"      - {entry}\n")].count("\n") + 1
+
+    hint = "(hint: a published commendation names published records only: publish it first, or keep the " \
+           "commendation a draft)"
+    result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG)
+    assert result.exit_code == 1
+    assert [e for e in result.stderr.splitlines() if e.startswith("error: ")] == [
+        f"error: {district}:{line('east-town/draftleak-birch')}: commendations[0].communities[0]: community "
+        f"'east-town/draftleak-birch' is not published {hint}",
+        f"error: {district}:{line('draftleak-west/oak')}: commendations[0].communities[2]: community "
+        f"'draftleak-west/oak' is not published {hint}",
+        f"error: {district}:{line('draft-brand')}: commendations[0].brands[1]: brand 'draft-brand' "
+        f"is not published {hint}",
+        f"error: {district}:{line('draftleak-birch-brand')}: commendations[0].brands[2]: brand "
+        f"'draftleak-birch-brand' is not published {hint}",
+    ]
+
+
+def test_a_published_commendation_naming_nobody_is_a_located_error(tmp_path: Path) -> None:
+    district = "communities/district.yml"
+    project = copy_project(TRUST, tmp_path / "p", {district: lambda t: t.replace(
+        "    communities: [east-town/pine]\n    brands: [pine-garden]\n", "")})
+    text = (project / district).read_text(encoding="utf-8")
+    line = text[: text.index("  - id: 2026-pine-award")].count("\n") + 1
+    result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG)
+    assert result.exit_code == 1
+    assert [e for e in result.stderr.splitlines() if e.startswith("error: ")] == [
+        f"error: {district}:{line}: commendations[0]: a published commendation names no community or brand "
+        "(hint: list its recipients under communities or brands)"]

@@ -59,7 +59,8 @@ def test_steps_need_one_value_per_number_of_conditions_met(tmp_path: Path) -> No
 
 
 def test_numbering_gaps_and_unknown_metrics_are_refused(tmp_path: Path) -> None:
-    text = TEXT.replace("      - no: 7\n", "      - no: 8\n").replace("metric: training_days", "metric: training_dayz")
+    text = TEXT.replace("      - no: 7\n", "      - no: 8\n").replace("metric: cadre_training_days",
+                                                                     "metric: training_dayz")
     errors = _load(tmp_path, text)
     assert any("categories[1].items[2].no: item numbers must run 1, 2, 3 … without gaps; expected 7, found 8" in e
                for e in errors)
@@ -67,10 +68,10 @@ def test_numbering_gaps_and_unknown_metrics_are_refused(tmp_path: Path) -> None:
 
 
 def test_a_number_metric_cannot_be_a_checklist_fact(tmp_path: Path) -> None:
-    text = TEXT.replace("- metric: degree_study", "- metric: training_days")
+    text = TEXT.replace("- metric: degree_study", "- metric: cadre_training_days")
     errors = _load(tmp_path, text)
     assert len(errors) == 1
-    assert errors[0].endswith("categories[0].items[3].rule.facts[0].metric: metric 'training_days' is a number, "
+    assert errors[0].endswith("categories[0].items[3].rule.facts[0].metric: metric 'cadre_training_days' is a number, "
                               "not a yes/no fact (hint: use a threshold rule for numbers)")
 
 

@@ -87,14 +87,6 @@ def test_item_17_one_point_per_roster_and_card() -> None:
     assert out.gap == "缺:有在职党员花名册、有流动党员花名册、有流入登记卡"
 
 
-def test_brand_year_end_review_is_not_due_in_a_first_half_year() -> None:
-    c = alpha()
-    # 2026-H1: no 2026 brand plan or mid-year check, and the 2026 year-end review is not due yet.
-    out = score(10, c, "2026-H1")
-    assert out.score == Fraction(3, 2)
-    assert "—年终有验收(未到期,不计)" in out.explanation
-
-
 def test_a_community_without_cadres_under_40_is_not_penalised_for_item_4() -> None:
     c = with_profile(alpha(), cadres={"under_40": 0, "under_40_in_degree_study": 0})
     out = score(4, c)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from scoring_util import activity, alpha, ctx, with_activities, with_members, with_profile
+from scoring_util import ALPHA, activity, alpha, ctx, with_activities, with_members, with_profile
+from support import FULL_MARKS
 
 from generator.scoring.rules.compare import compare, fmt_percent, needed
 from generator.scoring.rules.spec import ThresholdRule
@@ -43,25 +44,58 @@ def test_one_more_member_passes_more_than_60_percent() -> None:
     assert out.explanation.endswith("符合“超过60%”")
 
 
-def test_exactly_seven_training_days_pass_not_fewer_than_seven() -> None:
-    out = evaluate_threshold(rule("training_days", "不少于", 7), ctx(alpha()), W)
+def test_exactly_seven_training_days_for_every_cadre_pass_not_fewer_than_seven() -> None:
+    out = evaluate_threshold(rule("cadre_training_days", "不少于", 7), ctx(alpha()), W)
     assert (out.met, out.score) == (True, W)
-    assert out.explanation == "社区干部集中培训天数(考核年度累计)7天,符合“不少于7天”"
-    assert [e.value for e in out.evidence] == ["2025-03-10 新任书记专题培训班,4天", "2025-09-15 社区工作者业务培训,3天"]
+    assert out.explanation == "每名社区干部集中培训天数(考核年度累计):12名社区干部均达到“不少于7天”(最少7天)"
+    assert [e.value for e in out.evidence][:2] == ["累计7天", "累计7天"]
+    assert [e.value for e in out.evidence][-2:] == ["2025-03-10 新任书记专题培训班,4天,参加:全体社区干部",
+                                                    "2025-09-15 社区工作者业务培训,3天,参加:全体社区干部"]
 
 
 def test_six_and_a_half_training_days_fail_with_the_shortfall() -> None:
     c = alpha()
     trainings = [c.profile.cadres.trainings[0], c.profile.cadres.trainings[1].model_copy(update={"days": 2.5})]
     c = with_profile(c, cadres={"trainings": trainings})
-    out = evaluate_threshold(rule("training_days", "不少于", 7), ctx(c), W)
-    assert (out.met, out.score, out.gap) == (False, 0, "需不少于7天,还差0.5天")
+    out = evaluate_threshold(rule("cadre_training_days", "不少于", 7), ctx(c), W)
+    assert (out.met, out.score) == (False, 0)
+    assert out.gap.startswith("需每名社区干部不少于7天:书记还差0.5天、副书记还差0.5天、")
+
+
+def test_a_course_attended_by_half_the_cadres_does_not_count_for_the_others() -> None:
+    """Item 3 is per cadre: 7 days of courses in the year, but the 3-day course was for six posts only."""
+    c = alpha()
+    half = c.profile.cadres.roles[:6]
+    trainings = [c.profile.cadres.trainings[0], c.profile.cadres.trainings[1].model_copy(update={"attended": half})]
+    c = with_profile(c, cadres={"trainings": trainings})
+    out = evaluate_threshold(rule("cadre_training_days", "不少于", 7), ctx(c), W)
+    assert (out.met, out.score) == (False, 0)
+    assert out.explanation == ("每名社区干部集中培训天数(考核年度累计):12名社区干部中6名未达到“不少于7天”(最少4天),"
+                               "不符合")
+    assert out.gap == ("需每名社区干部不少于7天:社区工作者1还差3天、社区工作者2还差3天、社区工作者3还差3天、"
+                       "社区工作者4还差3天、社区工作者5还差3天、社区工作者6还差3天")
+    per_post = {e.label: e.value for e in out.evidence if e.label.startswith("社区干部·")}
+    assert (per_post["社区干部·书记"], per_post["社区干部·社区工作者6"]) == ("累计7天", "累计4天")
+    assert out.evidence[-1].value == ("2025-09-15 社区工作者业务培训,3天,参加:书记、副书记、居委会副主任、组织委员、"
+                                      "宣传委员、纪检委员")
+
+
+def test_per_cadre_evidence_points_at_each_post_line() -> None:
+    c = alpha()
+    out = evaluate_threshold(rule("cadre_training_days", "不少于", 7), ctx(c), W)
+    text = (FULL_MARKS / ALPHA / "profile.yml").read_text(encoding="utf-8").splitlines()
+    roles = [e for e in out.evidence if e.label.startswith("社区干部·")]
+    assert len(roles) == 12
+    first = next(i for i, line in enumerate(text) if line.startswith("  roles: [书记,")) + 1
+    assert [e.line for e in roles[:8]] == [first] * 8
+    assert roles[-1].line == roles[0].line + 1 and roles[-1].source == f"{ALPHA}/profile.yml"
 
 
 def test_trainings_outside_the_assessment_year_do_not_count() -> None:
     # For 2026-H2 the assessment year is 2026: the 2025 trainings are not in it.
-    out = evaluate_threshold(rule("training_days", "不少于", 7), ctx(alpha(), "2026-H2"), W)
-    assert (out.met, out.explanation) == (False, "社区干部集中培训天数(考核年度累计)0天,不符合“不少于7天”")
+    out = evaluate_threshold(rule("cadre_training_days", "不少于", 7), ctx(alpha(), "2026-H2"), W)
+    assert (out.met, out.explanation) == (False, "每名社区干部集中培训天数(考核年度累计):12名社区干部均未达到"
+                                                 "“不少于7天”(最少0天),不符合")
 
 
 def test_thirty_percent_cross_appointment_passes_30_percent_or_more() -> None:

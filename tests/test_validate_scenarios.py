@@ -114,3 +114,46 @@ def test_duplicate_brand_id_across_communities(project_copy) -> None:  # type: i
     assert result.stderr.splitlines()[0] == (
         "error: communities/demo-town/other/brands.yml:3: brands[0].id: brand id 'shared' is already used"
         " (in demo-town/demo-community); brand links must be unique")
+
+
+ROLES = "  roles: [书记, 副书记, 居委会副主任, 组织委员, 宣传委员, 社区工作者1, 社区工作者2, 社区工作者3]\n"
+TRAINING = "    - {title: 社区干部集中培训, start: 2025-03-03, days: 7, attended: 全体}\n"
+POSTS = "书记, 副书记, 居委会副主任, 组织委员, 宣传委员, 社区工作者1, 社区工作者2, 社区工作者3"
+CADRE_SCENARIOS = {
+    "a_post_missing_from_roles": (
+        ROLES, ROLES.replace(", 社区工作者3]", "]"),
+        f"{C}/profile.yml:10: cadres.roles: lists 7 cadres, but cadres.total is 8 (hint: list every cadre once, "
+        "by post)"),
+    "a_name_instead_of_a_post": (
+        ROLES, ROLES.replace("社区工作者3", "王小明"),
+        f"{C}/profile.yml:10: cadres.roles[7]: expected a cadre's post, never a name (hint: e.g. 书记, 居委会主任, "
+        "委员, 社区工作者2; number cadres who share a post)"),
+    "a_post_listed_twice": (
+        ROLES, ROLES.replace("社区工作者3", "社区工作者2"),
+        f"{C}/profile.yml:10: cadres.roles[7]: post '社区工作者2' is listed twice (hint: number cadres who share a "
+        "post, e.g. 社区工作者1, 社区工作者2)"),
+    "a_training_without_attended": (
+        TRAINING, TRAINING.replace(", attended: 全体", ""),
+        f"{C}/profile.yml:12: cadres.trainings[0].attended: required field is missing"),
+    "a_training_naming_an_unknown_post": (
+        TRAINING, TRAINING.replace("attended: 全体", "attended: [书记, 主任]"),
+        f"{C}/profile.yml:12: cadres.trainings[0].attended[1]: unknown post '主任' (hint: cadres.roles lists: "
+        f"{POSTS})"),
+    "all_cadres_and_posts_at_once": (
+        TRAINING, TRAINING.replace("attended: 全体", "attended: [全体, 书记]"),
+        f"{C}/profile.yml:12: cadres.trainings[0].attended[0]: 全体 (every cadre) cannot be combined with posts"),
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(CADRE_SCENARIOS))
+def test_cadres_are_listed_by_post_and_each_training_names_who_attended(scenario: str,
+                                                                        project_copy) -> None:  # type: ignore[no-untyped-def]
+    old, new, expected = CADRE_SCENARIOS[scenario]
+    root: Path = project_copy("minimal")
+    profile = root / C / "profile.yml"
+    text = profile.read_text(encoding="utf-8")
+    assert old in text
+    profile.write_text(text.replace(old, new), encoding="utf-8")
+    result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: {expected}", "1 problem(s) found; nothing was built."]

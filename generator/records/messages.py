@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import DataError
+from generator.records.schema import ATTENDED_PATTERN, CADRE_POST_PATTERN
 from generator.records.yamlio import YamlDoc, format_path
 
 _PATTERN_HINTS = {
@@ -15,6 +16,9 @@ _PATTERN_HINTS = {
     "^20[0-9]{2}-H[12]$": ("expected a half-year like 2025-H2", "H1 is January–June, H2 July–December"),
     "^https?://\\S+$": ("expected a web address starting with http:// or https://", ""),
     "^[a-z0-9-]+/[a-z0-9-]+$": ("expected a community key like chengnan/qinghe", "<town-id>/<community-id>"),
+    CADRE_POST_PATTERN: ("expected a cadre's post, never a name",
+                         "e.g. 书记, 居委会主任, 委员, 社区工作者2; number cadres who share a post"),
+    ATTENDED_PATTERN: ("expected a post from cadres.roles, or 全体 for every cadre", "e.g. [书记, 社区工作者2]"),
 }
 
 

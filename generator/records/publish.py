@@ -3,6 +3,8 @@
 Only records that are approved *and* public reach the site.  An item's own
 ``publication`` wins over its file's; a record with neither is a draft.
 Everything held back is listed, with the reason, for ``dangjian check``.
+A published commendation that names a held-back community or brand is an
+error (``check_recipients``), so the honours page never shows an empty recipient.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from generator.errors import ErrorLog
 from generator.records.model import Community, District, Town
-from generator.records.schema import Cycle, Publication
+from generator.records.schema import Cycle, Publication, locate
+
+DISTRICT_FILE = "communities/district.yml"
 
 
 @dataclass(frozen=True)
@@ -64,15 +69,33 @@ def publish(district: District) -> tuple[District, list[HeldBack]]:
         communities = [c for c in (_publish_community(c, gate) for c in town.communities) if c is not None]
         towns.append(replace(town, communities=communities))
     visible_brands = {b.id for t in towns for c in t.communities for b in c.brands.brands}
-    visible = {c.key for t in towns for c in t.communities}
-    commendations = [
-        cm.narrowed(communities=[k for k in cm.communities if k in visible],
-                    brands=[b for b in cm.brands if b in visible_brands])
-        for cm in commendations
-    ]
-    new_info = info.narrowed(commendations=commendations,
-                             model_brands=[b for b in info.model_brands if b in visible_brands])
+    # A published commendation keeps its lists as written: naming a held-back recipient is an error
+    # (check_recipients), never silently narrowed.  The model-brand list is narrowed to what is published.
+    new_info = info.model_copy(update={"commendations": commendations,
+                                       "model_brands": [b for b in info.model_brands if b in visible_brands]})
     return replace(district, info=new_info, towns=towns), gate.held
+
+
+def check_recipients(public: District) -> ErrorLog:
+    """A published commendation names only published communities and brands (the honours page shows each one).
+
+    A draft commendation is held back by the gate and not checked; an unknown key is reported by ``validate``.
+    """
+    log = ErrorLog()
+    visible = {c.key for c in public.communities()}
+    visible_brands = {b.id for c in public.communities() for b in c.brands.brands}
+    hint = "a published commendation names published records only: publish it first, or keep the commendation a draft"
+    for cm in public.info.commendations:
+        if not cm.communities and not cm.brands:
+            log.add(*locate(cm, DISTRICT_FILE), "a published commendation names no community or brand",
+                    "list its recipients under communities or brands")
+        for j, key in enumerate(cm.communities):
+            if key not in visible:
+                log.add(*locate(cm, DISTRICT_FILE, "communities", j), f"community '{key}' is not published", hint)
+        for j, bid in enumerate(cm.brands):
+            if bid not in visible_brands:
+                log.add(*locate(cm, DISTRICT_FILE, "brands", j), f"brand '{bid}' is not published", hint)
+    return log
 
 
 def _publish_community(c: Community, gate: Gate) -> Community | None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 from generator.records.yamlio import PathKey, YamlDoc, format_path
 
@@ -60,23 +60,10 @@ class Record(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", str_strip_whitespace=True)
     _source: Source | None = PrivateAttr(None)
 
-    _written: dict[str, list[Any]] | None = PrivateAttr(None)
-
     @property
     def origin(self) -> Source | None:
         """Set by the loader on every record read from a file; kept through the publication gate."""
         return self._source
-
-    def narrowed(self, **lists: list[Any]) -> Self:
-        """A copy with some list fields narrowed (by the publication gate) that remembers them as written."""
-        copy = self.model_copy(update=lists)
-        copy._written = {**(self._written or {}), **{name: getattr(self, name) for name in lists}}
-        return copy
-
-    def listed(self, name: str, value: object) -> int:
-        """Position of ``value`` in list field ``name`` as written in the file, before any narrowing."""
-        written = (self._written or {}).get(name, getattr(self, name))
-        return written.index(value)
 
 
 def locate(record: Record, fallback_file: str, *keys: str | int) -> tuple[str, int, str]:
@@ -167,21 +154,51 @@ class Committee(Record):
     cross_appointed: Count = Field(description="交叉任职人数 (同时在两委任职); 交叉任职比例 = 本数 ÷ 两委成员去重总数")
 
 
+# A cadre is listed by post (岗位), never by name: an entry ends with a post word, and cadres who share a
+# post are numbered (社区工作者1, 社区工作者2).  ``全体`` in a training's ``attended`` means every cadre.
+CADRE_POST_PATTERN = r"^[\u4e00-\u9fff]{0,10}(书记|主任|委员|社工|工作者|网格员|专干|干事|助理)([1-9][0-9]?)?$"
+ALL_CADRES = "全体"
+ATTENDED_PATTERN = rf"^({ALL_CADRES}|{CADRE_POST_PATTERN[1:-1]})$"
+CadrePost = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CADRE_POST_PATTERN)]
+Attendee = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ATTENDED_PATTERN)]
+
+
+def _one_or_list(value: object) -> object:
+    """``attended: 全体`` (or a single post) is written without brackets."""
+    return [value] if isinstance(value, str) else value
+
+
 class Training(Record):
+    """一次集中培训. ``attended`` is required: there is deliberately no default, because a default of
+    everyone would credit every cadre with a course only the secretary attended."""
+
     title: Text
     start: dt.date
     days: Annotated[float, Field(gt=0, le=60)] = Field(description="集中培训天数 (可为 0.5)")
     organiser: Text | None = None
-    participants: Count | None = None
+    attended: Annotated[list[Attendee], BeforeValidator(_one_or_list)] = Field(
+        min_length=1, description="参加培训的社区干部: cadres.roles 中的岗位列表, 如 [书记, 社区工作者2]; "
+        "全体参加写 全体。只有参加的干部计入培训天数; 必填, 没有默认值")
+
+    @property
+    def everyone(self) -> bool:
+        return ALL_CADRES in self.attended
 
 
 class Cadres(Record):
-    """社区干部."""
+    """社区干部: counted, and listed by post (never by name) so that training days add up per cadre."""
 
     total: Count
     under_40: Count = Field(description="40周岁以下人数")
     under_40_in_degree_study: Count = Field(description="其中参加本科以上学历教育人数")
-    trainings: list[Training] = Field(default_factory=list)
+    roles: list[CadrePost] = Field(
+        min_length=1, description="每名社区干部一项, 写岗位不写姓名, 如 [书记, 副书记, 居委会主任, 委员, "
+        "社区工作者1, 社区工作者2]; 同一岗位有多人时加序号; 项数须等于 total")
+    trainings: list[Training] = Field(default_factory=list, description="集中培训; 每次写明参加的岗位 (attended)")
+
+    def attendees(self, training: Training) -> list[str]:
+        """The cadres (posts) who attended ``training``, in the order of ``roles``."""
+        return list(self.roles) if training.everyone else [r for r in self.roles if r in training.attended]
 
 
 class NetworkUnit(Record):

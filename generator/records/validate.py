@@ -16,7 +16,7 @@ from generator.records.facts import check_changes
 from generator.records.images import ImageProblem, check_decodes
 from generator.records.model import Community, District
 from generator.records.periods import period_bounds
-from generator.records.schema import MemberCounts, locate
+from generator.records.schema import ALL_CADRES, MemberCounts, locate
 
 
 def validate(district: District, as_of: dt.date, partial: bool = False) -> ErrorLog:
@@ -88,10 +88,36 @@ def _check_profile(c: Community, log: ErrorLog) -> None:
     if p.cadres.under_40_in_degree_study > p.cadres.under_40:
         _err(c, "profile.yml", ("cadres", "under_40_in_degree_study"), "cadres.under_40_in_degree_study",
              "cannot exceed cadres.under_40", log=log)
+    _check_cadre_posts(c, log)
     for i, t in enumerate(p.cadres.trainings):
         if not _in_cycle(c, t.start):
             _err(c, "profile.yml", ("cadres", "trainings", i, "start"), f"cadres.trainings[{i}].start",
                  _outside(c, "date"), _cycle_hint(c), log=log)
+
+
+def _check_cadre_posts(c: Community, log: ErrorLog) -> None:
+    """One post per cadre (as many as cadres.total, none twice); a training names posts from that list."""
+    cad = c.profile.cadres
+    if len(cad.roles) != cad.total:
+        _err(c, "profile.yml", ("cadres", "roles"), "cadres.roles",
+             f"lists {len(cad.roles)} cadres, but cadres.total is {cad.total}", "list every cadre once, by post",
+             log=log)
+    for j, post in enumerate(cad.roles):
+        if post in cad.roles[:j]:
+            _err(c, "profile.yml", ("cadres", "roles", j), f"cadres.roles[{j}]", f"post '{post}' is listed twice",
+                 "number cadres who share a post, e.g. 社区工作者1, 社区工作者2", log=log)
+    for i, t in enumerate(cad.trainings):
+        for k, who in enumerate(t.attended):
+            path = ("cadres", "trainings", i, "attended", k)
+            field = f"cadres.trainings[{i}].attended[{k}]"
+            if who == ALL_CADRES and len(t.attended) > 1:
+                _err(c, "profile.yml", path, field, f"{ALL_CADRES} (every cadre) cannot be combined with posts",
+                     log=log)
+            elif who != ALL_CADRES and who not in cad.roles:
+                _err(c, "profile.yml", path, field, f"unknown post '{who}'",
+                     "cadres.roles lists: " + ", ".join(cad.roles), log=log)
+            elif who in t.attended[:k]:
+                _err(c, "profile.yml", path, field, f"'{who}' is listed twice", log=log)
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:

@@ -87,7 +87,7 @@ def scores_json(scores: Scores | None, config: SiteConfig, district: District, a
         "district": {"name": district.info.name, "indicators": [{
             "id": ind.id, "label": ind.label, "numerator": ind.numerator, "denominator": ind.denominator,
             "value": None if ind.value is None else round(float(ind.value), 4), "comparator": ind.comparator,
-            "target": float(ind.target), "met": ind.met} for ind in scores.indicators]},
+            "target": float(ind.target), "met": ind.met, "kind": ind.kind} for ind in scores.indicators]},
         "results": [result_json(r) for r in ordered(scores)],
     }
 

@@ -9,6 +9,7 @@ or weights; every refinement is shown on the site.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -31,6 +32,7 @@ from generator.scoring.rules.spec import (
     FrequencyRule,
     Number,
     Rule,
+    SequenceRule,
     ThresholdRule,
     exact,
     one_decimal,
@@ -194,8 +196,48 @@ def check_rule(rule: Rule, weight: Fraction, path: PathKey, field: str, report: 
             check_rule(part, weight, (*path, "parts", i), f"{field}.parts[{i}]", report, nested=True)
         if rule.steps is not None:
             check_steps(rule.steps, rule.conditions, weight, (*path, "steps"), f"{field}.steps", report)
+    elif isinstance(rule, SequenceRule):
+        check_stages(rule, path, field, report)
+        if rule.steps is not None:
+            check_steps(rule.steps, rule.conditions, weight, (*path, "steps"), f"{field}.steps", report)
     elif isinstance(rule, FrequencyRule) and rule.value < 1:
         report((*path, "value"), f"{field}.value", "a frequency needs at least 1 event per window")
+
+
+def _month_day(text: str) -> dt.date | None:
+    month, day = (int(x) for x in text.split("-"))
+    try:
+        return dt.date(2001, month, day)  # not a leap year: 02-29 has no place in every year
+    except ValueError:
+        return None
+
+
+def check_stages(rule: SequenceRule, path: PathKey, field: str, report: Report) -> None:
+    """Each stage's window is a real part of the year; the windows follow in order and do not overlap."""
+    previous_end: dt.date | None = None
+    seen: set[str] = set()
+    for i, stage in enumerate(rule.stages):
+        base: PathKey = (*path, "stages", i)
+        where = f"{field}.stages[{i}]"
+        if stage.stage in seen:
+            report((*base, "stage"), f"{where}.stage", f"stage '{stage.stage}' is listed twice")
+        seen.add(stage.stage)
+        bad = [key for key in ("start", "end") if _month_day(getattr(stage, key)) is None]
+        for key in bad:
+            report((*base, key), f"{where}.{key}", f"{getattr(stage, key)} is not a day of every year",
+                   "write MM-DD, e.g. 03-31; 29 February is not allowed")
+        if bad:
+            previous_end = None
+            continue
+        start, end = stage.bounds(2001)
+        if end < start:
+            report((*base, "end"), f"{where}.end", f"the window ends ({stage.end}) before it starts ({stage.start})",
+                   "set end_next_year: true for a window that runs into the next year")
+        elif previous_end is not None and start <= previous_end:
+            report((*base, "start"), f"{where}.start", f"stages must follow in order without overlapping: this one "
+                   f"starts {stage.start}, before the previous one ends", "a later stage's window starts after the "
+                   "earlier one's ends")
+        previous_end = end
 
 
 def _check_metric(name: str, types: Sequence[str] | None, boolean: bool | None, path: PathKey, field: str,
@@ -251,9 +293,9 @@ def check_refinements(rubric: Rubric, refinements: list[RubricRefinement], towns
                           f"{field}.evidence[{j}].metric", report)
         if ref.steps is None:
             continue
-        if not isinstance(item.rule, ChecklistRule | CombinationRule):
-            report((*base, "steps"), f"{field}.steps",
-                   f"item {ref.item} is a {item.rule.kind} rule; only checklist and combination items take steps")
+        if not isinstance(item.rule, ChecklistRule | CombinationRule | SequenceRule):
+            report((*base, "steps"), f"{field}.steps", f"item {ref.item} is a {item.rule.kind} rule; only "
+                   "checklist, combination and sequence items take steps")
             continue
         check_steps(ref.steps, item.rule.conditions, item.max, (*base, "steps"), f"{field}.steps", report)
 
@@ -265,15 +307,25 @@ def refined_rule(item: RubricItem, refinement: RubricRefinement | None) -> Rule:
 
 
 def parse_refinements(raw: Sequence[object], doc: YamlDoc | None, rel: str) -> tuple[list[RubricRefinement], ErrorLog]:
-    """Validate ``rubric_refinements`` from ``site_config.yml`` (located errors, every entry checked)."""
+    """Validate ``rubric_refinements`` from ``site_config.yml`` (located errors, every entry checked).
+
+    Steps must start at 0: a town may change partial credit, but never give marks for no condition met.
+    """
     log = ErrorLog()
     out: list[RubricRefinement] = []
     for i, entry in enumerate(raw):
         try:
-            out.append(RubricRefinement.model_validate(entry))
+            ref = RubricRefinement.model_validate(entry)
         except ValidationError as exc:
             if doc is None:
                 log.add(rel, 0, f"rubric_refinements[{i}]", "invalid refinement")
             else:
                 log.errors.extend(validation_errors(exc, doc, RubricRefinement, ("rubric_refinements", i)))
+            continue
+        if ref.steps and exact(ref.steps[0]) != 0:  # a refinement may never give marks for zero conditions met
+            path: PathKey = ("rubric_refinements", i, "steps", 0)
+            log.add(rel, doc.line(path) if doc is not None else 0, f"rubric_refinements[{i}].steps[0]",
+                    f"steps must start at 0, not {fmt_number(exact(ref.steps[0]))}: meeting no condition earns "
+                    "no marks", "steps[k] is the score when k conditions are met")
+        out.append(ref)
     return out, log

@@ -269,13 +269,13 @@ def _check_refinements(district: District, config: SiteConfig, rubric: Rubric,
 def check_commendations(district: District, scores: Scores, line_: float, log: ErrorLog) -> None:
     """Warn when a commended community's score is below the excellence line (an error with --strict).
 
-    The gate drops hidden communities from a commendation, so each key is located by its
-    position in the commendation as written (``Commendation.listed``), not in the published list.
+    A published commendation names published communities only (``publish.check_recipients``), so its
+    list is the list as written and each key is located at its own line.
     """
     excellence = Fraction(str(line_))
     for cm in district.info.commendations:
-        for key in cm.communities:
-            where, line, field_ = locate(cm, "communities/district.yml", "communities", cm.listed("communities", key))
+        for j, key in enumerate(cm.communities):
+            where, line, field_ = locate(cm, "communities/district.yml", "communities", j)
             rows = scores.for_community(key)
             before = [r for r in rows if r.acceptance_date <= cm.date.isoformat()] or rows
             if not before:

@@ -12,7 +12,8 @@ from generator.scoring.rules.assessed import GivenMark, evaluate_assessed
 from generator.scoring.rules.base import EvalContext, Evidence, Fact, Outcome, Window
 from generator.scoring.rules.checklist import evaluate_checklist
 from generator.scoring.rules.combination import evaluate_combination, evaluate_condition
-from generator.scoring.rules.spec import AssessedRule, CombinationRule, Rule
+from generator.scoring.rules.sequence import evaluate_sequence
+from generator.scoring.rules.spec import AssessedRule, CombinationRule, Rule, SequenceRule
 
 __all__ = ["EvalContext", "Evidence", "Fact", "GivenMark", "Outcome", "Window", "evaluate", "evaluate_assessed",
            "evaluate_checklist"]
@@ -23,4 +24,6 @@ def evaluate(rule: Rule, ctx: EvalContext, weight: Fraction, given: GivenMark | 
         return evaluate_assessed(rule, ctx, weight, given)
     if isinstance(rule, CombinationRule):
         return evaluate_combination(rule, ctx, weight)
+    if isinstance(rule, SequenceRule):
+        return evaluate_sequence(rule, ctx, weight)
     return evaluate_condition(rule, ctx, weight)

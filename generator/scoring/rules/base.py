@@ -42,6 +42,11 @@ class Fact:
     numerator: int | None = None  # ratios keep their counts for gaps
     denominator: int | None = None
     missing: str = ""  # plain-Chinese note when the records needed are absent
+    # A fact that must hold for each one of several (e.g. each cadre): every unit's value, and how units are
+    # counted (("名", "社区干部")); ``value`` is then the least of them, and a threshold is met only if every
+    # unit meets it.
+    per_unit: list[tuple[str, Fraction]] = field(default_factory=list)
+    units: tuple[str, str] = ("", "")
 
     @property
     def present(self) -> bool:
@@ -55,7 +60,8 @@ class Window:
 
     ``start``..``end`` is the 12 months ending at the period's end (the
     "assessment year", 考核年度), clipped to the start of the community's
-    cycle and to the build date.  ``period_end`` is the period's own end.
+    cycle and to the build date.  ``period_end`` is the period's own end; ``as_of`` the build date (a
+    brand's year-end review may be dated after the period it belongs to).
     """
 
     period: str
@@ -63,12 +69,13 @@ class Window:
     end: dt.date
     year_start: dt.date
     period_end: dt.date
+    as_of: dt.date
 
     @classmethod
     def for_period(cls, period: str, cycle_start: dt.date, as_of: dt.date) -> Window:
         period_end = period_bounds(period)[1]
         year_start = dt.date(period_end.year - 1, period_end.month, period_end.day) + dt.timedelta(days=1)
-        return cls(period, max(year_start, cycle_start), min(period_end, as_of), year_start, period_end)
+        return cls(period, max(year_start, cycle_start), min(period_end, as_of), year_start, period_end, as_of)
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end

@@ -7,6 +7,7 @@ from fractions import Fraction
 from generator.scoring.rules.compare import fmt_number
 from generator.scoring.rules.frequency import rule_phrase
 from generator.scoring.rules.metrics import METRICS, types_label
+from generator.scoring.rules.sequence import window_text
 from generator.scoring.rules.spec import (
     AssessedRule,
     ChecklistRule,
@@ -14,6 +15,7 @@ from generator.scoring.rules.spec import (
     FactRef,
     FrequencyRule,
     Rule,
+    SequenceRule,
     ThresholdRule,
     exact,
 )
@@ -58,6 +60,10 @@ def describe_rule(rule: Rule, weight: Fraction) -> str:
     if isinstance(rule, CombinationRule):
         parts = "".join(f"{CIRCLED[i]}{condition_text(p)};" for i, p in enumerate(rule.parts))
         return f"计算:{parts}{steps_text(rule.steps, weight, len(rule.parts))}"
+    if isinstance(rule, SequenceRule):
+        stages = "".join(f"{CIRCLED[i]}{st.label}({window_text(st)});" for i, st in enumerate(rule.stages))
+        return (f"计算:同一品牌、同一年度依次核查{stages}每个环节须在所属时段内,前一环节未做到的,后面的环节不计;"
+                f"{steps_text(rule.steps, weight, len(rule.stages), '个环节')}")
     if isinstance(rule, ChecklistRule) and len(rule.facts) > 1:
         facts = "".join(f"{CIRCLED[i]}{fact_label(f)};" for i, f in enumerate(rule.facts))
         if rule.mode == "any":

@@ -1,8 +1,12 @@
 """District indicators: the policy's own targets, computed over all published communities.
 
 * 65%以上 of secretaries hold 大专 or above; 40%以上 hold the 社会工作者证书;
-* "一肩挑" and two-committee cross-appointment 达30%以上;
+* two-committee cross-appointment 达30%以上 (the 30% belongs to 交叉任职 only);
 * members whose organisational relation is in the community take part: 超过60%.
+
+"一肩挑" (secretary also director) is no district percentage: the policy asks it of every community
+("推行社区党组织书记、居委会主任‘一肩挑’"), so its indicator is a *requirement*, met only when every
+published community does it, and it names the communities that do not yet.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 from generator.records.model import Community
 from generator.records.periods import period_of
@@ -27,6 +32,8 @@ class Indicator:
     target: Fraction
     unit_label: str  # what the numerator and denominator count
     source: str  # the policy clause
+    kind: Literal["target", "requirement"] = "target"  # a district ratio target, or asked of every community
+    unmet: tuple[str, ...] = ()  # requirement: the communities that do not meet it yet
 
     @property
     def value(self) -> Fraction | None:
@@ -38,6 +45,8 @@ class Indicator:
 
     @property
     def target_text(self) -> str:
+        if self.kind == "requirement":
+            return "每个社区都做到"
         return phrase(self.comparator, fmt_percent(self.target))
 
     @property
@@ -67,7 +76,8 @@ def district_indicators(communities: list[Community], as_of: dt.date) -> list[In
                   sum(s.social_work_certificate for s in secretaries), n, "以上", Fraction(40, 100), "名书记",
                   "考评细则第1项"),
         Indicator("secretary_director", "书记、居委会主任“一肩挑”", sum(s.also_director for s in secretaries), n,
-                  "以上", Fraction(30, 100), "个社区", "考评细则第2项"),
+                  "以上", Fraction(1), "个社区", "考评细则第2项", "requirement",
+                  tuple(c.name for c in communities if not c.profile.secretary.also_director)),
         Indicator("cross_appointment", "两委班子“交叉任职”", cross, seats, "以上", Fraction(30, 100), "名两委成员",
                   "考评细则第2项"),
         Indicator("participation", "组织关系在社区的党员参与率", taking_part, relation, "超过", Fraction(60, 100),

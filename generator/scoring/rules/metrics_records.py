@@ -25,18 +25,30 @@ def _cap(ev: list[Evidence], c_url: str, label: str) -> list[Evidence]:
 # --- trainings ---------------------------------------------------------------
 
 
-@metric("training_days", "社区干部集中培训天数(考核年度累计)", "天")
-def _training_days(ctx: EvalContext, _types: Types) -> Fact:
+@metric("cadre_training_days", "每名社区干部集中培训天数(考核年度累计)", "天")
+def _cadre_training_days(ctx: EvalContext, _types: Types) -> Fact:
+    """Each cadre's own days: a course counts only for the posts that attended it (``attended``)."""
     c = ctx.community
-    ev = []
-    total = Fraction(0)
-    for t in c.profile.cadres.trainings:
+    cad = c.profile.cadres
+    days = dict.fromkeys(cad.roles, Fraction(0))
+    courses: list[Evidence] = []
+    for t in cad.trainings:
         if ctx.window.contains(t.start):
-            total += Fraction(str(t.days))
-            ev.append(evidence(c, "集中培训", f"{t.start.isoformat()} {t.title},{fmt_number(Fraction(str(t.days)))}天",
-                               t, "profile.yml", board(c, "profile")))
-    return Fact("training_days", "社区干部集中培训天数(考核年度累计)", total, f"{fmt_number(total)}天", "天", ev,
-                missing="" if ev else "考核年度内没有集中培训记录")
+            length = Fraction(str(t.days))
+            who = cad.attendees(t)
+            for post in who:
+                days[post] += length
+            attended = "全体社区干部" if t.everyone else "、".join(who)
+            courses.append(evidence(c, "集中培训", f"{t.start.isoformat()} {t.title},{fmt_number(length)}天,"
+                                    f"参加:{attended}", t, "profile.yml", board(c, "profile")))
+    per_post = [evidence(c, f"社区干部·{post}", f"累计{fmt_number(d)}天", cad, "profile.yml", board(c, "profile"),
+                         "roles", j) for j, (post, d) in enumerate(days.items())]
+    least = min(days.values())
+    label = "每名社区干部集中培训天数(考核年度累计)"
+    return Fact("cadre_training_days", label, least, f"最少{fmt_number(least)}天", "天",
+                per_post + _cap(courses, board(c, "profile"), "集中培训"),
+                missing="" if courses else "考核年度内没有集中培训记录", per_unit=list(days.items()),
+                units=("名", "社区干部"))
 
 
 # --- pledges -----------------------------------------------------------------
@@ -119,36 +131,6 @@ def _brand_count(ctx: EvalContext, _types: Types) -> Fact:
     ev = [_brand_ev(ctx, b, "党建品牌", f"{b.name}({b.started.isoformat()}起)") for b in bs]
     return Fact("brand_count", "党建工作品牌", len(bs), f"{len(bs)}个", "个", ev,
                 missing="" if bs else "没有已公开的党建品牌")
-
-
-def _brand_review(ctx: EvalContext, name: str, label: str, stage: str) -> Fact:
-    year = ctx.window.period_end.year
-    due = stage != "yearend" or ctx.window.period.endswith("H2")
-    ev = []
-    for b in ctx.community.brands.brands:
-        for y in b.years:
-            entry = getattr(y, stage)
-            if y.year == year and entry is not None and entry.date <= ctx.window.end:
-                ev.append(_brand_ev(ctx, entry, f"{b.name}·{year}年", f"{entry.date.isoformat()} {entry.summary}"))
-    what = {"plan": "年初计划", "midyear": "半年检查", "yearend": "年终验收"}[stage]
-    if not due:
-        return yes_no(name, label, bool(ev), ev, applicable=False, missing=f"{year}年年终验收尚未到期")
-    return yes_no(name, label, bool(ev), ev, missing="" if ev else f"没有{year}年党建品牌的{what}记录")
-
-
-@metric("brand_plan", "年初有计划")
-def _plan(ctx: EvalContext, _types: Types) -> Fact:
-    return _brand_review(ctx, "brand_plan", "年初有计划", "plan")
-
-
-@metric("brand_midyear", "半年有检查")
-def _midyear(ctx: EvalContext, _types: Types) -> Fact:
-    return _brand_review(ctx, "brand_midyear", "半年有检查", "midyear")
-
-
-@metric("brand_yearend", "年终有验收")
-def _yearend(ctx: EvalContext, _types: Types) -> Fact:
-    return _brand_review(ctx, "brand_yearend", "年终有验收", "yearend")
 
 
 @metric("brand_achievements", "品牌成效与宣传推广记录", "条")

@@ -6,7 +6,9 @@ Every item of the rubric declares exactly one rule.  The kinds are:
 * ``checklist`` - several facts that must be present (all of, or any of);
 * ``frequency`` - events per window, e.g. every two-month window has >= 1;
 * ``assessed`` - a mark given by the acceptance inspection team;
-* ``combination`` - all of several computed conditions, with partial credit.
+* ``combination`` - all of several computed conditions, with partial credit;
+* ``sequence`` - stages of one brand's same year, in order, each within its
+  part of the year (the windows are data, in the rubric).
 
 Numbers are read into :class:`fractions.Fraction` from their decimal text, so
 ``0.3`` is exactly 3/10 and totals are exact sums.
@@ -14,6 +16,7 @@ Numbers are read into :class:`fractions.Fraction` from their decimal text, so
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 from typing import Annotated, Literal
 
@@ -92,6 +95,36 @@ class AssessedRule(Record):
         return 0
 
 
+MonthDay = Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+
+
+class Stage(Record):
+    """One stage of a brand's year (``brands.yml`` ``years[].plan``/``midyear``/``yearend``) and its window."""
+
+    stage: Literal["plan", "midyear", "yearend"] = Field(description="brands.yml 中 years[] 的环节")
+    label: Text = Field(description="环节名称, e.g. 年初有计划")
+    start: MonthDay = Field(description="所属时段的开始月日, e.g. 01-01")
+    end: MonthDay = Field(description="所属时段的结束月日(含)")
+    end_next_year: bool = Field(False, description="结束日在次年 (年终验收可在次年年初进行, 仍属被验收的年度)")
+
+    def bounds(self, year: int) -> tuple[dt.date, dt.date]:
+        """The stage's part of ``year`` (the end may fall in the next year)."""
+        (sm, sd), (em, ed) = (map(int, self.start.split("-")), map(int, self.end.split("-")))
+        return dt.date(year, sm, sd), dt.date(year + self.end_next_year, em, ed)
+
+
+class SequenceRule(Record):
+    """Stages of one brand's same year, in order, each within its part of that year (年初计划—半年检查—年终验收)."""
+
+    kind: Literal["sequence"]
+    stages: list[Stage] = Field(min_length=2, max_length=9)
+    steps: list[Number] | None = Field(None, description="按顺序做到 0、1、2…个环节时的得分")
+
+    @property
+    def conditions(self) -> int:
+        return len(self.stages)
+
+
 Condition = Annotated[ThresholdRule | ChecklistRule | FrequencyRule, Field(discriminator="kind")]
 
 
@@ -107,4 +140,5 @@ class CombinationRule(Record):
 
 
 Rule = Annotated[
-    ThresholdRule | ChecklistRule | FrequencyRule | AssessedRule | CombinationRule, Field(discriminator="kind")]
+    ThresholdRule | ChecklistRule | FrequencyRule | AssessedRule | CombinationRule | SequenceRule,
+    Field(discriminator="kind")]

@@ -22,6 +22,8 @@ def evaluate_threshold(rule: ThresholdRule, ctx: EvalContext, weight: Fraction) 
         note = fact.missing or "没有记录"
         return Outcome(False, Fraction(0), f"{fact.label}:{note},不能认定“{ph}”", f"补充记录,使{fact.label}{ph}",
                        [fact], 0, 1)
+    if fact.per_unit:
+        return _each(rule, fact, weight, ph)
     value = Fraction(fact.value)
     met = compare(rule.comparator, value, target)
     verdict = "符合" if met else "不符合"
@@ -40,3 +42,22 @@ def _gap(rule: ThresholdRule, fact: Fact, value: Fraction, ph: str) -> str:
     if rule.comparator in ("以上", "不少于", "达到") and value < target:
         return f"需{ph},还差{fmt_amount(target - value, fact.unit)}"
     return f"需{ph}"
+
+
+def _each(rule: ThresholdRule, fact: Fact, weight: Fraction, ph: str) -> Outcome:
+    """A fact held by each of several units (each cadre): met only if every one of them meets the threshold."""
+    target = exact(rule.value)
+    short = [(who, v) for who, v in fact.per_unit if not compare(rule.comparator, v, target)]
+    met = not short
+    counter, noun = fact.units
+    n = len(fact.per_unit)
+    least = fmt_amount(Fraction(fact.value or 0), fact.unit)
+    if met:
+        return Outcome(True, weight, f"{fact.label}:{n}{counter}{noun}均达到“{ph}”(最少{least})", "", [fact], 1, 1)
+    who = f"{n}{counter}{noun}均" if len(short) == n else f"{n}{counter}{noun}中{len(short)}{counter}"
+    explanation = f"{fact.label}:{who}未达到“{ph}”(最少{least}),不符合"
+    if rule.comparator in ("以上", "不少于", "达到"):
+        detail = "、".join(f"{who}还差{fmt_amount(target - v, fact.unit)}" for who, v in short)
+    else:
+        detail = "、".join(who for who, _ in short) + "未达到"
+    return Outcome(False, Fraction(0), explanation, f"需每{counter}{noun}{ph}:{detail}", [fact], 0, 1)
