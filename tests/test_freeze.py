@@ -151,3 +151,26 @@ def test_the_file_must_be_named_for_its_period(frozen: Path) -> None:
     (frozen / RESULTS).rename(frozen / "communities/results/2025-H1.yml")
     assert "communities/results/2025-H1.yml: period: file is named 2025-H1.yml but holds period 2025-H2 " \
            "(hint: name it 2025-H2.yml)" in [str(e) for e in prepared(frozen).log.errors]
+
+
+def test_a_fact_change_dated_today_leaves_every_frozen_page_byte_identical(frozen: Path, tmp_path: Path) -> None:
+    """The 一肩挑 ends today (a dated change): the frozen 2025-H2 pages and open data do not move by one byte."""
+    assert build(frozen, tmp_path / "before")[0] == 0
+    profile = frozen / ALPHA / "profile.yml"
+    change = "\nchanges:\n  - {since: 2026-11-27, note: 换届, secretary: {also_director: false}}\npublication:"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("\npublication:", change, 1), encoding="utf-8")
+    code, output = build(frozen, tmp_path / "after")
+    assert code == 0, output
+    for page in (urls.period_score("nancheng", "alpha", "2025-H2"), urls.community_score("nancheng", "alpha")):
+        assert (tmp_path / "after" / page / "index.html").read_bytes() == \
+            (tmp_path / "before" / page / "index.html").read_bytes(), page
+
+    def period_table(site: Path) -> str:  # the district indicators above it are today's facts, so they may move
+        html = (site / urls.RANKING / "index.html").read_text(encoding="utf-8")
+        start = html.index('id="period-2025-H2"')
+        return html[start:html.index("</table>", start)]
+
+    assert period_table(tmp_path / "after") == period_table(tmp_path / "before")
+    before = json.loads((tmp_path / "before" / urls.SCORES_JSON).read_text(encoding="utf-8"))["results"]
+    after = json.loads((tmp_path / "after" / urls.SCORES_JSON).read_text(encoding="utf-8"))["results"]
+    assert after == before
