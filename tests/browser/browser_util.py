@@ -14,6 +14,7 @@ from typing import Any
 
 from support import BOARDS_DISTRICT, REPO
 
+from generator import urls
 from generator.context import SiteContext
 from generator.pages.views import site_views
 
@@ -82,6 +83,9 @@ def pick(context: SiteContext) -> SiteMap:
             "print": f"{community.url}print/",
             "score": f"towns/{scored}/score/",
             "ranking": "ranking/",
+            "cycle": urls.cycle(community.town_id, community.id, community.profile.cycles[-1].id),
+            "promotion": urls.PROMOTION,
+            "history": urls.HISTORY,
         },
         search_word=word,
         search_pledge_title=pledge.pledge.title,

@@ -12,7 +12,8 @@ from .browser_util import AXE, VIEWPORTS, WEIGHTS, SiteMap, Visit, png_size, scr
 
 pytestmark = pytest.mark.browser
 
-AXE_PAGES = ["home", "town", "board", "brand", "gallery", "overdue", "screen", "score", "ranking"]
+AXE_PAGES = ["home", "town", "board", "brand", "gallery", "overdue", "screen", "score", "ranking", "cycle",
+             "promotion", "history"]
 ALL_PAGES = [*AXE_PAGES, "tracker", "pledges", "print"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
