@@ -6,10 +6,12 @@ A community is scored once per acceptance record (验收), for that record's
 half-year period (``2026-H1``).  Assessed items take the inspection team's
 marks of that record.  Computed items are evaluated on the facts in the
 period's *assessment window*: the 12 months ending at the period's end
-(考核年度), clipped to the start of the community's two-year cycle and to the
-build date.  Periods are never averaged, and a period outside the cycle is an
-error, so cycles are kept apart.  Profile facts (secretary, committee,
-network) have no history and are read as currently published.
+(考核年度), clipped to the start of the cycle the period belongs to and to the
+build date.  Periods are never averaged, and a period outside every cycle is an
+error.  Profile facts (secretary, committee, network …) are those of the
+period's last day (``records.facts.profile_on``: the profile plus its dated
+``changes``), so a later change never rewrites an earlier period; a period
+frozen in ``communities/results/`` is then held to its file (``scoring.freeze``).
 
 All arithmetic is exact (:class:`fractions.Fraction`); every score has at
 most one decimal place, so the total is exactly the sum of the items.
