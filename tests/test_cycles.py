@@ -169,3 +169,46 @@ def test_a_profile_written_for_one_cycle_says_how_to_list_cycles(tmp_path: Path)
         f"{ALPHA}/profile.yml:{line}: cycle: unknown key (hint: a community now keeps every project cycle: rename "
         "'cycle:' to 'cycles:' and make it a list (put '- ' before 'start:' and indent its other lines by two more "
         "spaces))"]
+
+
+OLD_PLEDGE = """  - id: old-lights
+    kind: 组织承诺
+    title: 楼道灯全部更换
+    target: 更换全部楼道灯
+    owner: 社区居委会
+    published_via: [公开栏]
+    published_on: 2023-03-01
+    due: 2024-06-30
+    milestones:
+      - {date: 2024-06-30, title: 完成更换, status: 已完成, done_on: 2024-06-20}
+"""
+OLD_HONOUR = """commendations:
+  - id: first-cycle-2024
+    title: 2024年度先进社区党组织
+    document_no: 测组通〔2025〕2号
+    date: 2025-02-10
+    communities: [nancheng/alpha]
+    reason: 首期项目成效明显
+    publication: {state: approved, approved_by: 测试区委组织部, approved_on: 2025-02-10}
+"""
+
+
+def test_the_board_shows_this_cycles_pledges_and_keeps_older_ones_folded(two_cycles: Path) -> None:
+    pledges = two_cycles / ALPHA / "pledges.yml"
+    pledges.write_text(pledges.read_text(encoding="utf-8").replace("pledges:\n", "pledges:\n" + OLD_PLEDGE, 1),
+                       encoding="utf-8")
+    board = pages_of(two_cycles)[urls.source(urls.community("nancheng", "alpha"))]
+    current, _, older = board.partition("<summary>往期周期的承诺(1项)</summary>")
+    assert "楼道灯全部更换" in older and "楼道灯全部更换" not in current
+    assert 'id="pledge-old-lights"' in older  # old links to the board still find the pledge
+    first = pages_of(two_cycles)[urls.source(urls.cycle("nancheng", "alpha", "2023-2024"))]
+    assert "楼道灯全部更换</a>(组织承诺,完成时限 2024年6月30日)" in first
+
+
+def test_a_cycle_page_lists_the_commendations_of_that_cycle(two_cycles: Path) -> None:
+    district = two_cycles / "communities" / "district.yml"
+    district.write_text(district.read_text(encoding="utf-8") + OLD_HONOUR, encoding="utf-8")
+    result = pages_of(two_cycles)
+    assert "<strong>2024年度先进社区党组织</strong></a>(测组通〔2025〕2号)" in result[
+        urls.source(urls.cycle("nancheng", "alpha", "2025-2026"))]  # dated 2025-02-10: the second cycle
+    assert "本周期暂无表彰" in result[urls.source(urls.cycle("nancheng", "alpha", "2023-2024"))]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from generator import urls
 from generator.pages.templating import render
-from generator.pages.views import SiteViews, counts, site_views
+from generator.pages.views import CommunityView, PledgeView, SiteViews, counts, site_views
 from generator.records.model import Community
 from generator.records.periods import period_label
 
@@ -81,8 +81,15 @@ def render_boards(context: SiteContext, output: Output) -> None:
             output.add_page(page, render(
                 "board.md.j2", **common(context, page), town=town, c=c, cv=v, members=v.members,
                 lastmod=last_modified(c, context.as_of),
-                pledges=v.pledges, activities=activities, score=v.result,
+                pledges=_board_pledges(v), older_pledges=tuple(x for x in v.pledges if x not in _board_pledges(v)),
+                activities=activities, score=v.result,
                 period_label=period_label))
+
+
+def _board_pledges(v: CommunityView) -> tuple[PledgeView, ...]:
+    """The board shows the pledges of the current (or just ended) cycle; older ones are on their cycle page."""
+    shown = v.current_cycle or v.ended_cycle
+    return shown.pledges if shown is not None else v.pledges
 
 
 def render_content(context: SiteContext, output: Output) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from generator import urls
 from generator.errors import DataError
 from generator.pages.status import STATUSES, MilestoneState, PledgeStatus, StepStatus, pledge_status, step_status
-from generator.records.cycles import CycleState, cycle_of_period, cycle_state
+from generator.records.cycles import CycleState, cycle_at, cycle_of_period, cycle_state
 from generator.records.facts import profile_on
 from generator.records.images import ImageProblem, WebImage, describe
 from generator.records.model import Community, Town
@@ -120,6 +120,8 @@ class CycleView:
     reports: tuple[Report, ...]  # published half-year reports of the cycle, oldest first
     results: tuple[CommunityResult, ...]  # scored periods of the cycle, oldest first
     state: str  # 进行中 / 已结束 / 未开始
+    pledges: tuple[PledgeView, ...] = ()  # pledges published during the cycle, in tracker order
+    commendations: tuple[Commendation, ...] = ()  # commendations of the community dated in the cycle, newest first
 
     @property
     def id(self) -> str:
@@ -245,15 +247,18 @@ def _build(context: SiteContext) -> SiteViews:
             brands = tuple(_brand(context, town, c, b, problems) for b in c.brands.brands)
             members = max(c.members.members, key=lambda m: m.period, default=None)
             communities.append(CommunityView(town, c, pledges, brands, results.get(c.key), members,
-                                             _cycles(context, c, history.get(c.key, [])),
+                                             _cycles(context, c, history.get(c.key, []), pledges),
                                              cycle_state(c.profile.cycles, context.as_of),
                                              profile_on(c.profile, context.as_of)))
             all_brands.extend(brands)
     return SiteViews(communities, all_brands, problems)
 
 
-def _cycles(context: SiteContext, c: Community, history: list[CommunityResult]) -> tuple[CycleView, ...]:
+def _cycles(context: SiteContext, c: Community, history: list[CommunityResult],
+            pledges: tuple[PledgeView, ...]) -> tuple[CycleView, ...]:
     as_of = context.as_of
+    honours = sorted((cm for cm in context.district.info.commendations if c.key in cm.communities),
+                     key=lambda cm: (cm.date, cm.id), reverse=True)
     out = []
     for cycle in c.profile.cycles:
         steps = tuple(StepView(s, step_status(s.start, s.end, s.done_on, as_of)) for s in cycle.steps)
@@ -263,7 +268,9 @@ def _cycles(context: SiteContext, c: Community, history: list[CommunityResult]) 
         reports = tuple(sorted((r for r in c.assessments.reports if mine(r.period)), key=lambda r: r.period))
         results = tuple(r for r in history if mine(r.period))
         state = "已结束" if cycle.end < as_of else "进行中" if cycle.start <= as_of else "未开始"
-        out.append(CycleView(cycle, steps, reports, results, state))
+        out.append(CycleView(cycle, steps, reports, results, state,
+                             tuple(v for v in pledges if cycle_at(c.profile.cycles, v.pledge.published_on) is cycle),
+                             tuple(cm for cm in honours if cycle.contains(cm.date))))
     return tuple(out)
 
 
