@@ -92,3 +92,13 @@ def test_personal_information_in_an_old_value_is_never_shown(repo: Path) -> None
 def test_outside_git_the_history_page_says_where_histories_come_from(tmp_path: Path) -> None:
     history = pages(copy_project(FULL_MARKS, tmp_path / "plain"))[urls.source(urls.HISTORY)]
     assert "没有可用的仓库历史" in history
+
+
+def test_a_version_without_record_changes_says_so(repo: Path) -> None:
+    about = repo / "content" / "about.md"
+    about.parent.mkdir(exist_ok=True)
+    about.write_text("# 关于\n\n说明文字。\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "about page only", day="2026-03-05")
+    changes = pages(repo)[urls.source(urls.CHANGES)]
+    assert "与 2026年2月10日的版本相比,公开记录没有变化。" in changes

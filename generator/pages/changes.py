@@ -49,7 +49,7 @@ description: {{ description | yaml_str }}
 <p class="dj-lead">{{ first_text }}</p>
 {% else %}
 <p class="dj-lead">{% if since %}与 {{ since | cn_date }}的版本相比,{% endif %}[#- (no spaces in Chinese) -#]
-{{ updated | cn_date }}更新了 {{ total }} 项内容。[#- -#]
+{% if total %}{{ updated | cn_date }}更新了 {{ total }} 项内容。{% else %}公开记录没有变化。{% endif %}[#- -#]
 每条公开记录的内容指纹见 <a href="{{ root }}{{ url.MANIFEST }}">{{ url.MANIFEST }}</a>,任何修改都会出现在这里。</p>
 {% for section in sections %}
 
@@ -114,8 +114,10 @@ def _day(value: Any) -> dt.date | None:
 def _previous(context: SiteContext, output: Output) -> dict[str, Any] | None:
     """The version to compare with: the previous one in git when there is one, else the published site's manifest."""
     if context.previous_records is not None and context.previous_day is not None:
-        return {"format": FORMAT, "as_of": context.previous_day.isoformat(), "records": context.previous_records,
-                "first": False, "changes": []}
+        day = context.previous_day.isoformat()
+        # With no change since that version the page says so (it does not carry an older list forward).
+        return {"format": FORMAT, "as_of": day, "records": context.previous_records, "first": False,
+                "changes": [], "updated": context.as_of.isoformat(), "since": day}
     previous_site = context.previous_site
     try:
         return read_previous(Path(previous_site) if previous_site else None)
@@ -144,7 +146,8 @@ def render_changes(context: SiteContext, output: Output) -> None:
     total = sum(len(s["entries"]) for s in sections)
     updated = _day(manifest["updated"])
     description = ("本站首次发布。" if manifest["first"] else
-                   f"{cn_date(updated)}更新了 {total} 项内容:新增承诺、状态与得分变化、新表彰及修改记录。")
+                   f"{cn_date(updated)}更新了 {total} 项内容:新增承诺、状态与得分变化、新表彰及修改记录。" if total
+                   else "与上一版本相比,公开记录没有变化。")
     text = environment().from_string(TEMPLATE).render(
         first=manifest["first"], first_text=FIRST, since=_day(manifest["since"]), updated=updated,
         total=total,
