@@ -41,9 +41,10 @@ RUNNER = r"""
 import datetime as dt, json, resource, sys, time
 from pathlib import Path
 from generator.pipeline import run
-from generator.mkdocs_adapter import build_site, theme_dir
-from generator.render import NavEntry
-from generator.verify import verify_site
+from generator import urls
+from generator.engine.mkdocs_adapter import build_site, theme_dir
+from generator.engine.verify import verify_site
+from generator.pages.output import NavEntry
 
 project, out, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 t0 = time.perf_counter()
@@ -51,7 +52,8 @@ result = run(project, dt.date.fromisoformat(sys.argv[4]))
 assert result.output is not None and not result.log.errors, [str(e) for e in result.log][:5]
 t1 = time.perf_counter()
 if mode == "naive":
-    boards = [NavEntry(c.name, f"towns/{c.town_id}/{c.id}/index.md") for c in result.context.district.communities()]
+    boards = [NavEntry(c.name, urls.source(urls.community(c.town_id, c.id)))
+              for c in result.context.district.communities()]
     result.output.nav.append(NavEntry("全部社区", children=boards))
 stats = build_site(result.context, result.output, out)
 t2 = time.perf_counter()
@@ -100,6 +102,8 @@ def make_project(n: int, dest: Path) -> None:
                 for brand in body.get("brands", []):
                     brand["id"] = f"{brand['id']}-{i}"
                     brand["former_ids"] = [f"{old}-{i}" for old in brand.get("former_ids", [])]
+                    for mention in brand.get("mentions", []):
+                        mention.pop("adopted_by", None)  # names sample communities the copy does not have
             (cdir / file.name).write_text(yaml.safe_dump(body, allow_unicode=True, sort_keys=False),
                                           encoding="utf-8")
 

@@ -18,6 +18,8 @@ FIRST_CYCLE = """cycles:
     goals: [建成党群服务站]
     steps:
       - {title: 立项, start: 2023-01-01, end: 2023-02-28, done_on: 2023-02-20}
+      - {title: 调研, start: 2023-03-01, end: 2023-04-30, done_on: 2023-05-10}
+      - {title: 中期检查, start: 2024-05-01, end: 2024-06-30}
       - {title: 验收, start: 2024-10-01, end: 2024-12-31}
   - start: 2025-01-01
 """
@@ -86,7 +88,9 @@ def test_each_cycle_has_a_page_with_its_plan_steps_and_published_reports(two_cyc
     first = pages[urls.source(urls.cycle("nancheng", "alpha", "2023-2024"))]
     assert "建成党群服务站" in first
     assert "立项 · <strong>已完成</strong>(2023年2月20日完成)" in first
-    assert "验收 · <strong>逾期</strong>(已逾期 696 天)" in first  # 2024-12-31 to 2026-11-27
+    assert "调研 · <strong>已完成</strong>(2023年5月10日完成,晚于计划 10 天)" in first
+    assert "中期检查 · <strong>未完成</strong>(周期结束时仍未完成,已逾期 184 天)" in first
+    assert "验收 · <strong>未完成</strong>(周期结束时仍未完成)" in first  # not "逾期 696 天", growing every day
     assert ("<dt>社区党建品牌培育机制</dt><dd>品牌“阿尔法先锋”完成验收<br>存在问题:宣传不足<br>下步打算:编印简报</dd>"
             in first)
     second = pages[urls.source(urls.cycle("nancheng", "alpha", "2025-2026"))]

@@ -46,7 +46,7 @@ class PledgeStatus:
         return tuple(m for m in self.milestones if m.late)
 
 
-STEP_IDS = {"已完成": "done", "逾期": "overdue", "进行中": "ongoing", "未开始": "not-started"}
+STEP_IDS = {"已完成": "done", "逾期": "overdue", "进行中": "ongoing", "未开始": "not-started", "未完成": "unfinished"}
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,17 @@ class StepStatus:
         return STEP_IDS[self.label]
 
 
-def step_status(start: dt.date, end: dt.date, done_on: dt.date | None, as_of: dt.date) -> StepStatus:
-    """Done when ``done_on`` is given (and not in the future); late once ``end`` has passed undone."""
+def step_status(start: dt.date, end: dt.date, done_on: dt.date | None, as_of: dt.date,
+                closed_on: dt.date | None = None) -> StepStatus:
+    """Done when ``done_on`` is given (``days_late`` if after ``end``); late once ``end`` has passed undone.
+
+    ``closed_on`` is the end of a cycle that has ended: a step still open then is 未完成, its lateness
+    counted to the cycle's end, not growing with every later build.
+    """
     if done_on is not None and done_on <= as_of:
-        return StepStatus("已完成")
+        return StepStatus("已完成", max((done_on - end).days, 0))
+    if closed_on is not None and closed_on < as_of:
+        return StepStatus("未完成", max((closed_on - end).days, 0))
     if end < as_of:
         return StepStatus("逾期", (as_of - end).days)
     return StepStatus("进行中" if start <= as_of else "未开始")

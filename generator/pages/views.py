@@ -261,7 +261,8 @@ def _cycles(context: SiteContext, c: Community, history: list[CommunityResult],
                      key=lambda cm: (cm.date, cm.id), reverse=True)
     out = []
     for cycle in c.profile.cycles:
-        steps = tuple(StepView(s, step_status(s.start, s.end, s.done_on, as_of)) for s in cycle.steps)
+        steps = tuple(StepView(s, step_status(s.start, s.end, s.done_on, as_of, closed_on=cycle.end))
+                      for s in cycle.steps)
         def mine(period: str, cycle: Cycle = cycle) -> bool:
             return cycle_of_period(c.profile.cycles, period) is cycle
 
