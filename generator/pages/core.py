@@ -77,11 +77,13 @@ def render_boards(context: SiteContext, output: Output) -> None:
         for c in town.communities:
             page = urls.source(urls.community(town.id, c.id))
             v = views.of(c)
+            shown = _board_pledges(v)
+            shown_ids = {id(x) for x in shown}  # identity: comparing pledge views would compare whole records
             activities = sorted(c.activities.activities, key=lambda a: a.date, reverse=True)[:limit]
             output.add_page(page, render(
                 "board.md.j2", **common(context, page), town=town, c=c, cv=v, members=v.members,
                 lastmod=last_modified(c, context.as_of),
-                pledges=_board_pledges(v), older_pledges=tuple(x for x in v.pledges if x not in _board_pledges(v)),
+                pledges=shown, older_pledges=tuple(x for x in v.pledges if id(x) not in shown_ids),
                 activities=activities, score=v.result,
                 period_label=period_label))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -74,8 +75,18 @@ def _score_text(total: Any) -> str:
     return str(total) if total is not None else ""
 
 
+_COLLECTED: weakref.WeakKeyDictionary[SiteContext, dict[str, Record]] = weakref.WeakKeyDictionary()
+
+
 def collect(context: SiteContext) -> dict[str, Record]:
-    """Every published record with its stable id, sorted by id."""
+    """Every published record with its stable id, sorted by id (worked out once per build)."""
+    found = _COLLECTED.get(context)
+    if found is None:
+        found = _COLLECTED[context] = _collect(context)
+    return found
+
+
+def _collect(context: SiteContext) -> dict[str, Record]:
     d = context.district
     out: list[Record] = [Record("district", d.info.name, content_hash(d.info.model_copy(
         update={"commendations": [], "model_brands": []})))]
