@@ -8,17 +8,17 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import DataError
+from generator.messages import Msg, RuleError, msg
 from generator.records.schema import ATTENDED_PATTERN, CADRE_POST_PATTERN
 from generator.records.yamlio import YamlDoc, format_path
 
-_PATTERN_HINTS = {
-    "^[a-z0-9]+(?:-[a-z0-9]+)*$": ("expected an id of lowercase letters, digits and hyphens", "e.g. elderly-care"),
-    "^20[0-9]{2}-H[12]$": ("expected a half-year like 2025-H2", "H1 is January–June, H2 July–December"),
-    "^https?://\\S+$": ("expected a web address starting with http:// or https://", ""),
-    "^[a-z0-9-]+/[a-z0-9-]+$": ("expected a community key like chengnan/qinghe", "<town-id>/<community-id>"),
-    CADRE_POST_PATTERN: ("expected a cadre's post, never a name",
-                         "e.g. 书记, 居委会主任, 委员, 社区工作者2; number cadres who share a post"),
-    ATTENDED_PATTERN: ("expected a post from cadres.roles, or 全体 for every cadre", "e.g. [书记, 社区工作者2]"),
+_PATTERNS = {
+    "^[a-z0-9]+(?:-[a-z0-9]+)*$": "schema.pattern.slug",
+    "^20[0-9]{2}-H[12]$": "schema.pattern.period",
+    "^https?://\\S+$": "schema.pattern.url",
+    "^[a-z0-9-]+/[a-z0-9-]+$": "schema.pattern.community_key",
+    CADRE_POST_PATTERN: "schema.pattern.cadre_post",
+    ATTENDED_PATTERN: "schema.pattern.attended",
 }
 
 
@@ -49,59 +49,55 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 # Keys an earlier release used: the new key and how to rewrite the old one.
-RENAMED: dict[str, tuple[str, str]] = {
-    "cycle": ("cycles", "a community now keeps every project cycle: rename 'cycle:' to 'cycles:' and make it a "
-                        "list (put '- ' before 'start:' and indent its other lines by two more spaces)"),
+RENAMED: dict[str, tuple[str, str]] = {"cycle": ("cycles", "schema.hint.renamed_cycle")}
+
+_SIMPLE = {
+    "missing": "schema.missing",
+    "date_type": "schema.date", "date_parsing": "schema.date", "date_from_datetime_inexact": "schema.date",
+    "date_from_datetime_parsing": "schema.date",
+    "bool_type": "schema.bool",
+    "int_type": "schema.int", "int_from_float": "schema.int",
+    "float_type": "schema.number",
+    "string_too_short": "schema.empty",
+    "list_type": "schema.list",
+    "model_type": "schema.mapping", "dict_type": "schema.mapping", "model_attributes_type": "schema.mapping",
 }
+_LIMITS = {"greater_than_equal": ("schema.at_least", "ge"), "greater_than": ("schema.more_than", "gt"),
+           "less_than_equal": ("schema.at_most", "le"), "less_than": ("schema.less_than", "lt")}
 
 
-def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
+def _describe(err: dict[str, Any], model: type[BaseModel]) -> Msg:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     loc = tuple(err["loc"])
-    got = err.get("input")
     renamed = RENAMED.get(str(loc[-1])) if loc else None
     if kind == "extra_forbidden" and renamed and renamed[0] in _allowed_keys(model, loc):
-        return "unknown key", renamed[1]
+        return msg("schema.unknown_key", hint=msg(renamed[1]))
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc)
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else ("allowed keys: " + ", ".join(allowed) if allowed else "")
-        return "unknown key", hint
-    if kind == "missing":
-        return "required field is missing", ""
-    if kind in ("date_type", "date_parsing", "date_from_datetime_inexact", "date_from_datetime_parsing"):
-        return "expected a date like 2026-06-30", "write the date without quotes, as YYYY-MM-DD"
-    if kind == "bool_type":
-        return "expected true or false", "YAML words such as yes/no/on/off are read as text here"
-    if kind in ("int_type", "int_from_float"):
-        return "expected a whole number", ""
-    if kind == "float_type":
-        return "expected a number", ""
+        hint = (msg("schema.hint.did_you_mean", key=close[0]) if close
+                else msg("schema.hint.allowed_keys", keys=", ".join(allowed)) if allowed else None)
+        return msg("schema.unknown_key", hint=hint)
+    if kind in _SIMPLE:
+        return msg(_SIMPLE[kind])
     if kind == "string_type":
-        return "expected text", "put the value in quotes" if got is not None else ""
+        return msg("schema.text", hint=msg("schema.hint.quote") if err.get("input") is not None else None)
     if kind == "literal_error":
-        return f"expected one of: {ctx.get('expected', '')}".replace("'", ""), ""
+        return msg("schema.one_of", options=str(ctx.get("expected", "")).replace("'", ""))
     if kind == "string_pattern_mismatch":
-        return _PATTERN_HINTS.get(ctx.get("pattern", ""), ("does not match the required format", ""))
-    if kind == "string_too_short":
-        return "must not be empty", ""
+        return msg(_PATTERNS.get(ctx.get("pattern", ""), "schema.format"))
     if kind == "string_too_long":
-        return f"text is too long (at most {ctx.get('max_length')} characters)", "move long text into the body"
+        return msg("schema.too_long", max=ctx.get("max_length"))
     if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} entr{'y' if ctx.get('min_length') == 1 else 'ies'}", ""
-    if kind in ("greater_than_equal", "greater_than"):
-        word = "at least" if kind == "greater_than_equal" else "more than"
-        return f"must be {word} {ctx.get('ge', ctx.get('gt'))}", ""
-    if kind in ("less_than_equal", "less_than"):
-        return f"must be at most {ctx.get('le', ctx.get('lt'))}", ""
-    if kind == "list_type":
-        return "expected a list (lines starting with '- ')", ""
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return "expected a mapping of key: value pairs", ""
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"])), ""
-    return err["msg"], ""
+        return msg("schema.too_few", min=ctx.get("min_length"))
+    if kind in _LIMITS:
+        key, name = _LIMITS[kind]
+        return msg(key, limit=ctx.get(name))
+    error = ctx.get("error")
+    if kind == "value_error" and isinstance(error, RuleError):
+        return error.message
+    return msg("schema.invalid", detail=str(error) if error is not None else err["msg"])
 
 
 def validation_errors(exc: ValidationError, doc: YamlDoc, model: type[BaseModel],
@@ -110,6 +106,5 @@ def validation_errors(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]
     out = []
     for err in exc.errors(include_url=False):
         loc = (*prefix, *err["loc"])
-        message, hint = _describe(err, model)
-        out.append(DataError(doc.path, doc.line(loc), format_path(loc) or "(file)", message, hint))
+        out.append(DataError(doc.path, doc.line(loc), format_path(loc), _describe(err, model)))
     return out

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
+from generator.messages import RuleError, msg
 from generator.records.yamlio import PathKey, YamlDoc, format_path
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -98,7 +99,7 @@ class Publication(Record):
     @model_validator(mode="after")
     def _approval_complete(self) -> Publication:
         if self.state == "approved" and (self.approved_by is None or self.approved_on is None):
-            raise ValueError("an approved record needs approved_by and approved_on")
+            raise RuleError(msg("schema.approval_incomplete"))
         return self
 
 

@@ -27,6 +27,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from generator.errors import DataError
+from generator.messages import Msg, msg
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
@@ -63,16 +64,37 @@ _Resolver.add_implicit_resolver(
 )
 
 
-def too_deep_message() -> str:
+def too_deep_message() -> Msg:
     """The one message for over-deep input, whichever layer (our composer or libyaml) notices first."""
-    return f"nested deeper than {MAX_DEPTH} levels"
+    return msg("yaml.too_deep", limit=MAX_DEPTH)
+
+
+ALIAS_PROBLEM = "anchors and aliases (*name) are not allowed in records"
+
+# PyYAML's own wording of common mistakes, as staff read them.
+_PROBLEMS = {
+    "mapping values are not allowed here": "yaml.problem.mapping_values",
+    "could not find expected ':'": "yaml.problem.expected_colon",
+    "found character '\\t' that cannot start any token": "yaml.problem.tab",
+    "found a tab character that violates indentation": "yaml.problem.tab",
+    "found unexpected end of stream": "yaml.problem.unclosed_quote",
+}
+
+
+def _problem(problem: str) -> Msg:
+    if problem == ALIAS_PROBLEM:
+        return msg("yaml.anchor")
+    key = _PROBLEMS.get(problem)
+    if key is None and ("expected <block end>" in problem or "did not find expected" in problem):
+        key = "yaml.problem.indent"
+    return msg("yaml.syntax", problem=msg(key) if key else msg("yaml.problem.other", problem=problem))
 
 
 class _TooDeep(yaml.composer.ComposerError):
     """Raised by the composer on the first node deeper than ``MAX_DEPTH``; carries its path."""
 
     def __init__(self, path: PathKey, mark: Any) -> None:
-        super().__init__(None, None, too_deep_message(), mark)
+        super().__init__(None, None, too_deep_message().text("en"), mark)
         self.path = path
 
 
@@ -85,7 +107,7 @@ class _NoAliasComposer(Composer):
         if self.check_event(AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases (*name) are not allowed in records", event.start_mark
+                None, None, ALIAS_PROBLEM, event.start_mark
             )
         path = self.__dict__.setdefault("_path", [])
         nested = parent is not None and index is not None  # a mapping key (index None) is not a level
@@ -169,11 +191,11 @@ class _Builder:
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                    self._err(key_node, path, "keys must be plain text (no merge keys or complex keys)")
+                    self._err(key_node, path, msg("yaml.key_not_text"))
                     continue
                 key = self.loader.construct_scalar(key_node)
                 if key in out:
-                    self._err(key_node, (*path, key), "duplicate key", "each key may appear only once in a mapping")
+                    self._err(key_node, (*path, key), msg("yaml.duplicate_key", key=key, first=self.lines[(*path, key)]))
                     continue
                 self.lines[(*path, key)] = key_node.start_mark.line + 1
                 out[key] = self.build(value_node, (*path, key))
@@ -187,17 +209,17 @@ class _Builder:
         try:
             value = self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError) as exc:
-            self._err(node, path, f"cannot read value: {exc}".splitlines()[0])
+            self._err(node, path, msg("yaml.cannot_read_value", problem=str(exc).splitlines()[0] if str(exc) else ""))
             return None
         if isinstance(value, dt.datetime):
             value = value.date() if value.time() == dt.time() and value.tzinfo is None else value
         if isinstance(value, float) and value != value:
-            self._err(node, path, "not a number")
+            self._err(node, path, msg("yaml.not_a_number"))
             return None
         return value
 
-    def _err(self, node: Node, path: PathKey, message: str, hint: str = "") -> None:
-        self.errors.append(DataError(self.rel, node.start_mark.line + 1, format_path(path), message, hint))
+    def _err(self, node: Node, path: PathKey, message: Msg) -> None:
+        self.errors.append(DataError(self.rel, node.start_mark.line + 1, format_path(path), message))
 
 
 def format_path(path: PathKey) -> str:
@@ -213,7 +235,7 @@ def format_path(path: PathKey) -> str:
 
 def _size(n: int) -> str:
     if n < 1024:
-        return f"{n} bytes"
+        return msg("yaml.size.bytes", n=n).text()
     if n < 1024 * 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n / 1024 / 1024:.1f} MB"
@@ -224,11 +246,10 @@ def read_yaml(file: Path, rel: str) -> tuple[YamlDoc | None, list[DataError]]:
     try:
         size = file.stat().st_size
     except OSError as exc:
-        return None, [DataError(rel, 0, "", f"cannot read file: {exc.strerror}")]
+        return None, [DataError(rel, 0, "", msg("yaml.cannot_read_file", reason=exc.strerror))]
     if size > MAX_FILE_BYTES:
         return None, [
-            DataError(rel, 0, "", f"file is {_size(size)}; the limit is {_size(MAX_FILE_BYTES)}",
-                      "split it or move large text into Markdown files")
+            DataError(rel, 0, "", msg("yaml.too_large", size=_size(size), limit=_size(MAX_FILE_BYTES)))
         ]
     return read_yaml_bytes(file.read_bytes(), rel)
 
@@ -247,9 +268,9 @@ def read_yaml_bytes(raw: bytes, rel: str) -> tuple[YamlDoc | None, list[DataErro
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [DataError(rel, line, "", "file is not valid UTF-8", "save the file as UTF-8 (not GBK)")]
+        return None, [DataError(rel, line, "", msg("yaml.not_utf8"))]
     if "\x00" in text:
-        return None, [DataError(rel, text[: text.index("\x00")].count("\n") + 1, "", "file contains a NUL character")]
+        return None, [DataError(rel, text[: text.index("\x00")].count("\n") + 1, "", msg("yaml.nul"))]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -261,9 +282,9 @@ def read_yaml_bytes(raw: bytes, rel: str) -> tuple[YamlDoc | None, list[DataErro
         problem = exc.problem or exc.context or "invalid YAML"
         if LIBYAML_TOO_DEEP in problem:  # libyaml >= 0.2.6 has its own limit, met first in flow style
             return None, [DataError(rel, line, "", too_deep_message())]
-        return None, [DataError(rel, line, "", f"YAML syntax error: {problem}")]
+        return None, [DataError(rel, line, "", _problem(problem))]
     except yaml.YAMLError as exc:
-        return None, [DataError(rel, 0, "", f"YAML syntax error: {str(exc).splitlines()[0]}")]
+        return None, [DataError(rel, 0, "", _problem(str(exc).splitlines()[0]))]
     finally:
         loader.dispose()
     if node is None:

@@ -1,0 +1,1 @@
+"""Staff commands beyond build/check/serve: each module holds one command group."""

@@ -1,0 +1,1 @@
+"""Spreadsheet round trip: records to workbooks and back."""
