@@ -18,14 +18,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from generator.engine import mkdocs_adapter as engine
 from generator.engine.verify import verify_site
 from generator.errors import DataError, ErrorLog
+from generator.messages import t
 from generator.pages.data_errors import render_error_site
 from generator.pages.output import Output
-from generator.pipeline import prepare, run
-from generator.records.config import SiteConfig
+from generator.pipeline import run
+from generator.records.config import SiteConfig, load_config
 
 Report = Callable[[str], None]
 
@@ -47,9 +49,9 @@ def report_log(log: ErrorLog, strict: bool, say: Report) -> int:
     problems: list[DataError] = sorted(set(log.errors))
     warnings = sorted(set(log.warnings))
     for err in problems:
-        say(f"error: {err}")
+        say(t("build.error", text=err))
     for warn in warnings:
-        say(f"{'error' if strict else 'warning'}: {warn}")
+        say(t("build.error" if strict else "build.warning", text=warn))
     return len(problems) + (len(warnings) if strict else 0)
 
 
@@ -81,7 +83,7 @@ def swap_into_place(built: Path, target: Path, say: Report) -> None:
                 old.rename(target)
             raise
     if caught:
-        say("(Ctrl-C came while the new site was being put in place; it is complete.)")
+        say(t("build.interrupt_during_swap"))
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -90,7 +92,7 @@ def verify_output(config: SiteConfig, project: Path, site: Path, shown: str, say
     """Run the output checks; report and count the findings."""
     findings = verify_site(site, config.site.url, list(config.pii_allow), theme=engine.theme_dir(project))
     for finding in findings:
-        say(f"error: {shown}/{finding}")
+        say(t("build.error", text=f"{shown}/{finding}"))
     return len(findings)
 
 
@@ -105,29 +107,27 @@ class Built:
 def build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str, say: Report) -> Built:
     """Build the site into ``target`` atomically; raises :class:`BuildFailed` (old site untouched)."""
     started = time.perf_counter()
-    say("[1/3] loading, validating and scoring records …")
+    say(t("build.step_load"))
     result = run(project, as_of, previous_site=target if target.is_dir() else None)
     failed = report_log(result.log, strict, say)
     if result.context is None or result.output is None or failed:
-        raise BuildFailed(DATA_FAILED, f"{failed} problem(s) found; site not built (previous site left as it was).")
+        raise BuildFailed(DATA_FAILED, t("build.data_failed", n=failed))
     target.parent.mkdir(parents=True, exist_ok=True)
     n_pages = len(result.output.pages)
-    say(f"[2/3] rendering {n_pages} pages …")
+    say(t("build.step_render", n=n_pages))
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
         stats = engine.build_site(result.context, result.output, tmp / "site",
-                           progress=lambda done: say(f"      {done}/{n_pages} pages"))
+                                  progress=lambda done: say(t("build.progress", done=done, n=n_pages)))
         for w in stats.warnings:  # before verifying, so they are shown when the build is refused too
-            say(f"warning: {w}")
-        say("[3/3] checking links, hosts and personal information, then writing site …")
+            say(t("build.warning", text=w))
+        say(t("build.step_verify"))
         findings = verify_output(result.context.config, project, tmp / "site", shown, say)
         if findings:
-            raise BuildFailed(DATA_FAILED, f"{findings} problem(s) found in the built site; not published "
-                              "(previous site left as it was).")
+            raise BuildFailed(DATA_FAILED, t("build.output_failed", n=findings))
         swap_into_place(tmp / "site", target, say)
     except engine.EngineError as exc:
-        raise BuildFailed(ENGINE_FAILED, f"error: site engine failed:\n{exc}\n"
-                          "site not built (previous site left as it was).") from exc
+        raise BuildFailed(ENGINE_FAILED, t("build.engine_failed", detail=exc)) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return Built(len(result.context.district.communities()), stats.pages,
@@ -135,22 +135,25 @@ def build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str,
 
 
 def serve(project: Path, as_of: dt.date, host: str, port: int, say: Report) -> int:
-    """Preview with live reload. Broken records at start or after an edit show as an error page."""
-    result = prepare(project, as_of)
-    if result.context is None or report_log(result.log, False, say):
+    """Preview with live reload. Broken records, at the start or after an edit, show as an error page
+    at every address at once; the page reloads by itself when the records are good again."""
+    config, config_log = load_config(project / "site_config.yml", project)
+    if config is None:  # without a configuration there is no site to show the problems in
+        report_log(config_log, False, say)
         return DATA_FAILED
     last_good: set[str] = set()
 
     def rebuild() -> tuple[Output, list[str]]:
         again = run(project, as_of)
         if again.output is None or again.log.errors:
-            lines = [f"error: {err}" for err in again.log]
-            lines.append(f"{len(lines)} problem(s) found; fix them and save again "
-                         "(the preview shows them on every page).")
+            lines = [t("build.error", text=err) for err in again.log]
+            lines.append(t("build.serve_broken", n=len(lines)))
             return render_error_site(again.log, last_good), lines
         last_good.clear()
         last_good.update(again.output.pages)
         return again.output, []
 
-    engine.serve_site(result.context, host, port, rebuild)
+    path = urlsplit(config.site.url).path or "/"
+    say(t("build.serve_url", url=f"http://{host}:{port}{path}"))
+    engine.serve_site(config, project, as_of, host, port, rebuild)
     return 0

@@ -1,10 +1,13 @@
-"""The ``dangjian`` command line: a thin layer that turns located DataErrors into messages and exit codes."""
+"""The ``dangjian`` command line: a thin layer that turns located DataErrors into messages and exit codes.
+
+Every text here comes from the message catalogue (``generator/messages``): Chinese by default,
+English with ``--lang en`` or ``DANGJIAN_LANG=en``.  Help texts are read when the program starts,
+so they follow ``DANGJIAN_LANG``.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -12,220 +15,195 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.errors import ErrorLog
+from generator.commands import click_words
+from generator.commands.common import (
+    as_of_date,
+    as_of_option,
+    project_option,
+    project_path,
+    report,
+    say,
+    strict_option,
+)
+from generator.messages import LANGUAGES, set_language, t
 from generator.pipeline import prepare
 from generator.records.config import load_config
 from generator.records.pii import redact
 
 PERIOD_RE = re.compile(r"^20[0-9]{2}-H[12]$")
+HELD_SHOWN = 20
 
 
-def _project(path: str | None) -> Path:
-    return Path(path).resolve() if path else Path.cwd().resolve()
-
-
-def _as_of(value: str | None) -> dt.date:
-    if value:
-        return dt.date.fromisoformat(value)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
-
-
-def _validate_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("expected a date like 2026-06-30") from None
+def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # The group always sets it (None: DANGJIAN_LANG or Chinese, so an earlier in-process run cannot leak
+    # its choice); a command's own --lang, when given, overrides the group's.
+    if ctx.parent is None or value is not None:
+        set_language(value)
     return value
 
 
-project_option = click.option("--project", "-p", type=click.Path(file_okay=False), default=None,
-                              help="Project folder holding site_config.yml (default: current folder).")
-as_of_option = click.option("--as-of", callback=_validate_as_of, metavar="YYYY-MM-DD",
-                            help="Treat this date as today for overdue and period logic.")
-strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+click_words.install()
 
 
-def _say(line: str) -> None:
-    click.echo(line, err=True)
+def _lang_option() -> click.Option:
+    return click.Option(["--lang"], type=click.Choice(LANGUAGES), callback=_language, expose_value=False,
+                        is_eager=True, help=t("cli.help.lang"))
 
 
-def _report(log: ErrorLog, strict: bool) -> int:
-    """Print errors and warnings; return the number of problems that fail the run."""
-    from generator.build import report_log
-
-    return report_log(log, strict, _say)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dangjian")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=t("cli.help.main"))
+@click.version_option(__version__, prog_name="dangjian", help=t("cli.help.version"))
 def main() -> None:
-    """Build the "six-in-one" community Party-building disclosure board from YAML records."""
+    pass
 
 
-@main.command()
+@main.command(help=t("cli.help.check"), short_help=t("cli.short.check"))
 @project_option
 @as_of_option
 @strict_option
-@click.option("--show-held", is_flag=True, help="List every record held back from publication.")
+@click.option("--show-held", is_flag=True, help=t("cli.help.show_held"))
 def check(project: str | None, as_of: str | None, strict: bool, show_held: bool) -> None:
-    """Validate and score all records without building the site."""
-    root = _project(project)
-    result = prepare(root, _as_of(as_of))
-    failed = _report(result.log, strict)
+    result = prepare(project_path(project), as_of_date(as_of))
+    failed = report(result.log, strict)
     ctx = result.context
     if ctx is None or failed:
-        click.echo(f"{failed} problem(s) found; nothing was built.", err=True)
+        say(t("cli.check_failed", n=failed))
         sys.exit(1)
     held = ctx.held_back
-    for h in held if show_held else held[:20]:
-        click.echo(f"held back: {redact(str(h), ctx.config.pii_allow)}")  # drafts are not scanned: mask here
-    if len(held) > 20 and not show_held:
-        click.echo(f"held back: … and {len(held) - 20} more (use --show-held)")
+    for h in held if show_held else held[:HELD_SHOWN]:
+        click.echo(t("cli.held", record=redact(str(h), ctx.config.pii_allow)))  # drafts are not scanned: mask
+    if len(held) > HELD_SHOWN and not show_held:
+        click.echo(t("cli.held_more", n=len(held) - HELD_SHOWN))
     n = len(ctx.district.communities())
     scored = len(ctx.scores.results) if ctx.scores else 0
-    click.echo(f"ok: {n} communities published, {scored} scored, {len(held)} record(s) held back, "
-               f"{len(result.log.warnings)} warning(s)")
+    click.echo(t("cli.check_ok", communities=n, scored=scored, held=len(held), warnings=len(result.log.warnings)))
 
 
-@main.command()
+@main.command(help=t("cli.help.freeze"), short_help=t("cli.short.freeze"))
 @project_option
 @as_of_option
 @click.argument("period")
 def freeze(project: str | None, as_of: str | None, period: str) -> None:
-    """Freeze PERIOD's published results (e.g. 2025-H2) into communities/results/PERIOD.yml.
-
-    Later builds publish that file verbatim; a recomputation that differs fails the build
-    unless a dated, reasoned correction in the file accepts it.
-    """
     from generator.scoring.freeze import freeze_text, rubric_digest
 
-    root = _project(project)
-    day = _as_of(as_of)
+    root = project_path(project)
+    day = as_of_date(as_of)
     if not PERIOD_RE.match(period):
-        _say(f"error: {period}: expected a half-year like 2025-H2")
+        say(t("build.error", text=t("cli.bad_period", period=period)))
         sys.exit(1)
     target = root / "communities" / "results" / f"{period}.yml"
     shown = target.relative_to(root).as_posix()
     if target.exists():
-        _say(f"error: {shown}: {period} is already frozen (hint: published results change only through a "
-             "correction in that file)")
+        say(t("build.error", text=t("cli.already_frozen", file=shown, period=period)))
         sys.exit(1)
     result = prepare(root, day)
-    if _report(result.log, False) or result.context is None or result.context.scores is None:
-        _say("nothing was frozen.")
+    if report(result.log, False) or result.context is None or result.context.scores is None:
+        say(t("cli.nothing_frozen"))
         sys.exit(1)
     scores = result.context.scores
     rows = [r for r in scores.history if r.period == period]
     if not rows:
-        _say(f"error: {period}: no published acceptance results for this period; nothing was frozen.")
+        say(t("build.error", text=t("cli.no_results", period=period)))
         sys.exit(1)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(freeze_text(period, rows, day, rubric_digest(scores.refinements)), encoding="utf-8")
-    click.echo(f"frozen: {len(rows)} result(s) of {period} in {shown}; commit this file.")
+    click.echo(t("cli.frozen", n=len(rows), period=period, file=shown))
 
 
-@main.command()
+@main.command(help=t("cli.help.build"), short_help=t("cli.short.build"))
 @project_option
 @as_of_option
 @strict_option
 @click.option("--output", "-o", type=click.Path(file_okay=False), default="site", show_default=True,
-              help="Folder to write the site to (replaced only when the build succeeds).")
+              metavar=t("cli.folder"), help=t("cli.help.output"))
 def build(project: str | None, as_of: str | None, strict: bool, output: str) -> None:
-    """Build the public site (atomically: a failed build leaves the old site untouched)."""
     from generator.build import BuildFailed
     from generator.build import build as build_site
 
-    root = _project(project)
     out = Path(output)
     target = out if out.is_absolute() else Path.cwd() / out
     try:
-        built = build_site(root, _as_of(as_of), strict, target, output, _say)
+        built = build_site(project_path(project), as_of_date(as_of), strict, target, output, say)
     except BuildFailed as exc:
-        click.echo(str(exc), err=True)
+        say(str(exc))
         sys.exit(exc.code)
     except KeyboardInterrupt:
-        click.echo("\ninterrupted; site not built (previous site left as it was).", err=True)
+        say(t("cli.interrupted"))
         sys.exit(130)
-    click.echo(f"built {built.communities} communities, {built.pages} pages, {built.warnings} warning(s) "
-               f"in {built.seconds:.1f} s -> {output}")
+    click.echo(t("cli.built", communities=built.communities, pages=built.pages, warnings=built.warnings,
+                 seconds=f"{built.seconds:.1f}", output=output))
 
 
-@main.command()
+@main.command(help=t("cli.help.verify"), short_help=t("cli.short.verify"))
 @click.argument("site_dir", default="site", type=click.Path(file_okay=False))
 @project_option
 def verify(site_dir: str, project: str | None) -> None:
-    """Check a built site: links resolve, no third-party hosts, no personal information."""
-    root = _project(project)
+    root = project_path(project)
     config, log = load_config(root / "site_config.yml", root)
     if config is None:
-        _report(log, False)
+        report(log, False)
         sys.exit(1)
     site = Path(site_dir)
     if not site.is_dir():
-        click.echo(f"error: {site_dir}: site folder not found (run `dangjian build` first)", err=True)
+        say(t("build.error", text=t("cli.no_site", site=site_dir)))
         sys.exit(1)
     from generator.build import verify_output
 
-    findings = verify_output(config, root, site, site_dir.rstrip("/"), _say)
+    findings = verify_output(config, root, site, site_dir.rstrip("/"), say)
     files = sum(1 for p in site.rglob("*") if p.is_file())
     if findings:
-        click.echo(f"{findings} problem(s) found in {files} files.", err=True)
+        say(t("cli.verify_failed", n=findings, files=files))
         sys.exit(1)
-    click.echo(f"ok: {files} files checked, 0 problems")
+    click.echo(t("cli.verify_ok", files=files))
 
 
-@main.command()
+@main.command(help=t("cli.help.serve"), short_help=t("cli.short.serve"))
 @project_option
 @as_of_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help=t("cli.help.host"))
+@click.option("--port", default=8000, show_default=True, type=int, help=t("cli.help.port"))
 def serve(project: str | None, as_of: str | None, host: str, port: int) -> None:
-    """Preview the site with live reload; saving a record refreshes the open page."""
     from generator.build import serve as serve_site
 
-    sys.exit(serve_site(_project(project), _as_of(as_of), host, port, _say))
+    sys.exit(serve_site(project_path(project), as_of_date(as_of), host, port, say))
 
 
-@main.command()
+@main.command(help=t("cli.help.new"), short_help=t("cli.short.new"))
 @click.argument("key", metavar="TOWN-ID/COMMUNITY-ID")
-@click.option("--name", required=True, help="Community name in Chinese, e.g. 晴川社区.")
+@click.option("--name", required=True, help=t("cli.help.name"))
 @project_option
 def new(key: str, name: str, project: str | None) -> None:
-    """Scaffold a community's record files from the template."""
-    from generator.records.scaffold import scaffold
+    from generator.records.scaffold import ScaffoldError, scaffold
 
-    root = _project(project)
     try:
-        created = scaffold(root, key, name)
-    except ValueError as exc:
-        click.echo(f"error: {exc}", err=True)
+        created = scaffold(project_path(project), key, name)
+    except ScaffoldError as exc:
+        say(t("build.error", text=exc.message))
         sys.exit(1)
     for path in created:
-        click.echo(f"created {path}")
-    click.echo("next: fill in the files, then run `dangjian check`")
+        click.echo(t("cli.created", path=path))
+    click.echo(t("cli.new_next"))
 
 
-@main.command()
-@click.option("--output", "-o", type=click.Path(file_okay=False), default="schemas", show_default=True)
+@main.command(help=t("cli.help.schema"), short_help=t("cli.short.schema"))
+@click.option("--output", "-o", type=click.Path(file_okay=False), default="schemas", show_default=True,
+              metavar=t("cli.folder"), help=t("cli.help.schema_output"))
 def schema(output: str) -> None:
-    """Write JSON Schemas of the record files for editor completion (VS Code YAML)."""
-    from generator.records.schema import FILE_MODELS, DistrictFile, TownFile
+    from generator.records.json_schema import record_schemas
 
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
-    models = {"district.yml": DistrictFile, "town.yml": TownFile, **FILE_MODELS}
-    for name, model in models.items():
+    for name, data in record_schemas().items():
         target = out / name.replace(".yml", ".schema.json")
-        target.write_text(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n",
-                          encoding="utf-8")
-        click.echo(f"wrote {target}")
-    click.echo("add `# yaml-language-server: $schema=<path>` at the top of a record file to use it")
+        target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        click.echo(t("cli.wrote", path=target))
+    click.echo(t("cli.schema_next"))
 
+
+# `--lang` before or after the command name: `dangjian --lang en check` and `dangjian check --lang en`.
+for _command in (main, *main.commands.values()):
+    _command.params.append(_lang_option())
+    _command.options_metavar = t("cli.options_metavar")
+main.subcommand_metavar = t("cli.subcommand_metavar")
 
 if __name__ == "__main__":
     main()

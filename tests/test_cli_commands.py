@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from support import AS_OF_ARG, cli
 
 from generator.cli import main
@@ -26,8 +30,13 @@ def test_new_scaffolds_a_community_that_checks_clean_and_stays_unpublished(proje
     root: Path = project_copy("minimal")
     result = cli("new", "demo-town/fresh", "--name", "新建社区", "-p", str(root))
     assert result.exit_code == 0, result.output
-    assert "created communities/demo-town/fresh/profile.yml" in result.stdout
-    check = cli("check", "-p", str(root), "--as-of", AS_OF_ARG, "--show-held")
+    assert "已建立 communities/demo-town/fresh/profile.yml" in result.stdout
+    assert "已建立 schemas/pledges.schema.json" in result.stdout
+    profile = (root / "communities/demo-town/fresh/profile.yml").read_text(encoding="utf-8")
+    assert profile.startswith("# yaml-language-server: $schema=../../../schemas/profile.schema.json\n")
+    assert (root / "communities/demo-town/fresh/profile.yml").resolve().parent.joinpath(
+        "../../../schemas/profile.schema.json").resolve().is_file()
+    check = cli("check", "-p", str(root), "--as-of", AS_OF_ARG, "--show-held", "--lang", "en")
     assert check.exit_code == 0, check.output
     assert "held back: communities/demo-town/fresh/profile.yml: community 新建社区: draft, not yet approved" \
         in check.stdout
@@ -37,8 +46,10 @@ def test_new_refuses_unknown_town_and_existing_folder(project_copy) -> None:  # 
     root: Path = project_copy("minimal")
     result = cli("new", "nowhere/fresh", "--name", "新建社区", "-p", str(root))
     assert result.exit_code == 1
-    assert result.stderr == "error: town 'nowhere' does not exist (communities/nowhere/town.yml is missing)\n"
+    assert result.stderr == "错误：街道“nowhere”不存在（缺少 communities/nowhere/town.yml）\n"
     result = cli("new", "demo-town/demo-community", "--name", "重复", "-p", str(root))
+    assert result.stderr == "错误：communities/demo-town/demo-community 已经存在\n"
+    result = cli("--lang", "en", "new", "demo-town/demo-community", "--name", "重复", "-p", str(root))
     assert result.stderr == "error: communities/demo-town/demo-community already exists\n"
 
 
@@ -53,3 +64,36 @@ def test_schema_writes_json_schemas(tmp_path: Path) -> None:
     pledge = pledges["$defs"]["Pledge"]
     assert pledge["additionalProperties"] is False
     assert pledge["properties"]["due"]["format"] == "date"
+    # VS Code shows the Chinese label on hover and offers the example while typing
+    assert pledge["properties"]["due"]["title"] == "完成时限(due)"
+    assert pledge["properties"]["due"]["examples"] == ["2026-06-30"]
+    assert pledge["properties"]["title"]["title"] == "承诺事项(title)"
+    assert pledges["$defs"]["Milestone"]["properties"]["status"]["enum"] == ["未开始", "进行中", "已完成"]
+
+
+def test_help_is_chinese_by_default_and_english_on_request() -> None:
+    zh = CliRunner().invoke(main, ["--help"], prog_name="dangjian")
+    assert zh.exit_code == 0
+    assert zh.stdout.startswith("用法： dangjian [选项] 命令 [参数]...\n")
+    for words in ("选项：", "命令：", "显示本帮助并退出。", "校验记录并计分，不生成网站", "生成公开网站"):
+        assert words in zh.stdout
+    for english in ("Usage", "Options", "Commands", "Show this message"):
+        assert english not in zh.stdout
+    build = cli("build", "--help")
+    assert "把这一天当作“今天”，用于逾期和半年度判断" in build.stdout
+    en = subprocess.run([sys.executable, "-m", "generator.cli", "--help"], capture_output=True, text=True,
+                        env={**os.environ, "DANGJIAN_LANG": "en"}, check=True)
+    assert en.stdout.startswith("Usage: python -m generator.cli [OPTIONS] COMMAND [ARGS]...\n")
+    assert "Build the public site." in en.stdout
+
+
+def test_a_usage_error_is_chinese() -> None:
+    result = cli("freeze")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "错误：缺少参数 'PERIOD'."
+
+
+def test_a_bad_date_option_is_chinese() -> None:
+    result = cli("check", "--as-of", "2026-13-01")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "错误：'--as-of' 的值无效：应为日期，例如 2026-06-30"

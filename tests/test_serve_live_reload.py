@@ -23,7 +23,7 @@ def test_saving_a_record_updates_the_open_page(project_copy) -> None:  # type: i
         # A broken record: every page answers at once with the located problem, in Chinese.
         edit(profile, "org_type: 社区党委", "org_type: 错误")
         page = wait_for(url, "记录有误，网站暂未更新")
-        assert "profile.yml:3: org_type: expected one of" in page
+        assert "profile.yml:3: 组织类型(org_type): 应为以下之一：社区党委、社区党总支、社区党支部" in page
         assert "改名社区" not in page
         for path in (PAGE, "/", "/towns/demo-town/"):
             started = time.monotonic()
@@ -35,5 +35,17 @@ def test_saving_a_record_updates_the_open_page(project_copy) -> None:  # type: i
         edit(profile, "name: 改名社区", "name: 恢复社区")
         page = wait_for(url, "恢复社区")
         assert "记录有误" not in page
-    assert any("org_type: expected one of" in line for line in log)
+    assert any("组织类型(org_type): 应为以下之一" in line for line in log)
     assert not any("Traceback" in line for line in log), "\n".join(log)
+
+
+def test_serve_starts_on_broken_records_and_prints_its_address(project_copy) -> None:  # type: ignore[no-untyped-def]
+    root: Path = project_copy("minimal")
+    profile = root / PROFILE
+    edit(profile, "org_type: 社区党委", "org_type: 错误")
+    with serving(root) as (base, log):
+        page = wait_for(base + "/", "记录有误，网站暂未更新")
+        assert "应为以下之一：社区党委、社区党总支、社区党支部" in page
+        edit(profile, "org_type: 错误", "org_type: 社区党委")
+        wait_for(base + PAGE, "示例社区")
+    assert f"预览地址：{base}/（记录保存后页面自动刷新；按 Ctrl+C 停止）" in log, "\n".join(log)

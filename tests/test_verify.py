@@ -13,6 +13,13 @@ from support import AS_OF_ARG, REPO, TRUST, cli, copy_project
 from trust_util import PII_ALLOW, SITE_URL
 
 from generator.engine.verify import Finding, verify_site
+from generator.messages import msg
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What each check finds, in the English catalogue (the Chinese wording is tested on its own below)."""
+    monkeypatch.setenv("DANGJIAN_LANG", "en")
 
 
 def page(body: str = "", head: str = "") -> str:
@@ -195,9 +202,11 @@ def test_allow_listed_numbers_pass(site: Path) -> None:
     assert verify_site(site, SITE_URL, [*PII_ALLOW, "13812345678"]) == []
 
 
-def test_finding_text() -> None:
-    finding = Finding("a/index.html", "broken-link", "x does not exist")
-    assert str(finding) == "a/index.html: broken-link: x does not exist"
+def test_finding_text_in_each_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    finding = Finding("a/index.html", "broken-link", msg("verify.missing", shown="x"))
+    assert str(finding) == "a/index.html: broken-link: x does not exist in the site"
+    monkeypatch.setenv("DANGJIAN_LANG", "zh")
+    assert str(finding) == "a/index.html: 链接失效: x 在网站中不存在"
 
 
 def test_sample_district_passes(tmp_path: Path) -> None:
@@ -216,6 +225,9 @@ def test_verify_command_lists_findings(tmp_path: Path, site: Path) -> None:
     result = cli("verify", str(site), "-p", str(project))
     assert result.exit_code == 1
     assert f"error: {site}/a/index.html: broken-link: ../gone/ does not exist in the site" in result.stderr
+    zh = cli("verify", str(site), "-p", str(project), "--lang", "zh")
+    assert f"错误：{site}/a/index.html: 链接失效: ../gone/ 在网站中不存在" in zh.stderr
+    assert zh.stderr.endswith(f"在 {sum(1 for p in site.rglob('*') if p.is_file())} 个文件中发现 1 处问题。\n")
 
 
 def test_parallel_scan_reports_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

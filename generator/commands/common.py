@@ -37,7 +37,7 @@ def _validate_as_of(ctx: click.Context, param: click.Parameter, value: str | Non
 
 
 project_option = click.option("--project", "-p", type=click.Path(file_okay=False), default=None,
-                              help=t("cli.help.project"))
+                              metavar=t("cli.folder"), help=t("cli.help.project"))
 as_of_option = click.option("--as-of", callback=_validate_as_of, metavar="YYYY-MM-DD", help=t("cli.help.as_of"))
 strict_option = click.option("--strict", is_flag=True, help=t("cli.help.strict"))
 

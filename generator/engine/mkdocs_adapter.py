@@ -26,6 +26,7 @@ from generator.engine.html_blocks import Stash
 
 # Absolute import: `dangjian serve` loads this file as a MkDocs hooks module, outside the package.
 from generator.engine.material import sanitize_content_page
+from generator.messages import t
 from generator.pages.markup import SafeMarkdown
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
     from generator.context import SiteContext
     from generator.pages.output import NavEntry, Output
+    from generator.records.config import SiteConfig
 
 PROGRESS_EVERY = 500
 SLUG_TAG = "!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}"
@@ -65,10 +67,9 @@ def theme_dir(project: Path) -> Path:
     return own if own.is_dir() else Path(__file__).resolve().parents[2] / "theme"
 
 
-def config_text(context: SiteContext, output: Output | None, docs_dir: Path, site_dir: Path,
+def config_text(cfg: SiteConfig, project: Path, output: Output | None, docs_dir: Path, site_dir: Path,
                 serve: bool = False) -> str:
     """The MkDocs configuration derived from ``site_config.yml``, as YAML text."""
-    cfg = context.config
     footer = cfg.footer.model_dump(exclude_none=True)
     data: dict[str, Any] = {
         "site_name": cfg.site.name,
@@ -80,7 +81,7 @@ def config_text(context: SiteContext, output: Output | None, docs_dir: Path, sit
         "copyright": f"主办单位:{cfg.footer.sponsor}",
         "theme": {
             "name": "material",
-            "custom_dir": str(theme_dir(context.project)),
+            "custom_dir": str(theme_dir(project)),
             "language": "zh",
             "font": False,
             "palette": {"scheme": "default", "primary": cfg.site.primary, "accent": cfg.site.accent},
@@ -105,8 +106,8 @@ def config_text(context: SiteContext, output: Output | None, docs_dir: Path, sit
         data["nav"] = _nav(output.nav)
     if serve:
         data["hooks"] = [__file__]
-        data["watch"] = [str(context.project / n) for n in ("communities", "content", "site_config.yml")]
-        data["extra"]["dangjian_project"] = str(context.project)
+        data["watch"] = [str(project / n) for n in ("communities", "content", "site_config.yml")]
+        data["extra"]["dangjian_project"] = str(project)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     return text.replace("'__SLUGIFY__'", SLUG_TAG).replace("__SLUGIFY__", SLUG_TAG)
 
@@ -276,7 +277,7 @@ class _Counter(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"site engine: {record.getMessage()}")
+        self.messages.append(t("engine.message", text=record.getMessage()))
 
 
 def _quiet_jieba() -> None:
@@ -300,7 +301,7 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
         docs = Path(tmp) / "docs"
         docs.mkdir()
         cfg_file = Path(tmp) / "mkdocs.yml"
-        cfg_file.write_text(config_text(context, output, docs, site_dir), encoding="utf-8")
+        cfg_file.write_text(config_text(context.config, context.project, output, docs, site_dir), encoding="utf-8")
         counter = _Counter()
         mk_log = logging.getLogger("mkdocs")
         mk_log.addHandler(counter)
@@ -337,7 +338,8 @@ class _Serving:
 _SERVE: dict[str, _Serving] = {}
 
 
-def serve_site(context: SiteContext, host: str, port: int, rebuild: ServeRebuild) -> None:
+def serve_site(config: SiteConfig, project: Path, as_of: dt.date, host: str, port: int,
+               rebuild: ServeRebuild) -> None:
     """Preview with live reload; edits to records, content or config rebuild the open page.
 
     ``rebuild`` runs the data pipeline and returns the pages to serve and the problems to print
@@ -345,14 +347,14 @@ def serve_site(context: SiteContext, host: str, port: int, rebuild: ServeRebuild
     """
     from mkdocs.commands.serve import serve
 
-    _SERVE["serving"] = _Serving(rebuild, context.as_of)
+    _SERVE["serving"] = _Serving(rebuild, as_of)
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     with tempfile.TemporaryDirectory(prefix="dangjian-serve-") as tmp:
         docs = Path(tmp) / "docs"
         docs.mkdir()
         cfg_file = Path(tmp) / "mkdocs.yml"
-        cfg_file.write_text(config_text(context, None, docs, Path(tmp) / "site", serve=True), encoding="utf-8")
+        cfg_file.write_text(config_text(config, project, None, docs, Path(tmp) / "site", serve=True), encoding="utf-8")
         serve(config_file=str(cfg_file), dev_addr=f"{host}:{port}", livereload=True)
 
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.engine import material
+from generator.messages import Msg, msg, t
 from generator.records import pii
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -62,16 +63,26 @@ XML_HTML_TAGS = {"description", "content", "summary", "encoded"}
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@dataclass(frozen=True, order=True)
+CHECKS = {"broken-link": "verify.check.broken_link", "third-party": "verify.check.third_party",
+          "unsafe": "verify.check.unsafe", "pii": "verify.check.pii", "unreadable": "verify.check.unreadable"}
+
+
+@dataclass(frozen=True)
 class Finding:
-    """A problem in the built site: ``file: check: message``."""
+    """A problem in the built site: ``file: check: message``, in the catalogue's words."""
 
     file: str
-    check: str  # broken-link, third-party, unsafe, pii, unreadable
-    message: str
+    check: str  # a key of CHECKS
+    message: Msg
+
+    def _order(self) -> tuple[str, str, str]:
+        return (self.file, self.check, self.message.text("en"))
+
+    def __lt__(self, other: Finding) -> bool:
+        return self._order() < other._order()
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.check}: {self.message}"
+        return f"{self.file}: {t(CHECKS[self.check])}: {self.message.text()}"
 
 
 class _Site:
@@ -86,12 +97,12 @@ class _Site:
         self.findings: list[Finding] = []
         self.exists: dict[tuple[str, bool], bool] = {}
 
-    def add(self, file: str, check: str, message: str) -> None:
+    def add(self, file: str, check: str, message: Msg) -> None:
         self.findings.append(Finding(file, check, message))
 
-    def pii(self, file: str, text: str, where: str = "") -> None:
+    def pii(self, file: str, text: str, where: Msg | None = None) -> None:
         for hit in pii.find(text, self.allow):
-            self.add(file, "pii", f"personal information{' in ' + where if where else ''}: {hit}")
+            self.add(file, "pii", msg("verify.pii_in", where=where, hit=hit) if where else msg("verify.pii", hit=hit))
 
     def own_host(self, host: str | None, port: int | None) -> bool:
         return (host or "").lower() == self.host and port in (None, self.port)
@@ -104,10 +115,10 @@ class _Site:
         scheme = SCHEME.match(value)
         what = f"<{tag}> " if tag else ""
         if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
-            self.add(file, "unsafe", f"{what}URL with scheme '{scheme.group(1)}:' ({_short(value)})")
+            self.add(file, "unsafe", msg("verify.bad_scheme", what=what, scheme=scheme.group(1), value=_short(value)))
             return
         if scheme and scheme.group(1).lower() in ("mailto", "tel"):
-            self.pii(file, unquote(value), "a link")
+            self.pii(file, unquote(value), msg("verify.where.link"))
             return
         parts = urlsplit(value)
         if parts.netloc or value.startswith("//"):
@@ -117,7 +128,8 @@ class _Site:
                 port = -1
             if not self.own_host(parts.hostname, port):
                 if fetched:
-                    self.add(file, "third-party", f"{what}loads from {parts.hostname} ({_short(value)})")
+                    self.add(file, "third-party", msg("verify.loads_from", what=what, host=parts.hostname,
+                                                          value=_short(value)))
                 return
             path = parts.path or "/"
         elif value.startswith("/"):
@@ -129,11 +141,11 @@ class _Site:
     def resolve(self, file: str, path: str, shown: str) -> None:
         """``path`` is an absolute URL path on the site's host."""
         if not path.startswith(self.prefix):
-            self.add(file, "broken-link", f"{_short(shown)} is outside the site's path {self.prefix}")
+            self.add(file, "broken-link", msg("verify.outside_path", shown=_short(shown), prefix=self.prefix))
             return
         rel = _normpath(path[len(self.prefix):])
         if rel is None:
-            self.add(file, "broken-link", f"{_short(shown)} points outside the site")
+            self.add(file, "broken-link", msg("verify.outside_site", shown=_short(shown)))
             return
         key = (rel, path.endswith("/"))
         if key not in self.exists:  # the same nav links appear on every page
@@ -142,7 +154,7 @@ class _Site:
                 target = os.path.join(target, "index.html")
             self.exists[key] = os.path.isfile(target)
         if not self.exists[key]:
-            self.add(file, "broken-link", f"{_short(shown)} does not exist in the site")
+            self.add(file, "broken-link", msg("verify.missing", shown=_short(shown)))
 
 
 def _normpath(rel: str) -> str | None:
@@ -189,11 +201,11 @@ class _HtmlScan(HTMLParser):
         in_content = self.content_depth > 0 or not self.theme_page
         self._attrs(tag, a)
         if material.MERMAID_CLASS in classes:
-            self.site.add(self.file, "third-party", "a mermaid diagram makes the theme load unpkg.com")
+            self.site.add(self.file, "third-party", msg("verify.mermaid"))
         if a.get(material.SOURCE_WIDGET[0]) == material.SOURCE_WIDGET[1]:
-            self.site.add(self.file, "third-party", "repo_url makes the theme call the code host's API")
+            self.site.add(self.file, "third-party", msg("verify.repo_url"))
         if tag in ACTIVE_TAGS:
-            self.site.add(self.file, "unsafe", f"<{tag}> element")
+            self.site.add(self.file, "unsafe", msg("verify.active_tag", tag=tag))
         if tag in ("script", "style"):
             self.skip += 1
             self.in_style = tag == "style"
@@ -208,7 +220,7 @@ class _HtmlScan(HTMLParser):
         if tag == "script" and self.script is not None:
             body = "".join(self.script).strip()
             if body not in self.site.trusted_scripts:
-                self.site.add(self.file, "unsafe", f"inline <script> in page content ({_short(body, 40)})")
+                self.site.add(self.file, "unsafe", msg("verify.inline_script", body=_short(body, 40)))
             self.script = None
         if tag in ("script", "style") and self.skip:
             self.skip -= 1
@@ -228,7 +240,7 @@ class _HtmlScan(HTMLParser):
         site, file = self.site, self.file
         for name, value in a.items():
             if name.startswith("on"):
-                site.add(file, "unsafe", f"<{tag}> has an event handler attribute {name}")
+                site.add(file, "unsafe", msg("verify.event_handler", tag=tag, name=name))
             elif name in URL_ATTRS:
                 navigational = tag in ("a", "area") and name == "href"
                 site.url(file, value, self.base, fetched=not navigational, tag=tag)
@@ -267,7 +279,7 @@ def _xml(site: _Site, file: str, data: bytes) -> None:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        site.add(file, "unreadable", f"not well-formed XML: {exc}")
+        site.add(file, "unreadable", msg("verify.bad_xml", detail=exc))
         return
     svg = file.endswith(".svg")
     base = _page_base(file)
@@ -275,11 +287,11 @@ def _xml(site: _Site, file: str, data: bytes) -> None:
     for el in root.iter():
         tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
         if svg and tag in ("script", "foreignObject"):
-            site.add(file, "unsafe", f"<{tag}> in SVG")
+            site.add(file, "unsafe", msg("verify.svg_tag", tag=tag))
         for name, value in el.attrib.items():
             local = name.rsplit("}", 1)[-1]
             if local.startswith("on"):
-                site.add(file, "unsafe", f"<{tag}> has an event handler attribute {local}")
+                site.add(file, "unsafe", msg("verify.event_handler", tag=tag, name=local))
             elif local in ("href", "url", "src"):
                 # Atom <link href> and SVG <a href> are links; images, enclosures and icons are fetched.
                 site.url(file, value, base, fetched=tag not in ("link", "a"), tag=tag)
@@ -321,7 +333,7 @@ def _json(site: _Site, file: str, data: bytes) -> None:
     try:
         doc = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
-        site.add(file, "unreadable", f"not valid JSON: {exc}")
+        site.add(file, "unreadable", msg("verify.bad_json", detail=exc))
         return
     search_index = file == "search/search_index.json"
     text: list[str] = []
@@ -397,9 +409,9 @@ def verify_site(site_dir: Path, site_url: str, allow: list[str],
     html: list[str] = []
     for path in sorted(p for p in site.root.rglob("*") if p.is_file() or p.is_symlink()):
         rel = path.relative_to(site.root).as_posix()
-        site.pii(rel, rel, "the file name")
+        site.pii(rel, rel, msg("verify.where.file_name"))
         if path.is_symlink():
-            site.add(rel, "unsafe", "symbolic link in the site")
+            site.add(rel, "unsafe", msg("verify.symlink"))
             continue
         suffix = path.suffix.lower()
         if suffix in SKIP_SUFFIXES or VENDOR_JS.match(rel):
@@ -418,12 +430,12 @@ def verify_site(site_dir: Path, site_url: str, allow: list[str],
             text = data.decode("utf-8", "replace")
             for host in sorted(set(JS_URL.findall(text))):
                 if not site.own_host(host, None):
-                    site.add(rel, "third-party", f"script refers to {host}")
+                    site.add(rel, "third-party", msg("verify.script_host", host=host))
             site.pii(rel, text)
         elif suffix in TEXT_SUFFIXES:
             text = data.decode("utf-8", "replace")
             if suffix == ".csv" and (cell := _formula(text)):
-                site.add(rel, "unsafe", f"a cell starts a spreadsheet formula ({_short(cell, 40)})")
+                site.add(rel, "unsafe", msg("verify.formula", cell=_short(cell, 40)))
             site.pii(rel, text)
     site.findings.extend(_scan_html(site_dir, site_url, allow, trusted, html))
     return sorted(set(site.findings))

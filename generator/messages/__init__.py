@@ -78,6 +78,18 @@ def placeholders(text: str) -> set[str]:
 
 
 @dataclass(frozen=True)
+class Choices:
+    """Alternatives as each language lists them: “甲、乙、丙” or “a, b or c”."""
+
+    items: tuple[str, ...]
+
+    def text(self, lang: str | None = None) -> str:
+        if (lang or language()) == "zh":
+            return "、".join(self.items)
+        return ", ".join(self.items[:-1]) + " or " + self.items[-1] if len(self.items) > 1 else "".join(self.items)
+
+
+@dataclass(frozen=True)
 class Msg:
     """A catalogue message and its parameters, rendered in the current language when shown."""
 
@@ -86,7 +98,7 @@ class Msg:
     hint_override: Msg | None = None
 
     def _values(self, lang: str) -> dict[str, str]:
-        return {k: v.text(lang) if isinstance(v, Msg) else str(v) for k, v in self.params}
+        return {k: v.text(lang) if isinstance(v, Msg | Choices) else str(v) for k, v in self.params}
 
     def text(self, lang: str | None = None) -> str:
         lang = lang or language()
@@ -107,7 +119,7 @@ class Msg:
         return self.text()
 
 
-def msg(key: str, hint: Msg | None = None, **params: Any) -> Msg:
+def msg(key: str, /, hint: Msg | None = None, **params: Any) -> Msg:
     """The message ``key`` of the catalogue with ``params`` (an unknown key fails at once)."""
     if key not in catalogue():
         raise KeyError(f"no message {key!r} in the catalogue")
@@ -122,7 +134,7 @@ class RuleError(ValueError):
         self.message = message
 
 
-def t(key: str, **params: Any) -> str:
+def t(key: str, /, **params: Any) -> str:
     """A catalogue text rendered now, for command-line output and help texts."""
     return msg(key, **params).text()
 

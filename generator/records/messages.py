@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import DataError
-from generator.messages import Msg, RuleError, msg
+from generator.messages import Choices, Msg, RuleError, msg
 from generator.records.schema import ATTENDED_PATTERN, CADRE_POST_PATTERN
 from generator.records.yamlio import YamlDoc, format_path
 
@@ -84,7 +85,9 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> Msg:
     if kind == "string_type":
         return msg("schema.text", hint=msg("schema.hint.quote") if err.get("input") is not None else None)
     if kind == "literal_error":
-        return msg("schema.one_of", options=str(ctx.get("expected", "")).replace("'", ""))
+        expected = str(ctx.get("expected", ""))
+        options = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
+        return msg("schema.one_of", options=Choices(tuple(options)) if options else expected.replace("'", ""))
     if kind == "string_pattern_mismatch":
         return msg(_PATTERNS.get(ctx.get("pattern", ""), "schema.format"))
     if kind == "string_too_long":

@@ -3,6 +3,7 @@ page, and fixing the record brings the page back, without the reader pressing re
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,14 @@ def test_open_page_follows_the_records_without_a_manual_reload(browser: Any, pro
             assert "示例社区" in heading.inner_text()
             edit(profile, "org_type: 社区党委", "org_type: 错误")
             page.wait_for_function("() => document.body.innerText.includes('记录有误')", timeout=30_000)
-            assert "org_type: expected one of" in page.locator(".dj-data-errors").inner_text()
+            assert "组织类型(org_type): 应为以下之一：社区党委、社区党总支、社区党支部" in \
+                page.locator(".dj-data-errors").inner_text()
+            # While the records are broken, any page a reader opens answers at once with the Chinese error page.
+            started = time.monotonic()
+            page.goto(base + "/towns/demo-town/", wait_until="load", timeout=5_000)
+            assert time.monotonic() - started < 1.0
+            assert "记录有误，网站暂未更新" in page.locator("h1").first.inner_text()
+            page.goto(base + PAGE, wait_until="load")
             edit(profile, "org_type: 错误", "org_type: 社区党委")
             edit(profile, "name: 示例社区", "name: 恢复社区")
             page.wait_for_function("() => document.body.innerText.includes('恢复社区')", timeout=30_000)
