@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import shutil
 import signal
 import tempfile
@@ -21,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.engine import mkdocs_adapter as engine
+from generator.engine import publish
 from generator.engine.verify import verify_site
 from generator.errors import DataError, ErrorLog
 from generator.messages import t
@@ -55,33 +55,59 @@ def report_log(log: ErrorLog, strict: bool, say: Report) -> int:
     return len(problems) + (len(warnings) if strict else 0)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during a build: unwinds like Ctrl-C (temporary trees removed), exit status 143."""
+
+
+@contextlib.contextmanager
+def _signals_handled() -> Iterator[None]:
+    """SIGTERM stops the build the way Ctrl-C does, so ``finally`` blocks remove temporary trees."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @contextlib.contextmanager
 def _interrupts_held() -> Iterator[list[int]]:
-    """Hold Ctrl-C (main thread only) while the block runs; the yielded list records any that came."""
+    """Hold Ctrl-C and SIGTERM (main thread only) while the block runs; the list records any that came."""
     caught: list[int] = []
     if threading.current_thread() is not threading.main_thread():
         yield caught
         return
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield caught
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def swap_into_place(built: Path, target: Path, say: Report) -> None:
-    """Replace ``target`` with ``built`` with two renames, never leaving a half-written site."""
-    old = None
+    """Put ``built`` at ``target`` in one atomic step (see engine/publish.py); the old site is removed."""
+    old: Path | None = None
     with _interrupts_held() as caught:
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            target.rename(old)
-        try:
+        if not target.exists():
             built.rename(target)
-        except BaseException:
-            if old is not None:
+        elif publish.exchange(built, target):
+            old = built  # the two trees traded places: ``built`` now holds the old site
+        else:  # no atomic exchange here: move the old site aside, then the new one in
+            old = publish.old_name(target)
+            target.rename(old)
+            try:
+                built.rename(target)
+            except BaseException:
                 old.rename(target)
-            raise
+                raise
     if caught:
         say(t("build.interrupt_during_swap"))
     if old is not None:
@@ -106,7 +132,13 @@ class Built:
 
 def build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str, say: Report) -> Built:
     """Build the site into ``target`` atomically; raises :class:`BuildFailed` (old site untouched)."""
+    with _signals_handled():
+        return _build(project, as_of, strict, target, shown, say)
+
+
+def _build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str, say: Report) -> Built:
     started = time.perf_counter()
+    publish.remove_stale(target)
     say(t("build.step_load"))
     result = run(project, as_of, previous_site=target if target.is_dir() else None)
     failed = report_log(result.log, strict, say)
@@ -115,7 +147,7 @@ def build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str,
     target.parent.mkdir(parents=True, exist_ok=True)
     n_pages = len(result.output.pages)
     say(t("build.step_render", n=n_pages))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=publish.temp_prefix(target), dir=target.parent))
     try:
         stats = engine.build_site(result.context, result.output, tmp / "site",
                                   progress=lambda done: say(t("build.progress", done=done, n=n_pages)))
@@ -125,6 +157,7 @@ def build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str,
         findings = verify_output(result.context.config, project, tmp / "site", shown, say)
         if findings:
             raise BuildFailed(DATA_FAILED, t("build.output_failed", n=findings))
+        publish.readable_modes(tmp / "site")
         swap_into_place(tmp / "site", target, say)
     except engine.EngineError as exc:
         raise BuildFailed(ENGINE_FAILED, t("build.engine_failed", detail=exc)) from exc

@@ -116,7 +116,7 @@ def freeze(project: str | None, as_of: str | None, period: str) -> None:
 @click.option("--output", "-o", type=click.Path(file_okay=False), default="site", show_default=True,
               metavar=t("cli.folder"), help=t("cli.help.output"))
 def build(project: str | None, as_of: str | None, strict: bool, output: str) -> None:
-    from generator.build import BuildFailed
+    from generator.build import BuildFailed, Terminated
     from generator.build import build as build_site
 
     out = Path(output)
@@ -126,9 +126,9 @@ def build(project: str | None, as_of: str | None, strict: bool, output: str) -> 
     except BuildFailed as exc:
         say(str(exc))
         sys.exit(exc.code)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         say(t("cli.interrupted"))
-        sys.exit(130)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
     click.echo(t("cli.built", communities=built.communities, pages=built.pages, warnings=built.warnings,
                  seconds=f"{built.seconds:.1f}", output=output))
 

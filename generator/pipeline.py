@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +72,7 @@ def add_history(context: SiteContext) -> None:
     the page falls back to the previous site's manifest.
     """
     project = context.project
-    with tempfile.TemporaryDirectory(prefix="dangjian-previous-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"dangjian-previous-{os.getpid()}-") as tmp:
         commit = previous_version(project, Path(tmp))
         if commit is not None:
             old = prepare(Path(tmp), context.as_of)  # same day: only the records differ

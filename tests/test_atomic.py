@@ -15,6 +15,12 @@ from trust_util import build, tree
 Setup = Callable[[Path, pytest.MonkeyPatch], None]
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's messages in the English catalogue (tests/test_cli_commands.py covers the Chinese)."""
+    monkeypatch.setenv("DANGJIAN_LANG", "en")
+
+
 @pytest.fixture
 def built(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
     """A project, its published site, and that site's bytes."""
@@ -73,17 +79,13 @@ def _page_fails(exc: BaseException) -> Setup:
     return setup
 
 
-def _interrupt_between_renames(project: Path, mp: pytest.MonkeyPatch) -> None:
-    real = Path.rename
-    calls = {"n": 0}
+def _interrupt_at_the_swap(project: Path, mp: pytest.MonkeyPatch) -> None:
+    from generator.engine import publish
 
-    def rename(self: Path, target: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 2:  # the old site is already moved aside; the new one not yet in place
-            raise KeyboardInterrupt
-        return real(self, target)
+    def exchange(a: Path, b: Path) -> bool:
+        raise KeyboardInterrupt
 
-    mp.setattr(Path, "rename", rename)
+    mp.setattr(publish, "exchange", exchange)
 
 
 def _broken_link_in_content(project: Path, mp: pytest.MonkeyPatch) -> None:
@@ -96,7 +98,7 @@ def _broken_link_in_content(project: Path, mp: pytest.MonkeyPatch) -> None:
     (_crash_after_writing, 1, None),
     (_page_fails(RuntimeError("injected crash in MkDocs")), 2, "site engine failed"),
     (_page_fails(KeyboardInterrupt()), 130, "interrupted; site not built (previous site left as it was)"),
-    (_interrupt_between_renames, 130, "interrupted; site not built"),
+    (_interrupt_at_the_swap, 130, "interrupted; site not built"),
     (_broken_link_in_content, 1, "problem(s) found in the built site; not published"),
 ], ids=["bad-data", "crash-render", "crash-after-write", "crash-mkdocs", "ctrl-c-mkdocs", "ctrl-c-swap",
         "verify-findings"])
@@ -132,14 +134,16 @@ def test_ctrl_c_during_the_swap_is_held_until_the_site_is_whole(built: tuple[Pat
     project, out, _ = built
     about = project / "content" / "about.md"
     about.write_text(about.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
-    real = Path.rename
+    from generator.engine import publish
 
-    def rename(self: Path, target: Any) -> Any:
-        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C right as the old site is moved aside
-        return real(self, target)
+    real = publish.exchange
+
+    def exchange(a: Path, b: Path) -> bool:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C right as the two sites trade places
+        return real(a, b)
 
     with monkeypatch.context() as mp:
-        mp.setattr(Path, "rename", rename)
+        mp.setattr(publish, "exchange", exchange)
         result = cli("build", "-p", str(project), "--as-of", AS_OF_ARG, "-o", str(out), catch=True)
     assert result.exit_code == 0, result.output
     assert "it is complete" in result.output

@@ -22,6 +22,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from generator import urls
+from generator.engine import publish
 from generator.engine.html_blocks import Stash
 
 # Absolute import: `dangjian serve` loads this file as a MkDocs hooks module, outside the package.
@@ -297,7 +298,7 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _quiet_jieba()
-    with tempfile.TemporaryDirectory(prefix="dangjian-docs-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=publish.process_temp_prefix("dangjian-docs-")) as tmp:
         docs = Path(tmp) / "docs"
         docs.mkdir()
         cfg_file = Path(tmp) / "mkdocs.yml"
@@ -350,7 +351,7 @@ def serve_site(config: SiteConfig, project: Path, as_of: dt.date, host: str, por
     _SERVE["serving"] = _Serving(rebuild, as_of)
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    with tempfile.TemporaryDirectory(prefix="dangjian-serve-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=publish.process_temp_prefix("dangjian-serve-")) as tmp:
         docs = Path(tmp) / "docs"
         docs.mkdir()
         cfg_file = Path(tmp) / "mkdocs.yml"

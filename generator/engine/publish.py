@@ -1,0 +1,113 @@
+"""Putting a built site in place: one atomic step, readable modes, no leftovers.
+
+* The new tree and the published one trade places with one ``renameat2(RENAME_EXCHANGE)`` call, so
+  at every instant the site's path holds a whole site (a first build is one plain ``rename``).
+  Where the call is missing (not Linux, an old C library or a file system without it) the swap falls
+  back to two renames, the old site moved aside first.
+* Files are made 0644 and folders 0755 before the swap, whatever the umask: a web server running as
+  another user must be able to read them.
+* Temporary trees carry the builder's process id; a later build removes those whose process is gone
+  (a build killed with ``kill -9`` leaves them behind, through no fault of its own).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+FILE_MODE = 0o644
+DIR_MODE = 0o755
+TEMP_PREFIXES = ("dangjian-docs-", "dangjian-previous-", "dangjian-serve-")
+
+
+def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    except OSError:
+        return None
+    return getattr(libc, "renameat2", None)
+
+
+_RENAMEAT2 = _renameat2()
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap ``a`` and ``b`` atomically; False if this system cannot (nothing was changed then)."""
+    if _RENAMEAT2 is None:
+        return False
+    result = _RENAMEAT2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (38, 22, 95):  # ENOSYS, EINVAL (file system without the flag), EOPNOTSUPP
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def readable_modes(root: Path) -> None:
+    """0755 for ``root`` and every folder in it, 0644 for every file (symbolic links are left alone)."""
+    os.chmod(root, DIR_MODE)
+    for folder, dirs, files in os.walk(root):
+        for name in dirs:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                os.chmod(path, DIR_MODE)
+        for name in files:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                os.chmod(path, FILE_MODE)
+
+
+def temp_prefix(target: Path) -> str:
+    """Prefix of this process's temporary tree beside ``target``: ``.site.tmp-<pid>-``."""
+    return f".{target.name}.tmp-{os.getpid()}-"
+
+
+def old_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.old-{os.getpid()}")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to clean
+        return True
+    return True
+
+
+def remove_stale(target: Path) -> list[str]:
+    """Remove temporary trees left by builds that no longer run; returns what was removed."""
+    removed = []
+    own = re.compile(rf"^\.{re.escape(target.name)}\.(?:tmp|old)-(\d+)(?:-|$)")
+    candidates = [(p, own) for p in _children(target.parent)]
+    temp = re.compile(r"^(?:" + "|".join(map(re.escape, TEMP_PREFIXES)) + r")(\d+)-")
+    candidates += [(p, temp) for p in _children(Path(tempfile.gettempdir()))]
+    for path, pattern in candidates:
+        m = pattern.match(path.name)
+        if m and path.is_dir() and not path.is_symlink() and not _alive(int(m.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
+
+
+def _children(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def process_temp_prefix(kind: str) -> str:
+    """``dangjian-docs-<pid>-``: a system temporary folder that :func:`remove_stale` can attribute."""
+    return f"{kind}{os.getpid()}-"
