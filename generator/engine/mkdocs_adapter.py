@@ -68,6 +68,15 @@ def theme_dir(project: Path) -> Path:
     return own if own.is_dir() else Path(__file__).resolve().parents[2] / "theme"
 
 
+SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "search_synonyms.yml"
+
+
+def search_synonyms() -> list[list[str]]:
+    """Groups of words residents use for the same thing (``data/search_synonyms.yml``)."""
+    data = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8")) or []
+    return [[str(word) for word in group] for group in data]
+
+
 def config_text(cfg: SiteConfig, project: Path, output: Output | None, docs_dir: Path, site_dir: Path,
                 serve: bool = False) -> str:
     """The MkDocs configuration derived from ``site_config.yml``, as YAML text."""
@@ -96,7 +105,7 @@ def config_text(cfg: SiteConfig, project: Path, output: Output | None, docs_dir:
             {"toc": {"permalink": False, "slugify": "__SLUGIFY__"}},
         ],
         "extra": {"generator": False, "footer": footer, "sample_data": cfg.site.sample_data,
-                  "short_name": cfg.site.short_name, "feed": urls.FEED},
+                  "short_name": cfg.site.short_name, "feed": urls.FEED, "search_synonyms": search_synonyms()},
         "extra_css": ["assets/stylesheets/dangjian.css"],
         "extra_javascript": ["assets/javascripts/dangjian.js"],
         "not_in_nav": "".join(f"/{pattern}\n" for pattern in urls.UNLISTED),

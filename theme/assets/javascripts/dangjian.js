@@ -65,6 +65,70 @@
     form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
   }
 
+  /* Search: Material listens for key presses only. Text pasted from a chat, entered by voice or
+     committed by an input method arrives without one, so each of those events passes as a key press. */
+  var query = document.querySelector(".md-search__input");
+  if (query) {
+    var poke = function () {
+      var event;
+      try { event = new KeyboardEvent("keyup", { bubbles: true }); }
+      catch (e) { event = document.createEvent("Event"); event.initEvent("keyup", true, true); }
+      query.dispatchEvent(event);
+    };
+    query.addEventListener("input", poke);
+    query.addEventListener("compositionend", poke);
+    query.addEventListener("paste", function () { window.setTimeout(poke, 0); });
+  }
+
+  /* Synonyms residents use: a query with any word of a group also asks for the others. */
+  var synonyms = document.getElementById("dj-synonyms");
+  if (synonyms) {
+    var groups = [];
+    try { groups = JSON.parse(synonyms.textContent) || []; } catch (e) { groups = []; }
+    window.djExpand = function (text) {
+      var extra = [];
+      groups.forEach(function (group) {
+        var hit = group.some(function (word) { return text.indexOf(word) !== -1; });
+        if (!hit) { return; }
+        group.forEach(function (word) {
+          if (text.indexOf(word) === -1 && extra.indexOf(word) === -1) { extra.push(word); }
+        });
+      });
+      return extra.length ? text + " " + extra.join(" ") : text;
+    };
+  }
+
+  /* Searching from a community's pages: "只看本社区" keeps that community's pages and brands. */
+  var own = window.location.pathname.match(/^(.*?\/towns\/[^\/]+\/[^\/]+\/)/);
+  var output = document.querySelector(".md-search__output");
+  var list = document.querySelector(".md-search-result__list");
+  if (own && output && list && window.MutationObserver) {
+    var prefix = own[1];
+    var brands = [];
+    Array.prototype.forEach.call(document.querySelectorAll(".md-content a[href*='brands/']"), function (a) {
+      var path = new URL(a.getAttribute("href"), window.location.href).pathname;
+      if (/\/brands\/[^\/]+\/$/.test(path)) { brands.push(path); }
+    });
+    var scope = document.createElement("label");
+    scope.className = "dj-search-scope";
+    scope.innerHTML = '<input type="checkbox"> 只看本社区';
+    output.insertBefore(scope, output.firstChild);
+    var box = scope.querySelector("input");
+    var mine = function (item) {
+      var link = item.querySelector("a[href]");
+      if (!link) { return true; }
+      var path = new URL(link.getAttribute("href"), window.location.href).pathname;
+      return path.indexOf(prefix) === 0 || brands.indexOf(path) !== -1;
+    };
+    var filter = function () {
+      Array.prototype.forEach.call(list.querySelectorAll(".md-search-result__item"), function (item) {
+        item.hidden = box.checked && !mine(item);
+      });
+    };
+    box.addEventListener("change", filter);
+    new MutationObserver(filter).observe(list, { childList: true });
+  }
+
   /* Print sheet: a button for the browser's print dialog. */
   Array.prototype.forEach.call(document.querySelectorAll("[data-dj-print]"), function (button) {
     button.hidden = false;
