@@ -22,6 +22,7 @@ import re
 # name -> pattern; placeholders: {town}, {community}, {brand}, {period} (2025-H2), {cycle} (2025-2026)
 PAGES: dict[str, str] = {
     "home": "",
+    "towns": "towns/",
     "town": "towns/{town}/",
     "community": "towns/{town}/{community}/",
     "community_pledges": "towns/{town}/{community}/pledges/",
@@ -181,6 +182,7 @@ def public(site_url: str, address: str) -> str:
 
 
 HOME = PAGES["home"]
+TOWNS = PAGES["towns"]
 PLEDGES = PAGES["pledges"]
 OVERDUE = PAGES["overdue"]
 BRANDS = PAGES["brands"]

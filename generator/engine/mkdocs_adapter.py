@@ -95,7 +95,7 @@ def config_text(cfg: SiteConfig, project: Path, output: Output | None, docs_dir:
             "language": "zh",
             "font": False,
             "palette": {"scheme": "default", "primary": cfg.site.primary, "accent": cfg.site.accent},
-            "features": ["navigation.top", "navigation.indexes", "navigation.footer", "search.highlight",
+            "features": ["navigation.top", "navigation.footer", "search.highlight",
                          "toc.follow"],
             "icon": {"logo": "material/flag-variant"},
         },

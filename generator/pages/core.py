@@ -42,6 +42,15 @@ def render_home(context: SiteContext, output: Output) -> None:
     ))
 
 
+def render_town_list(context: SiteContext, output: Output) -> None:
+    """One page listing every town (the menu links here when the towns are too many to list)."""
+    views = site_views(context)
+    page = urls.source(urls.TOWNS)
+    rows = [{"town": t, "communities": len(t.communities), "status_counts": _status_counts(views, t.communities)}
+            for t in context.district.towns]
+    output.add_page(page, render("towns.md.j2", **common(context, page), rows=rows))
+
+
 def render_towns(context: SiteContext, output: Output) -> None:
     views = site_views(context)
     for town in context.district.towns:

@@ -13,7 +13,7 @@ from generator import urls
 from generator.errors import ErrorLog
 from generator.pages.brands import render_brands
 from generator.pages.changes import render_changes
-from generator.pages.core import render_boards, render_content, render_home, render_towns
+from generator.pages.core import render_boards, render_content, render_home, render_town_list, render_towns
 from generator.pages.cycles import render_cycles
 from generator.pages.feeds import render_feed
 from generator.pages.output import NavEntry, Output, Producer
@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 
 # Producer families, in build order.  Tests render one family through these lists, never their own copy.
-CORE_PRODUCERS: list[Producer] = [render_home, render_towns, render_boards, render_cycles, render_content]
+CORE_PRODUCERS: list[Producer] = [render_home, render_town_list, render_towns, render_boards, render_cycles,
+                                  render_content]
 # Resident boards: render_brands writes resized, EXIF-free images under media/brands/<id>/.
 BOARD_PRODUCERS: list[Producer] = [
     render_pledge_trackers,
@@ -55,15 +56,24 @@ def render_site(context: SiteContext) -> tuple[Output, ErrorLog]:
     return output, output.log
 
 
-def build_nav(context: SiteContext, output: Output) -> list[NavEntry]:
-    """A small nav: home, towns (one entry each), site sections, about pages.
+NAV_TOWNS_MAX = 12  # more towns than this: the menu links to the towns page instead of listing them
 
-    Community pages are not in the nav (they are listed on town pages), so
-    Material's per-page nav rendering stays constant as the district grows.
+
+def build_nav(context: SiteContext, output: Output) -> list[NavEntry]:
+    """A short menu whose size does not grow with the district: home, towns, sections, 本次更新, about.
+
+    Community pages are not in the menu (town pages list them); the towns are listed while they are
+    few (every one reachable in two taps) and otherwise reached through the towns page, so Material's
+    per-page menu stays small as a city's districts are added.
     """
     nav = [NavEntry("首页", urls.source(urls.HOME))]
-    nav.append(NavEntry("镇(街道)", children=[
-        NavEntry(t.name, urls.source(urls.town(t.id))) for t in context.district.towns]))
+    towns = context.district.towns
+    if len(towns) <= NAV_TOWNS_MAX:
+        nav.append(NavEntry("镇(街道)", children=[
+            NavEntry("全部镇(街道)", urls.source(urls.TOWNS)),
+            *(NavEntry(t.name, urls.source(urls.town(t.id))) for t in towns)]))
+    else:
+        nav.append(NavEntry("镇(街道)", urls.source(urls.TOWNS)))
     for title, path in SECTION_PAGES:
         if path in output.pages:
             nav.append(NavEntry(title, path))
@@ -81,12 +91,12 @@ SECTION_PAGES: list[tuple[str, str]] = [
     ("考评排名", urls.source(urls.RANKING)),
     ("表彰", urls.source(urls.HONOURS)),
     ("考评细则", urls.source(urls.RUBRIC)),
+    ("本次更新", urls.source(urls.CHANGES)),
 ]
 ABOUT_PAGES: list[tuple[str, str]] = [
     ("关于六位一体", urls.CONTENT_PAGES["about"]),
     ("评分说明", urls.CONTENT_PAGES["scoring"]),
     ("开放数据", urls.DATA_SOURCE),
-    ("本次更新", urls.source(urls.CHANGES)),
     ("联系我们", urls.CONTENT_PAGES["contact"]),
     ("关于示例数据", urls.CONTENT_PAGES["sample_data"]),
 ]

@@ -8,7 +8,15 @@
   function store(on) {
     try { window.localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) { /* private mode */ }
   }
+  var header = document.querySelector(".md-header__inner");
+  var searchButton = header && header.querySelector("label[for='__search']");
   Array.prototype.forEach.call(document.querySelectorAll("[data-dj-textsize]"), function (button) {
+    if (header) {  /* the same place on every page: the header, before the search button */
+      button.classList.add("dj-textsize--header");
+      button.setAttribute("aria-label", "大字模式");
+      button.textContent = "大字";  /* short, so the site's name keeps its room at 320 px */
+      header.insertBefore(button, searchButton || null);
+    }
     button.hidden = false;
     button.setAttribute("aria-pressed", String(html.classList.contains("dj-large")));
     button.addEventListener("click", function () {
@@ -64,6 +72,54 @@
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
   }
+
+  /* 朗读: the page's text read aloud by the browser's speech synthesis, where the browser has one. */
+  var synth = window.speechSynthesis;
+  Array.prototype.forEach.call(document.querySelectorAll("[data-dj-read]"), function (button) {
+    if (!synth || typeof window.SpeechSynthesisUtterance === "undefined") { return; }
+    button.hidden = false;
+    var stop = function () {
+      synth.cancel();
+      button.setAttribute("aria-pressed", "false");
+      button.textContent = "朗读";
+    };
+    button.addEventListener("click", function () {
+      if (button.getAttribute("aria-pressed") === "true") { stop(); return; }
+      var article = document.querySelector(".md-content article") || document.body;
+      var parts = [];
+      Array.prototype.forEach.call(article.querySelectorAll("h1, h2, h3, p, li, dt, dd, td, th, caption"), function (el) {
+        if (el.closest("[hidden], .dj-print-tools, script, style") || el.querySelector("p, li")) { return; }
+        var text = (el.innerText || el.textContent || "").trim();
+        if (text) { parts.push(text); }
+      });
+      var utterance = new window.SpeechSynthesisUtterance(parts.join("。"));
+      utterance.lang = "zh-CN";
+      utterance.rate = 0.9;
+      utterance.onend = stop;
+      button.setAttribute("aria-pressed", "true");
+      button.textContent = "停止朗读";
+      synth.cancel();
+      synth.speak(utterance);
+    });
+    window.addEventListener("pagehide", function () { synth.cancel(); });
+  });
+
+  /* Tables on phones: each row becomes a card, each cell labelled with its column's heading, so nothing
+     hides in a sideways scroll. Dates never break across lines. */
+  var DATE = /^(\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月(\d{1,2}日)?|20\d{2}-H[12]|\d{4}年[上下]半年)$/;
+  Array.prototype.forEach.call(document.querySelectorAll(".md-typeset table:not(.dj-sheet-table)"), function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return (th.innerText || th.textContent || "").trim();
+    });
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
+      Array.prototype.forEach.call(tr.children, function (cell, i) {
+        if (heads[i] && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", heads[i]); }
+        if (DATE.test((cell.textContent || "").trim())) { cell.classList.add("dj-nowrap"); }
+      });
+    });
+    /* The score items have their own card layout (the print sheet is left alone above). */
+    if (heads.length && !table.classList.contains("dj-score-items")) { table.classList.add("dj-cardable"); }
+  });
 
   /* Search: Material listens for key presses only. Text pasted from a chat, entered by voice or
      committed by an input method arrives without one, so each of those events passes as a key press. */
