@@ -16,6 +16,8 @@ import click
 
 from generator import __version__
 from generator.commands import click_words
+from generator.commands.brief import brief
+from generator.commands.due import due
 from generator.commands.common import (
     as_of_date,
     as_of_option,
@@ -198,6 +200,9 @@ def schema(output: str) -> None:
         click.echo(t("cli.wrote", path=target))
     click.echo(t("cli.schema_next"))
 
+
+main.add_command(brief)
+main.add_command(due)
 
 # `--lang` before or after the command name: `dangjian --lang en check` and `dangjian check --lang en`.
 for _command in (main, *main.commands.values()):
