@@ -17,7 +17,6 @@ import click
 from generator import __version__
 from generator.commands import click_words
 from generator.commands.brief import brief
-from generator.commands.due import due
 from generator.commands.common import (
     as_of_date,
     as_of_option,
@@ -27,6 +26,7 @@ from generator.commands.common import (
     say,
     strict_option,
 )
+from generator.commands.due import due
 from generator.messages import LANGUAGES, set_language, t
 from generator.pipeline import prepare
 from generator.records.config import load_config

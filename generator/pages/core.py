@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from generator import urls
+from generator.pages.status import STATUSES
 from generator.pages.templating import render
 from generator.pages.views import CommunityView, PledgeView, SiteViews, counts, site_views
 from generator.records.model import Community
@@ -93,14 +94,16 @@ def render_boards(context: SiteContext, output: Output) -> None:
                 "board.md.j2", **common(context, page), town=town, c=c, cv=v, members=v.members,
                 lastmod=last_modified(c, context.as_of),
                 pledges=shown, older_pledges=tuple(x for x in v.pledges if id(x) not in shown_ids),
-                activities=activities, score=v.result,
+                activities=activities, score=v.result, pledge_counts=counts(shown),
                 period_label=period_label))
 
 
 def _board_pledges(v: CommunityView) -> tuple[PledgeView, ...]:
-    """The board shows the pledges of the current (or just ended) cycle; older ones are on their cycle page."""
+    """The board shows the pledges of the current (or just ended) cycle, overdue first, then in progress,
+    not started and done (tracker order within each); older ones are on their cycle page."""
     shown = v.current_cycle or v.ended_cycle
-    return shown.pledges if shown is not None else v.pledges
+    pledges = shown.pledges if shown is not None else v.pledges
+    return tuple(sorted(pledges, key=lambda p: STATUSES.index(p.status.label)))
 
 
 def render_content(context: SiteContext, output: Output) -> None:
