@@ -39,6 +39,7 @@ PAGES: dict[str, str] = {
     "ranking": "ranking/",
     "town_ranking": "ranking/{town}/",
     "rubric": "rubric/",
+    "rubric_item_page": "rubric/items/{item}/",
     "honours": "honours/",
     "changes": "changes/",
     "history": "changes/history/",
@@ -166,6 +167,11 @@ def item_anchor(no: int) -> str:
 
 def rubric_item(no: int) -> str:
     return anchor(RUBRIC, item_anchor(no))
+
+
+def rubric_item_page(no: int) -> str:
+    """One rubric item across every community: who has full marks, who lost points and why."""
+    return _fill(PAGES["rubric_item_page"], item=str(no))
 
 
 def qr_svg(page: str) -> str:

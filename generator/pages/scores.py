@@ -127,6 +127,26 @@ def render_rubric_page(context: SiteContext, output: Output) -> None:
                                  rules=rules, refinements=refinements))
 
 
+def render_item_pages(context: SiteContext, output: Output) -> None:
+    """A page per rubric item across communities (latest period of each), lowest scores first."""
+    scores = _scores(context)
+    if scores is None or scores.rubric is None:
+        return
+    for item in scores.rubric.items:
+        rows = []
+        for result in scores.results:
+            found = next((i for i in result.items if i.no == item.no), None)
+            if found is not None:
+                rows.append((result, found))
+        rows.sort(key=lambda row: (row[1].score, row[0].town_id, row[0].community))
+        page = urls.source(urls.rubric_item_page(item.no))
+        output.add_page(page, render(
+            "rubric_item.md.j2", **common(context, page), **helpers(), item=item,
+            category=scores.rubric.category_of(item.no), rule=describe_rule(item.rule, item.max),
+            lost=[row for row in rows if row[1].gap], full=[row for row in rows if not row[1].gap],
+            n_items=len(scores.rubric.items)))
+
+
 def render_honours(context: SiteContext, output: Output) -> None:
     info = context.district.info
     scores = context.scores or Scores()
@@ -157,4 +177,5 @@ def render_score_data(context: SiteContext, output: Output) -> None:
                                  columns=csv_columns(scores), results=len(data["results"])))
 
 
-SCORE_PRODUCERS = [render_score_pages, render_rankings, render_rubric_page, render_honours, render_score_data]
+SCORE_PRODUCERS = [render_score_pages, render_rankings, render_rubric_page, render_item_pages, render_honours,
+                   render_score_data]

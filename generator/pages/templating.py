@@ -14,7 +14,10 @@ from generator.pages.markup import render_markdown
 from generator.records.periods import period_label
 
 
-def cn_date(day: dt.date | None) -> str:
+def cn_date(day: dt.date | str | None) -> str:
+    """``2026-06-30`` (a date or its ISO text) as residents write it: 2026年6月30日."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
     return f"{day.year}年{day.month}月{day.day}日" if day else "—"
 
 

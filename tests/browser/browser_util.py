@@ -86,6 +86,8 @@ def pick(context: SiteContext) -> SiteMap:
             "cycle": urls.cycle(community.town_id, community.id, community.profile.cycles[-1].id),
             "promotion": urls.PROMOTION,
             "history": urls.HISTORY,
+            "towns": urls.TOWNS,
+            "item": urls.rubric_item_page(3),
         },
         search_word=word,
         search_pledge_title=pledge.pledge.title,

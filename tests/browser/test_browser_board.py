@@ -3,11 +3,13 @@ how much is done, late or under way, and how the community scored."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from support import AS_OF_ARG, FULL_MARKS, cli
 
-from .browser_util import VIEWPORTS, SiteMap, screenshot
+from .browser_util import VIEWPORTS, SiteMap, screenshot, serve
 
 pytestmark = pytest.mark.browser
 
@@ -49,3 +51,51 @@ def test_the_board_lists_late_and_ongoing_pledges_first(open_page: Any, site_map
                        page.locator("dl.dj-keyfigs dd").all_inner_texts(), strict=True))
     assert figures["承诺"].rstrip("项") == str(len(labels))
     assert int(figures["逾期"]) == labels.count("逾期") and int(figures["已完成"]) == labels.count("已完成")
+
+
+@pytest.fixture(scope="module")
+def full_marks_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("full-marks") / "site"
+    result = cli("build", "-p", str(FULL_MARKS), "-o", str(out), "--as-of", AS_OF_ARG)
+    assert result.exit_code == 0, result.output
+    with serve(out) as url:
+        yield url
+
+
+def test_a_full_marks_score_page_is_under_eight_phone_screens(browser: Any, full_marks_site: str) -> None:
+    ctx = browser.new_context(viewport=VIEWPORTS["375"], user_agent=WECHAT)
+    try:
+        page = ctx.new_page()
+        page.goto(full_marks_site + "/towns/nancheng/alpha/score/", wait_until="load")
+        assert page.locator(".dj-score-plain").inner_text() == "23项中23项满分。"
+        assert page.locator(".dj-scorecard").inner_text().startswith("2025年下半年考评 100分 优秀")
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height < 8 * VIEWPORTS["375"]["height"], height
+        # file:line references stay for inspectors, folded away (and in the open data)
+        assert page.locator(".dj-source").first.is_hidden()
+        page.locator("details.dj-item-details summary").first.click()
+        assert page.locator(".dj-source").first.is_visible()
+        screenshot(page, "score-full-marks-375")
+    finally:
+        ctx.close()
+
+
+def test_a_score_page_says_where_points_were_lost(open_page: Any, site_map: SiteMap) -> None:
+    page = open_page(site_map.pages["score"], "375").page
+    plain = page.locator(".dj-score-plain").inner_text()
+    lost = page.locator("li.dj-item-lost")
+    if lost.count():
+        first = lost.first.locator(".dj-item-head a").inner_text()
+        assert "扣分在：" in plain and first in plain
+        assert lost.first.locator(".dj-item-why").inner_text().startswith("差距：")
+    assert "/" not in page.locator(".dj-scorecard-rank").inner_text()  # ranks read 第1名（共6个）, not 1/6
+    assert "-H" not in page.locator("article").inner_text()  # periods read 2025年下半年, not 2025-H2
+
+
+def test_a_rubric_item_page_lists_every_scored_community(open_page: Any, site_map: SiteMap) -> None:
+    page = open_page("rubric/items/3/", "375").page
+    assert page.locator("h1").inner_text() == "第3项：各社区得分"
+    named = page.locator("ol.dj-items > li").count() + page.locator("ul.dj-cards > li").count()
+    total = int(page.locator(".dj-score-plain").inner_text().split("个社区中")[0])
+    assert named == total > 0
+    screenshot(page, "rubric-item-375")

@@ -93,8 +93,12 @@ def test_only_this_community_on_a_board(open_page: Any, site_map: SiteMap) -> No
     _open(page)
     _paste(page, "社区")
     everything = _hrefs(page)
-    assert any(not h.startswith(board) for h in everything)
+    assert any(not h.startswith(board) for h in everything), everything
     page.locator(".dj-search-scope input").check()
-    mine = page.locator(".md-search-result__item:not([hidden]) .md-search-result__link").evaluate_all(
-        "els => els.map(e => e.pathname)")
-    assert mine and all(h.startswith(board) or "/brands/" in h for h in mine), mine
+    page.wait_for_function("""board => {
+        const links = [...document.querySelectorAll('.md-search-result__item .md-search-result__link')];
+        return links.length > 0 && links.every(a => a.pathname.startsWith(board) || a.pathname.includes('/brands/'));
+    }""", arg=board, timeout=10000)
+    page.locator(".dj-search-scope input").uncheck()
+    page.wait_for_function("""board => [...document.querySelectorAll('.md-search-result__item .md-search-result__link')]
+        .some(a => !a.pathname.startsWith(board))""", arg=board, timeout=10000)

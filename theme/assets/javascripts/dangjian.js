@@ -118,7 +118,8 @@
       });
     });
     /* The score items have their own card layout (the print sheet is left alone above). */
-    if (heads.length && !table.classList.contains("dj-score-items")) { table.classList.add("dj-cardable"); }
+    /* Three columns still fit a phone; wider tables become cards. */
+    if (heads.length > 3 && !table.classList.contains("dj-score-items")) { table.classList.add("dj-cardable"); }
   });
 
   /* Search: Material listens for key presses only. Text pasted from a chat, entered by voice or
@@ -154,11 +155,11 @@
     };
   }
 
-  /* Searching from a community's pages: "只看本社区" keeps that community's pages and brands. */
+  /* Searching from a community's pages: "只看本社区" keeps that community's pages and brands. The results
+     are filtered as they come from the search worker (see main.html), before the theme draws them. */
   var own = window.location.pathname.match(/^(.*?\/towns\/[^\/]+\/[^\/]+\/)/);
   var output = document.querySelector(".md-search__output");
-  var list = document.querySelector(".md-search-result__list");
-  if (own && output && list && window.MutationObserver) {
+  if (own && output) {
     var prefix = own[1];
     var brands = [];
     Array.prototype.forEach.call(document.querySelectorAll(".md-content a[href*='brands/']"), function (a) {
@@ -170,19 +171,15 @@
     scope.innerHTML = '<input type="checkbox"> 只看本社区';
     output.insertBefore(scope, output.firstChild);
     var box = scope.querySelector("input");
-    var mine = function (item) {
-      var link = item.querySelector("a[href]");
-      if (!link) { return true; }
-      var path = new URL(link.getAttribute("href"), window.location.href).pathname;
+    var inScope = function (location) {
+      var path = new URL(location, window.__md_scope || window.location.href).pathname;
       return path.indexOf(prefix) === 0 || brands.indexOf(path) !== -1;
     };
-    var filter = function () {
-      Array.prototype.forEach.call(list.querySelectorAll(".md-search-result__item"), function (item) {
-        item.hidden = box.checked && !mine(item);
-      });
-    };
-    box.addEventListener("change", filter);
-    new MutationObserver(filter).observe(list, { childList: true });
+    box.addEventListener("change", function () {
+      window.djScope = box.checked ? inScope : null;
+      var last = window.djLastQuery;
+      if (last) { last.worker.postMessage(last.message); }  /* the same query again, filtered or not */
+    });
   }
 
   /* Print sheet: a button for the browser's print dialog. */
