@@ -43,6 +43,8 @@ PAGES: dict[str, str] = {
     "honours": "honours/",
     "changes": "changes/",
     "history": "changes/history/",
+    "town_report": "towns/{town}/reports/{period}/",  # a published half-year report (site_config publish_reports)
+    "district_report": "reports/{period}/",
 }
 
 # name -> pattern; {page} is a page URL from PAGES, {name} a file name
@@ -160,6 +162,16 @@ def town_ranking(town_id: str) -> str:
     return _fill(PAGES["town_ranking"], town=town_id)
 
 
+def town_report(town_id: str, period: str) -> str:
+    """A town's published half-year report (六项机制推进和落实情况)."""
+    return _fill(PAGES["town_report"], town=town_id, period=period)
+
+
+def district_report(period: str) -> str:
+    """The district's published half-year report, aggregating the towns."""
+    return _fill(PAGES["district_report"], period=period)
+
+
 def item_anchor(no: int) -> str:
     """The anchor of rubric item ``no`` (on the rubric page and on every score page)."""
     return f"item-{no}"
@@ -204,7 +216,8 @@ SCORES_CSV = FILES["scores_csv"]
 SCORES_SCHEMA = FILES["scores_schema"]
 MANIFEST = FILES["manifest"]
 # Pages reached from other pages, never from the navigation (gitignore-style, site-relative).
-UNLISTED: tuple[str, ...] = ("towns/*/*/", "brands/", "screen/", "pledges/*/", "ranking/*/")  # cycles, scores within
+UNLISTED: tuple[str, ...] = ("towns/*/*/", "brands/", "screen/", "pledges/*/", "ranking/*/",  # cycles, scores within
+                             "reports/")
 # The open-data page is a top-level page of its own (data.md -> data/), not a folder index.
 DATA = "data/"
 DATA_SOURCE = "data.md"

@@ -10,6 +10,7 @@ need=()
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq

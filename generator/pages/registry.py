@@ -16,6 +16,7 @@ from generator.pages.changes import render_changes
 from generator.pages.core import render_boards, render_content, render_home, render_town_list, render_towns
 from generator.pages.cycles import render_cycles
 from generator.pages.feeds import render_feed
+from generator.pages.halfyear_page import render_halfyear_reports
 from generator.pages.output import NavEntry, Output, Producer
 from generator.pages.pledges import render_pledge_overview, render_pledge_trackers
 from generator.pages.print_sheet import render_print_sheets
@@ -45,7 +46,9 @@ BOARD_PRODUCERS: list[Producer] = [
 # Trust: record manifest and the "本次更新" page; last, so it can link to every page.
 TRUST_PRODUCERS: list[Producer] = [render_changes]
 
-PRODUCERS: list[Producer] = [*CORE_PRODUCERS, *BOARD_PRODUCERS, *SCORE_PRODUCERS, *TRUST_PRODUCERS]
+# Published half-year reports (site_config publish_reports) after the scores they quote.
+PRODUCERS: list[Producer] = [*CORE_PRODUCERS, *BOARD_PRODUCERS, *SCORE_PRODUCERS, render_halfyear_reports,
+                             *TRUST_PRODUCERS]
 
 
 def render_site(context: SiteContext) -> tuple[Output, ErrorLog]:

@@ -9,7 +9,7 @@ from pydantic import Field, PrivateAttr, StringConstraints, ValidationError, mod
 
 from generator.errors import ErrorLog
 from generator.records.messages import validation_errors
-from generator.records.schema import Record, Text, attach_sources
+from generator.records.schema import Period, Record, Text, attach_sources
 from generator.records.yamlio import PathKey, YamlDoc, read_yaml
 
 Colour = Literal["red", "pink", "purple", "indigo", "blue", "teal", "green", "brown", "grey", "black", "white"]
@@ -49,6 +49,8 @@ class SiteConfig(Record):
     # Checked by the scoring stage against the rubric (scoring.rubric.parse_refinements), which owns its schema.
     rubric_refinements: list[dict[str, Any]] = Field(
         default_factory=list, description="镇(街道)对考评细则的细化 (部分得分档次、额外依据), 在网站上公示")
+    publish_reports: list[Period] = Field(
+        default_factory=list, description="在网站上公开的半年报告 (半年度, 如 2026-H1): 各镇(街道)报告和全区汇总报告")
     _doc: YamlDoc | None = PrivateAttr(None)
 
     @property
