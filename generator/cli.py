@@ -27,6 +27,7 @@ from generator.commands.common import (
     strict_option,
 )
 from generator.commands.due import due
+from generator.commands.report import report as report_command
 from generator.messages import LANGUAGES, set_language, t
 from generator.pipeline import prepare
 from generator.records.config import load_config
@@ -203,6 +204,7 @@ def schema(output: str) -> None:
 
 main.add_command(brief)
 main.add_command(due)
+main.add_command(report_command)
 
 # `--lang` before or after the command name: `dangjian --lang en check` and `dangjian check --lang en`.
 for _command in (main, *main.commands.values()):

@@ -151,11 +151,12 @@ def test_activity_and_meeting_counts_are_the_published_records_of_the_period(
 
 
 def score_page_items(page: str) -> tuple[str, list[int]]:
-    total = re.search(r"<dt>总分</dt><dd>([\d.]+)</dd>", page)
+    total = re.search(r'<p class="dj-scorecard">.*?<strong>([\d.]+)分</strong>', page, flags=re.S)
     assert total is not None
-    rows = re.findall(r'<tr id="item-(\d+)">.*?<strong>([\d.]+)</strong>/([\d.]+)', page, flags=re.S)
+    rows = re.findall(r'<li class="dj-item dj-item-(lost|full)" id="item-(\d+)">.*?<strong>([\d.]+)/([\d.]+)分',
+                      page, flags=re.S)
     assert len(rows) == 23
-    return total.group(1), [int(n) for n, score, top in rows if float(score) < float(top)]
+    return total.group(1), [int(n) for _, n, score, top in rows if float(score) < float(top)]
 
 
 def test_items_at_risk_are_the_score_pages_items_below_full_marks(
