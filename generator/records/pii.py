@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from generator.errors import ErrorLog
+from generator.messages import Msg, msg
 from generator.records.schema import Record
 from generator.records.yamlio import PathKey, YamlDoc, format_path
 
@@ -62,6 +63,14 @@ class Hit:
 
     def __str__(self) -> str:
         return f"{self.kind} {self.masked}"
+
+    def message(self) -> Msg:
+        """The hit as staff read it: ``手机号码 138****5678`` (``mobile number 138****5678`` in English)."""
+        return msg("pii.hit", kind=msg(_KINDS[self.kind]), masked=self.masked)
+
+
+_KINDS = {"resident ID number": "pii.kind.id", "bank card number": "pii.kind.card", "mobile number": "pii.kind.mobile",
+          "e-mail address": "pii.kind.email"}
 
 
 def _digits(text: str) -> str:
@@ -149,8 +158,8 @@ def redact(text: str, allow: Iterable[str] = ()) -> str:
     return normalised if hits else text
 
 
-HINT = ("remove it: personal information must not be published; if it is a public office number or "
-        "mailbox, add it to pii_allow in site_config.yml")
+def _in_text(hit: Hit) -> Msg:
+    return msg("pii.in_text", hit=hit.message())
 
 
 # --- scanning the published site model ---------------------------------------------------
@@ -181,7 +190,7 @@ def _scan_model(model: BaseModel, rel: str, allow: list[str], log: ErrorLog) -> 
     for doc, path, text in _strings(model, None, ()):
         for hit in find(text, allow):
             log.add(doc.path if doc is not None else rel, doc.line(path) if doc is not None else 0,
-                    format_path(path), f"personal information in published text: {hit}", HINT)
+                    format_path(path), _in_text(hit))
 
 
 def scan_published(project: Path, config: SiteConfig, d: District) -> ErrorLog:
@@ -208,7 +217,7 @@ def _scan_content(folder: Path, project: Path, allow: list[str], log: ErrorLog) 
     for file in sorted(folder.rglob("*")):
         rel = file.relative_to(project).as_posix()
         for hit in find(file.relative_to(folder).as_posix(), allow):
-            log.add(rel, 0, "file name", f"personal information in a published file name: {hit}", HINT)
+            log.add(rel, 0, "file name", msg("pii.in_file_name", hit=hit.message()))
         if not file.is_file() or file.suffix not in (".md", ".markdown", ".txt", ".html", ".csv", ".json"):
             continue
         try:
@@ -217,4 +226,4 @@ def _scan_content(folder: Path, project: Path, allow: list[str], log: ErrorLog) 
             continue  # reported by the renderer that reads it
         for n, line in enumerate(text.splitlines(), start=1):
             for hit in find(line, allow):
-                log.add(rel, n, "", f"personal information in published text: {hit}", HINT)
+                log.add(rel, n, "", _in_text(hit))

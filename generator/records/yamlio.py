@@ -195,7 +195,9 @@ class _Builder:
                     continue
                 key = self.loader.construct_scalar(key_node)
                 if key in out:
-                    self._err(key_node, (*path, key), msg("yaml.duplicate_key", key=key, first=self.lines[(*path, key)]))
+                    # Msg(...) directly: msg() cannot take a parameter called "key" (its own first argument).
+                    first = self.lines[(*path, key)]
+                    self._err(key_node, (*path, key), Msg("yaml.duplicate_key", (("first", first), ("key", key))))
                     continue
                 self.lines[(*path, key)] = key_node.start_mark.line + 1
                 out[key] = self.build(value_node, (*path, key))
