@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import DataError
-from generator.messages import Msg, RuleError, join, msg
+from generator.messages import Msg, RuleError, join, language, msg
 from generator.records.schema import ATTENDED_PATTERN, CADRE_POST_PATTERN
 from generator.records.yamlio import YamlDoc, format_path
 
@@ -66,6 +67,12 @@ _LIMITS = {"greater_than_equal": ("schema.at_least", "ge"), "greater_than": ("sc
            "less_than_equal": ("schema.at_most", "le"), "less_than": ("schema.less_than", "lt")}
 
 
+def _options(expected: str) -> str:
+    """pydantic's ``'a', 'b' or 'c'`` as staff read it: ``a、b、c`` in Chinese, ``a, b or c`` in English."""
+    options = re.findall(r"'([^']*)'", expected)
+    return join(options) if options and language() == "zh" else expected.replace("'", "")
+
+
 def _describe(err: dict[str, Any], model: type[BaseModel]) -> Msg:
     kind = err["type"]
     ctx = err.get("ctx") or {}
@@ -85,7 +92,7 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> Msg:
     if kind == "string_type":
         return msg("schema.text", hint=msg("schema.hint.quote") if err.get("input") is not None else None)
     if kind == "literal_error":
-        return msg("schema.one_of", options=str(ctx.get("expected", "")).replace("'", ""))
+        return msg("schema.one_of", options=_options(str(ctx.get("expected", ""))))
     if kind == "string_pattern_mismatch":
         return msg(_PATTERNS.get(ctx.get("pattern", ""), "schema.format"))
     if kind == "string_too_long":

@@ -19,7 +19,9 @@ mailbox); entries are compared ignoring spaces, dashes and a ``+86`` prefix.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -150,12 +152,27 @@ def find(text: str, allow: Iterable[str] = ()) -> list[Hit]:
 
 
 def redact(text: str, allow: Iterable[str] = ()) -> str:
-    """``text`` with every hit replaced by its masked form (for logs, which may be public in CI)."""
+    """``text`` with every hit replaced by its masked form (for logs, which may be public in CI).
+
+    The rest of ``text`` is kept as written (a message's full-width ``，`` stays), so each character is
+    normalised on its own to find where a hit lies in the original.
+    """
     normalised = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     hits = find(normalised, allow)
-    for hit in reversed(hits):
-        normalised = normalised[: hit.start] + hit.masked + normalised[hit.end:]
-    return normalised if hits else text
+    if not hits:
+        return text
+    pieces = [unicodedata.normalize("NFKC", ch).translate(_INVISIBLE) for ch in text]
+    if "".join(pieces) != normalised:  # characters that combine: mask the normalised text instead
+        for hit in reversed(hits):
+            normalised = normalised[: hit.start] + hit.masked + normalised[hit.end:]
+        return normalised
+    starts = list(itertools.accumulate((len(p) for p in pieces), initial=0))  # piece i starts at starts[i]
+    out, done = [], 0
+    for hit in hits:
+        first, end = bisect.bisect_right(starts, hit.start) - 1, bisect.bisect_left(starts, hit.end)
+        out += [text[done:first], hit.masked]
+        done = end
+    return "".join(out) + text[done:]
 
 
 def _in_text(hit: Hit) -> Msg:
