@@ -101,7 +101,7 @@ def test_a_mark_on_a_computed_item_without_reason_is_ignored_with_a_warning(tmp_
     assert result.log.errors == []
     assert [str(w) for w in result.log.warnings] == [
         f"{ASSESS}:{line}: 验收[0].评分[4](marks): 第 3 项是计算项，此评分不予采用"
-        "（提示：计算项只有写明改判理由（override_reason）才能改判）"]
+        "（提示：对计算项的评分只有写明改判理由（override_reason）才会采用）"]
     assert result.context is not None and result.context.scores is not None
     item = result.context.scores.results[0].items[2]
     assert (item.score, item.basis) == (4, "computed")
