@@ -46,6 +46,9 @@ def copy_project(source: Path, dest: Path, edits: dict[str, Edit] | None = None)
     return dest
 
 
-def cli(*args: str, catch: bool = False) -> Result:
-    """Invoke ``dangjian`` in-process; with ``catch`` an exception is returned instead of raised."""
-    return CliRunner().invoke(main, list(args), catch_exceptions=catch)
+def cli(*args: str, catch: bool = False, env: dict[str, str] | None = None) -> Result:
+    """Invoke ``dangjian`` in-process; with ``catch`` an exception is returned instead of raised.
+
+    ``env`` adds environment variables for this run, e.g. ``{"DANGJIAN_LANG": "en"}`` for English messages.
+    """
+    return CliRunner().invoke(main, list(args), catch_exceptions=catch, env=env)

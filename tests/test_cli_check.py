@@ -4,35 +4,63 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from support import AS_OF_ARG, MINIMAL, TEN_MISTAKES, cli
 
-TEN_ERRORS = [
-    "error: communities/demo-town/broken/activities.yml:7: activities[0].participants: duplicate key"
-    " (hint: each key may appear only once in a mapping)",
-    "error: communities/demo-town/broken/brands.yml:3: brands[0].id: expected an id of lowercase letters,"
+# What the command line prints around each message (generator/cli.py words these, in English for now).
+ERROR = "error: "
+TEN_FOUND = "10 problem(s) found; nothing was built."
+
+# The ten record mistakes, each located (file:line: field: message), in the default language ...
+TEN_ERRORS_ZH = [
+    "communities/demo-town/broken/activities.yml:7: 活动[0].参加人数(participants):"
+    " 字段“participants”重复（第一次出现在第 6 行）",
+    "communities/demo-town/broken/brands.yml:3: 品牌[0].品牌编号(id): 应为由小写字母、数字和连字符组成的编号"
+    "（提示：例如 elderly-care）",
+    "communities/demo-town/broken/pledges.yml:8: 承诺[0].thme: 未知字段（提示：是否应为“theme”？）",
+    "communities/demo-town/broken/profile.yml:3: 组织类型(org_type): 应为以下之一：社区党委、社区党总支、社区党支部",
+    "communities/demo-town/broken/profile.yml:4: 书记.一肩挑(also_director): 应为 true 或 false"
+    "（提示：yes、no、on、off 等词在这里按文字读取）",
+    "communities/demo-town/broken/profile.yml:13: 项目周期[0].立项日期(declared_on): 应为日期，例如 2026-06-30"
+    "（提示：日期不加引号，写成 年-月-日）",
+    "communities/demo-town/inconsistent/activities.yml:6: 活动[0].参加人数(participants):"
+    " 参加人数（80）超过了该半年度社区的党员总数（60）（提示：只统计党员）",
+    "communities/demo-town/inconsistent/activities.yml:7: 活动[1].活动日期(date): 日期不在项目周期内"
+    "（提示：项目周期为 2025-01-01 至 2026-12-31）",
+    "communities/demo-town/inconsistent/members.yml:7: 党员情况[0].党员总数(total):"
+    " 各类党员人数相加为 40 + 20 + 5 = 65，与党员总数 60 不符",
+    "communities/demo-town/inconsistent/pledges.yml:12: 承诺[0].进度节点[0].计划日期(date):"
+    " 进度节点晚于承诺的完成时限（2025-10-31）",
+]
+# ... and in English (DANGJIAN_LANG=en).
+TEN_ERRORS_EN = [
+    "communities/demo-town/broken/activities.yml:7: activities[0].participants: duplicate key 'participants'"
+    " (first defined on line 6)",
+    "communities/demo-town/broken/brands.yml:3: brands[0].id: expected an id of lowercase letters,"
     " digits and hyphens (hint: e.g. elderly-care)",
-    "error: communities/demo-town/broken/pledges.yml:8: pledges[0].thme: unknown key (hint: did you mean 'theme'?)",
-    "error: communities/demo-town/broken/profile.yml:3: org_type: expected one of: 社区党委, 社区党总支 or 社区党支部",
-    "error: communities/demo-town/broken/profile.yml:4: secretary.also_director: expected true or false"
+    "communities/demo-town/broken/pledges.yml:8: pledges[0].thme: unknown key (hint: did you mean 'theme'?)",
+    "communities/demo-town/broken/profile.yml:3: org_type: expected one of: 社区党委, 社区党总支 or 社区党支部",
+    "communities/demo-town/broken/profile.yml:4: secretary.also_director: expected true or false"
     " (hint: YAML words such as yes/no/on/off are read as text here)",
-    "error: communities/demo-town/broken/profile.yml:13: cycles[0].declared_on: expected a date like 2026-06-30"
+    "communities/demo-town/broken/profile.yml:13: cycles[0].declared_on: expected a date like 2026-06-30"
     " (hint: write the date without quotes, as YYYY-MM-DD)",
-    "error: communities/demo-town/inconsistent/activities.yml:6: activities[0].participants: participants (80)"
+    "communities/demo-town/inconsistent/activities.yml:6: activities[0].participants: participants (80)"
     " exceed the community's members (60) in that period (hint: count Party members only)",
-    "error: communities/demo-town/inconsistent/activities.yml:7: activities[1].date: date is outside the project"
+    "communities/demo-town/inconsistent/activities.yml:7: activities[1].date: date is outside the project"
     " cycle (hint: the cycle runs 2025-01-01 to 2026-12-31)",
-    "error: communities/demo-town/inconsistent/members.yml:7: members[0].total: counts do not add up:"
+    "communities/demo-town/inconsistent/members.yml:7: members[0].total: counts do not add up:"
     " 40 + 20 + 5 = 65, not 60",
-    "error: communities/demo-town/inconsistent/pledges.yml:12: pledges[0].milestones[0].date: milestone is after"
+    "communities/demo-town/inconsistent/pledges.yml:12: pledges[0].milestones[0].date: milestone is after"
     " the pledge's due date (2025-10-31)",
-    "10 problem(s) found; nothing was built.",
 ]
 
 
-def test_ten_mistakes_give_ten_located_errors() -> None:
-    result = cli("check", "-p", str(TEN_MISTAKES), "--as-of", AS_OF_ARG)
+@pytest.mark.parametrize(("env", "expected"), [({}, TEN_ERRORS_ZH), ({"DANGJIAN_LANG": "en"}, TEN_ERRORS_EN)],
+                         ids=["zh", "en"])
+def test_ten_mistakes_give_ten_located_errors(env: dict[str, str], expected: list[str]) -> None:
+    result = cli("check", "-p", str(TEN_MISTAKES), "--as-of", AS_OF_ARG, env=env)
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == TEN_ERRORS
+    assert result.stderr.splitlines() == [ERROR + line for line in expected] + [TEN_FOUND]
     assert "Traceback" not in result.output
 
 
@@ -41,7 +69,7 @@ def test_clean_project_passes_and_lists_held_back_records() -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == ("held back: communities/demo-town/demo-community/pledges.yml: pledges[1] 草稿承诺不应公开:"
-                        " draft, not yet approved")
+                        " 草稿，尚未审批")
     assert lines[1].startswith("ok: 1 communities published, ")
     assert lines[1].endswith(" 1 record(s) held back, 0 warning(s)")
 
@@ -71,10 +99,10 @@ def test_unknown_record_file_and_bad_folder_name(project_copy) -> None:  # type:
     result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
-        "error: communities/demo-town/Bad_Name: folder name must be an ASCII id (lowercase letters, digits,"
-        " hyphens) (hint: it becomes part of the web address, e.g. qinghe)",
-        "error: communities/demo-town/demo-community/pledge.yml: unknown record file (hint: expected one of:"
-        " profile.yml, members.yml, pledges.yml, brands.yml, activities.yml, assessments.yml)",
+        "error: communities/demo-town/Bad_Name: 文件夹名必须是英文编号（小写字母、数字、连字符）"
+        "（提示：文件夹名会成为网址的一部分，例如 qinghe）",
+        "error: communities/demo-town/demo-community/pledge.yml: 未知的记录文件（提示：应为以下之一："
+        "profile.yml、members.yml、pledges.yml、brands.yml、activities.yml、assessments.yml）",
     ]
 
 
@@ -88,8 +116,8 @@ def test_dangling_commendation_reference(project_copy) -> None:  # type: ignore[
     result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
-        "error: communities/district.yml:9: commendations[0].communities[0]: unknown community 'demo-town/nowhere'",
-        "error: communities/district.yml:10: commendations[0].brands[0]: unknown brand 'no-such-brand'",
+        "error: communities/district.yml:9: 表彰[0].社区[0](communities): 未知社区“demo-town/nowhere”",
+        "error: communities/district.yml:10: 表彰[0].品牌[0](brands): 未知品牌“no-such-brand”",
     ]
 
 
@@ -100,7 +128,7 @@ def test_syntax_error_in_profile_is_reported_once(project_copy) -> None:  # type
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and lines[1] == "1 problem(s) found; nothing was built."
-    assert lines[0].startswith("error: communities/demo-town/demo-community/profile.yml:2: YAML syntax error:")
+    assert lines[0] == "error: communities/demo-town/demo-community/profile.yml:2: YAML 格式错误：缩进不对齐"
 
 
 def test_control_characters_in_messages_are_escaped(project_copy) -> None:  # type: ignore[no-untyped-def]
@@ -109,5 +137,5 @@ def test_control_characters_in_messages_are_escaped(project_copy) -> None:  # ty
     pledges.write_text('"evil\\u001b[2Jkey": 1\n', encoding="utf-8")
     result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.stderr.splitlines()[0] == (
-        "error: communities/demo-town/demo-community/pledges.yml:1: evil\\x1b[2Jkey: unknown key"
-        " (hint: allowed keys: publication, pledges)")
+        "error: communities/demo-town/demo-community/pledges.yml:1: evil\\x1b[2Jkey: 未知字段"
+        "（提示：可用的字段：publication、pledges）")

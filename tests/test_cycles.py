@@ -122,8 +122,8 @@ def test_cycles_that_overlap_are_an_error(tmp_path: Path) -> None:
     text = (project / ALPHA / "profile.yml").read_text(encoding="utf-8").split("\n")
     line = next(n for n, t in enumerate(text, start=1) if t == "  - start: 2025-01-01")
     assert [str(e) for e in prepared(project).log.errors] == [
-        f"{ALPHA}/profile.yml:{line}: cycles[1].start: cycle starts before the previous one ends (2025-05-31) "
-        "(hint: list cycles oldest first; a new cycle starts after the last one ends)"]
+        f"{ALPHA}/profile.yml:{line}: 项目周期[1].开始日期(start): 本周期在上一个周期结束（2025-05-31）之前就开始了"
+        "（提示：请按时间先后列出各周期，新周期应在上一个周期结束后开始）"]
 
 
 def test_a_record_outside_every_cycle_names_all_of_them(two_cycles: Path) -> None:
@@ -133,8 +133,8 @@ def test_a_record_outside_every_cycle_names_all_of_them(two_cycles: Path) -> Non
             "activities:\n  - {date: 2022-05-04, type: 公益活动, title: 周期前的活动, participants: 3}\n", 1),
         encoding="utf-8")
     errors = [str(e) for e in prepared(two_cycles).log.errors]
-    assert errors == [f"{ALPHA}/activities.yml:3: activities[0].date: date is outside every project cycle "
-                      "(hint: the cycles run 2023-01-01 to 2024-12-31, 2025-01-01 to 2026-12-31)"]
+    assert errors == [f"{ALPHA}/activities.yml:3: 活动[0].活动日期(date): 日期不在任何一个项目周期内"
+                      "（提示：各项目周期为 2023-01-01 至 2024-12-31、2025-01-01 至 2026-12-31）"]
 
 
 def test_a_draft_plan_is_held_back_but_its_cycle_still_counts(two_cycles: Path) -> None:
@@ -144,7 +144,8 @@ def test_a_draft_plan_is_held_back_but_its_cycle_still_counts(two_cycles: Path) 
         encoding="utf-8")
     result = prepared(two_cycles)
     assert result.context is not None
-    assert any("cycles[0] 2023-2024 plan: draft" in str(h) for h in result.context.held_back)
+    held = [str(h) for h in result.context.held_back]
+    assert f"{ALPHA}/profile.yml: cycles[0] 2023-2024 plan: 草稿，尚未审批" in held
     first = pages_of(two_cycles)[urls.source(urls.cycle("nancheng", "alpha", "2023-2024"))]
     assert "立项计划尚未公开" in first and "建成党群服务站" not in first
     assert "2024年下半年" in first  # the cycle's reports and scores are still shown
@@ -169,10 +170,9 @@ def test_a_profile_written_for_one_cycle_says_how_to_list_cycles(tmp_path: Path)
     project = copy_project(FULL_MARKS, tmp_path / "p", {f"{ALPHA}/profile.yml": replace(new, old)})
     line = (project / ALPHA / "profile.yml").read_text(encoding="utf-8").split("\n").index("cycle:") + 1
     assert [str(e) for e in prepared(project).log.errors] == [
-        f"{ALPHA}/profile.yml:1: cycles: required field is missing",
-        f"{ALPHA}/profile.yml:{line}: cycle: unknown key (hint: a community now keeps every project cycle: rename "
-        "'cycle:' to 'cycles:' and make it a list (put '- ' before 'start:' and indent its other lines by two more "
-        "spaces))"]
+        f"{ALPHA}/profile.yml:1: 项目周期(cycles): 缺少必填项",
+        f"{ALPHA}/profile.yml:{line}: cycle: 未知字段（提示：社区现在保留每一个项目周期：请把“cycle：”改为“cycles：”"
+        "并写成列表（在“start：”前加“- ”，其余各行再缩进两个空格））"]
 
 
 OLD_PLEDGE = """  - id: old-lights

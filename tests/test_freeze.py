@@ -71,9 +71,9 @@ def test_changing_a_profile_fact_cannot_silently_change_a_frozen_result(frozen: 
     not_one_shoulder(frozen)
     errors = [str(e) for e in prepared(frozen).log.errors]
     assert errors == [
-        f"{RESULTS}:{total_line(frozen)}: results[0].total: frozen 2025-H2 result of 阿尔法社区 is 100, but the "
-        "records now give 97 (total 100 -> 97; item 2 6 -> 3) (hint: if the new result is right, add a correction "
-        f"(community, date, reason, approved_by, total: 97) to {RESULTS}; otherwise restore the records)"]
+        f"{RESULTS}:{total_line(frozen)}: 结果[0].总分(total): 阿尔法社区已冻结的 2025-H2 考评结果为 100，"
+        "但按现在的记录计算为 97（总分 100 → 97；第 2 项 6 → 3）（提示：如果新结果正确，请在"
+        f" {RESULTS} 中添加一条更正（community、date、reason、approved_by，total 为 97）；否则请恢复记录）"]
 
 
 def test_the_build_fails_and_leaves_the_published_site_alone(frozen: Path, tmp_path: Path) -> None:
@@ -81,7 +81,8 @@ def test_the_build_fails_and_leaves_the_published_site_alone(frozen: Path, tmp_p
     before = (tmp_path / "site" / urls.SCORES_JSON).read_bytes()
     not_one_shoulder(frozen)
     code, output = build(frozen, tmp_path / "site")
-    assert code == 1 and "frozen 2025-H2 result of 阿尔法社区 is 100" in output
+    assert code == 1 and f"error: {RESULTS}:{total_line(frozen)}: 结果[0].总分(total): 阿尔法社区已冻结的 2025-H2" \
+        " 考评结果为 100，但按现在的记录计算为 97（总分 100 → 97；第 2 项 6 → 3）" in output
     assert (tmp_path / "site" / urls.SCORES_JSON).read_bytes() == before
 
 
@@ -116,8 +117,9 @@ def test_a_correction_for_another_value_does_not_excuse_the_change(frozen: Path)
                                                             + CORRECTION.replace("total: '97'", "total: '98'")),
                     encoding="utf-8")
     log = prepared(frozen).log
-    assert [e.message.split(",")[0] for e in log.errors] == ["frozen 2025-H2 result of 阿尔法社区 is 100"]
-    assert [w.message for w in log.warnings] == ["correction for nancheng/alpha (total 98) matches no change"]
+    assert [e.message.text() for e in log.errors] == [
+        "阿尔法社区已冻结的 2025-H2 考评结果为 100，但按现在的记录计算为 97（总分 100 → 97；第 2 项 6 → 3）"]
+    assert [w.message.text() for w in log.warnings] == ["nancheng/alpha 的更正（total 98）没有对应的结果变化"]
 
 
 def test_the_published_words_are_the_frozen_ones(frozen: Path, tmp_path: Path) -> None:
@@ -142,15 +144,14 @@ def test_a_frozen_result_cannot_disappear(frozen: Path) -> None:
     assessments = frozen / ALPHA / "assessments.yml"
     assessments.write_text(assessments.read_text(encoding="utf-8").replace("period: 2025-H2", "period: 2026-H1"),
                            encoding="utf-8")
-    messages = [e.message for e in prepared(frozen).log.errors]
-    assert "frozen 2025-H2 result of 阿尔法社区 (nancheng/alpha) is no longer produced by the published records" \
-        in messages
+    messages = [e.message.text() for e in prepared(frozen).log.errors]
+    assert "阿尔法社区（nancheng/alpha）已冻结的 2025-H2 考评结果已无法由公开记录得出" in messages
 
 
 def test_the_file_must_be_named_for_its_period(frozen: Path) -> None:
     (frozen / RESULTS).rename(frozen / "communities/results/2025-H1.yml")
-    assert "communities/results/2025-H1.yml: period: file is named 2025-H1.yml but holds period 2025-H2 " \
-           "(hint: name it 2025-H2.yml)" in [str(e) for e in prepared(frozen).log.errors]
+    assert "communities/results/2025-H1.yml: 半年度(period): 文件名为 2025-H1.yml，但其中的半年度（period）为 2025-H2" \
+           "（提示：请把文件命名为 2025-H2.yml）" in [str(e) for e in prepared(frozen).log.errors]
 
 
 def test_a_fact_change_dated_today_leaves_every_frozen_page_byte_identical(frozen: Path, tmp_path: Path) -> None:

@@ -54,16 +54,16 @@ def test_check_lists_what_is_held_back_and_why() -> None:
     assert result.exit_code == 0, result.output
     held = [line for line in result.stdout.splitlines() if line.startswith("held back: ")]
     expected = {
-        "communities/district.yml: commendations[1]": "draft, not yet approved",
-        "communities/draftleak-west/town.yml: town": "draft, not yet approved",
-        "communities/east-town/draftleak-birch/profile.yml: community": "draft, not yet approved",
-        "communities/east-town/maple/pledges.yml: pledges[0]": "draft, not yet approved",
-        "communities/east-town/maple/activities.yml: activities[0]": "no publication state (treated as draft)",
-        "communities/east-town/pine/pledges.yml: pledges[2]": "draft, not yet approved",
-        "communities/east-town/pine/pledges.yml: pledges[3]": "internal record",
-        "communities/east-town/pine/brands.yml: brands[1]": "draft, not yet approved",
-        "communities/east-town/pine/activities.yml: activities[1]": "draft, not yet approved",
-        "communities/east-town/pine/assessments.yml: assessments": "internal record",
+        "communities/district.yml: commendations[1]": "草稿，尚未审批",
+        "communities/draftleak-west/town.yml: town": "草稿，尚未审批",
+        "communities/east-town/draftleak-birch/profile.yml: community": "草稿，尚未审批",
+        "communities/east-town/maple/pledges.yml: pledges[0]": "草稿，尚未审批",
+        "communities/east-town/maple/activities.yml: activities[0]": "未填写发布状态（按草稿处理）",
+        "communities/east-town/pine/pledges.yml: pledges[2]": "草稿，尚未审批",
+        "communities/east-town/pine/pledges.yml: pledges[3]": "内部记录",
+        "communities/east-town/pine/brands.yml: brands[1]": "草稿，尚未审批",
+        "communities/east-town/pine/activities.yml: activities[1]": "草稿，尚未审批",
+        "communities/east-town/pine/assessments.yml: assessments": "内部记录",
     }
     assert len(held) == len(expected)
     for line in held:
@@ -80,8 +80,8 @@ def test_approval_needs_approver_and_date(tmp_path: Path) -> None:
     write_yaml(pine, data)
     result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
-    assert re.search(r"pledges\.yml:\d+: pledges\[4\]\.publication: an approved record needs approved_by and "
-                     r"approved_on", result.stderr), result.stderr
+    assert re.search(r"pledges\.yml:\d+: 承诺\[4\]\.发布状态\(publication\): 已审批（approved）的记录需要填写"
+                     r"审批单位（approved_by）和审批日期（approved_on）", result.stderr), result.stderr
 
 
 def test_item_approval_overrides_a_draft_file(tmp_path: Path) -> None:
@@ -129,19 +129,17 @@ def test_a_published_commendation_naming_an_unpublished_community_or_brand_is_a_
     def line(entry: str) -> int:
         return text[: text.index(f"      - {entry}\n")].count("\n") + 1
 
-    hint = "(hint: a published commendation names published records only: publish it first, or keep the " \
-           "commendation a draft)"
+    hint = "（提示：已公开的表彰只能列出已公开的记录：请先公开该记录，或把表彰保留为草稿）"
     result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
     assert [e for e in result.stderr.splitlines() if e.startswith("error: ")] == [
-        f"error: {district}:{line('east-town/draftleak-birch')}: commendations[0].communities[0]: community "
-        f"'east-town/draftleak-birch' is not published {hint}",
-        f"error: {district}:{line('draftleak-west/oak')}: commendations[0].communities[2]: community "
-        f"'draftleak-west/oak' is not published {hint}",
-        f"error: {district}:{line('draft-brand')}: commendations[0].brands[1]: brand 'draft-brand' "
-        f"is not published {hint}",
-        f"error: {district}:{line('draftleak-birch-brand')}: commendations[0].brands[2]: brand "
-        f"'draftleak-birch-brand' is not published {hint}",
+        f"error: {district}:{line('east-town/draftleak-birch')}: 表彰[0].社区[0](communities):"
+        f" 社区“east-town/draftleak-birch”尚未公开{hint}",
+        f"error: {district}:{line('draftleak-west/oak')}: 表彰[0].社区[2](communities):"
+        f" 社区“draftleak-west/oak”尚未公开{hint}",
+        f"error: {district}:{line('draft-brand')}: 表彰[0].品牌[1](brands): 品牌“draft-brand”尚未公开{hint}",
+        f"error: {district}:{line('draftleak-birch-brand')}: 表彰[0].品牌[2](brands):"
+        f" 品牌“draftleak-birch-brand”尚未公开{hint}",
     ]
 
 
@@ -154,5 +152,5 @@ def test_a_published_commendation_naming_nobody_is_a_located_error(tmp_path: Pat
     result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
     assert [e for e in result.stderr.splitlines() if e.startswith("error: ")] == [
-        f"error: {district}:{line}: commendations[0]: a published commendation names no community or brand "
-        "(hint: list its recipients under communities or brands)"]
+        f"error: {district}:{line}: 表彰[0](commendations): 已公开的表彰没有写明受表彰的社区或品牌"
+        "（提示：请在 communities 或 brands 中列出受表彰对象）"]

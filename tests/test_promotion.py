@@ -42,12 +42,16 @@ def test_an_unknown_adopting_community_is_located(tmp_path: Path) -> None:
     line = next(n for n, t in enumerate((project / BRANDS).read_text(encoding="utf-8").split("\n"), start=1)
                 if "chengnan/nowhere" in t)
     assert [str(e) for e in prepare(project, AS_OF).log.errors] == [
-        f"{BRANDS}:{line}: brands[0].mentions[3].adopted_by[0]: unknown community 'chengnan/nowhere'"]
+        f"{BRANDS}:{line}: 品牌[0].推广记录[3].借鉴社区[0](adopted_by): 未知社区“chengnan/nowhere”"]
 
 
 def test_adoption_belongs_to_a_promotion_record(tmp_path: Path) -> None:
     project = edited(tmp_path, "kind: 经验推广", "kind: 简报")
-    assert [e.message for e in prepare(project, AS_OF).log.errors] == ["adopted_by belongs to a 经验推广 record"]
+    line = next(n for n, t in enumerate((project / BRANDS).read_text(encoding="utf-8").split("\n"), start=1)
+                if "adopted_by" in t)
+    assert [str(e) for e in prepare(project, AS_OF).log.errors] == [
+        f"{BRANDS}:{line}: 品牌[0].推广记录[3].借鉴社区(adopted_by):"
+        " 只有“经验推广”记录才填写借鉴社区（adopted_by）（提示：请把类型（kind）改为“经验推广”（现为“简报”））"]
 
 
 def test_an_unpublished_adopter_is_not_named(tmp_path: Path) -> None:

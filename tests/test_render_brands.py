@@ -104,9 +104,13 @@ def test_gallery_images_have_alt_text_and_sizes() -> None:
 
 def test_unreadable_image_is_reported_with_its_record(tmp_path: Path) -> None:
     project = copy_project(BOARDS_DISTRICT, tmp_path / "district")
-    (project / "communities/hehua/xinyuan/images/lotus.jpg").write_bytes(b"not an image")
+    photo = project / "communities/hehua/xinyuan/images/lotus.jpg"
+    photo.write_bytes(b"not an image")
+    lines = (project / "communities/hehua/xinyuan/brands.yml").read_text(encoding="utf-8").split("\n")
+    at = next(n for n, text in enumerate(lines, start=1) if "images/lotus.jpg" in text)
     messages = [str(e) for e in prepare(project, AS_OF).log.errors]
-    assert any("brands.yml" in m and "images[0].file" in m and "cannot read image" in m for m in messages), messages
+    assert messages == [f"communities/hehua/xinyuan/brands.yml:{at}: 品牌[0].图片[0].文件(file):"
+                        f" 无法读取图片：cannot identify image file '{photo}'"]
 
 
 def test_check_refuses_a_truncated_photo_that_build_could_not_encode(tmp_path: Path) -> None:
@@ -122,7 +126,10 @@ def test_check_refuses_a_truncated_photo_that_build_could_not_encode(tmp_path: P
     assert result.exit_code == 1
     line = (project / "communities/hehua/xinyuan/brands.yml").read_text(encoding="utf-8").split("\n")
     at = next(n for n, text in enumerate(line, start=1) if "images/lotus.jpg" in text)
-    assert f"communities/hehua/xinyuan/brands.yml:{at}: brands[0].images[0].file: cannot read image: " in result.output
+    assert re.fullmatch(f"error: communities/hehua/xinyuan/brands.yml:{at}: "
+                        + re.escape("品牌[0].图片[0].文件(file): 无法读取图片：image file is truncated (")
+                        + r"\d+ bytes not processed\)\n1 problem\(s\) found; nothing was built\.\n", result.stderr), \
+        result.stderr
 
 
 DRAFT_FIRST = """publication: {state: approved, approved_by: 荷花镇党委, approved_on: 2025-02-01}

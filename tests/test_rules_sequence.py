@@ -126,14 +126,13 @@ def test_overlapping_stage_windows_are_refused(tmp_path: Path) -> None:
     text = TEXT.replace("start: '06-01', end: '08-31'", "start: '03-15', end: '08-31'")
     line = text[: text.index("start: '03-15'")].count("\n") + 1
     assert _load(tmp_path, text) == [
-        f"rubric.yml:{line}: categories[2].items[0].rule.stages[1].start: stages must follow in order without "
-        "overlapping: this one starts 03-15, before the previous one ends (hint: a later stage's window starts "
-        "after the earlier one's ends)"]
+        f"rubric.yml:{line}: 类别[2].细则项目[0].评分规则.阶段[1].开始日期(start): 各阶段须按顺序排列且不能重叠："
+        "本阶段从 03-15 开始，早于上一阶段结束（提示：后一阶段的时段应在前一阶段结束以后开始）"]
 
 
 def test_a_stage_window_on_a_day_not_in_every_year_is_refused(tmp_path: Path) -> None:
     text = TEXT.replace("start: '01-01', end: '03-31'", "start: '01-01', end: '02-29'")
     line = text[: text.index("end: '02-29'")].count("\n") + 1
     assert _load(tmp_path, text) == [
-        f"rubric.yml:{line}: categories[2].items[0].rule.stages[0].end: 02-29 is not a day of every year "
-        "(hint: write MM-DD, e.g. 03-31; 29 February is not allowed)"]
+        f"rubric.yml:{line}: 类别[2].细则项目[0].评分规则.阶段[0].结束日期(end): 02-29 不是每年都有的日期"
+        "（提示：写成 月-日，例如 03-31；不能用 2月29日）"]

@@ -109,8 +109,8 @@ def test_a_commended_community_below_the_excellence_line_is_a_warning(district: 
     text = (district / "communities/district.yml").read_text(encoding="utf-8")
     line = text[: text.index("nancheng/alpha, nancheng/beta")].count("\n") + 1
     assert [str(w) for w in result.log.warnings] == [
-        f"communities/district.yml:{line}: commendations[0].communities[1]: commended community nancheng/beta "
-        "scored 95.5 in 2025-H2, below the excellence line 96 (hint: check the commendation or the acceptance marks)"]
+        f"communities/district.yml:{line}: 表彰[0].社区[1](communities): 受表彰社区 nancheng/beta"
+        " 在 2025-H2 的得分为 95.5，低于表彰参考线 96（提示：请核对表彰或验收评分）"]
 
 
 def test_the_excellence_warning_points_at_the_key_as_written_after_a_draft_commendation(district: Path) -> None:
@@ -142,8 +142,8 @@ def test_the_excellence_warning_points_at_the_key_as_written_after_a_draft_comme
     text = (district / "communities/district.yml").read_text(encoding="utf-8")
     line = text[: text.index("      - nancheng/beta")].count("\n") + 1
     assert [str(w) for w in result.log.warnings] == [
-        f"communities/district.yml:{line}: commendations[1].communities[1]: commended community nancheng/beta "
-        "scored 95.5 in 2025-H2, below the excellence line 96 (hint: check the commendation or the acceptance marks)"]
+        f"communities/district.yml:{line}: 表彰[1].社区[1](communities): 受表彰社区 nancheng/beta"
+        " 在 2025-H2 的得分为 95.5，低于表彰参考线 96（提示：请核对表彰或验收评分）"]
 
 
 def test_a_commendation_naming_an_unknown_community_is_an_error(district: Path) -> None:
@@ -157,9 +157,12 @@ def test_a_commendation_naming_an_unknown_community_is_an_error(district: Path) 
     brands: [no-such-brand]
     reason: 成绩突出
 """, encoding="utf-8")
-    errors = [str(e) for e in prepared(district).log]
-    assert any("commendations[0].communities[0]: unknown community 'nancheng/zeta'" in e for e in errors)
-    assert any("commendations[0].brands[0]: unknown brand 'no-such-brand'" in e for e in errors)
+    text = path.read_text(encoding="utf-8").split("\n")
+    zeta, brand = (next(n for n, t in enumerate(text, start=1) if needle in t) for needle in ("zeta", "no-such"))
+    assert [str(e) for e in prepared(district).log] == [
+        f"communities/district.yml:{zeta}: 表彰[0].社区[0](communities): 未知社区“nancheng/zeta”",
+        f"communities/district.yml:{brand}: 表彰[0].品牌[0](brands): 未知品牌“no-such-brand”",
+    ]
 
 
 REFINE = """rubric_refinements:
@@ -182,15 +185,15 @@ def test_a_town_refinement_changes_partial_credit_only_in_that_town(district: Pa
 
 @pytest.mark.parametrize(("snippet", "message"), [
     ("town: xicheng\n    item: 16\n    note: x\n    steps: [0, 2, 3]",
-     "rubric_refinements[0].town: unknown town 'xicheng'"),
+     "考评细则细化[0].街道(town): 未知街道“xicheng”"),
     ("town: nancheng\n    item: 42\n    note: x",
-     "rubric_refinements[0].item: unknown item 42 (hint: the rubric has items 1–23)"),
+     "考评细则细化[0].细则序号(item): 考评细则中没有第 42 项（提示：考评细则共有第 1—23 项）"),
     ("town: nancheng\n    item: 3\n    note: x\n    steps: [0, 4]",
-     "rubric_refinements[0].steps: item 3 is a threshold rule; only checklist, combination and sequence items "
-     "take steps"),
+     "考评细则细化[0].得分档次(steps): 第 3 项是 threshold 规则；只有清单（checklist）、组合（combination）"
+     "和顺序（sequence）规则的项目才能设置得分档次（steps）"),
     ("town: nancheng\n    item: 16\n    note: x\n    steps: [0, 2, 4]",
-     "rubric_refinements[0].steps: steps must end at the item's weight 3 "
-     "(hint: a refinement changes partial credit, never the weight)"),
+     "考评细则细化[0].得分档次(steps): 得分档次（steps）的最后一个值必须等于本项权重 3"
+     "（提示：细化只能调整部分得分，不能改变权重）"),
 ])
 def test_refinements_that_change_items_or_weights_are_refused(district: Path, snippet: str, message: str) -> None:
     path = district / "site_config.yml"
@@ -216,8 +219,8 @@ def test_a_refinement_whose_steps_do_not_start_at_zero_is_refused_at_its_line(di
     path.write_text(text, encoding="utf-8")
     line = text[: text.index("      - 1\n")].count("\n") + 1
     assert [str(e) for e in prepared(district).log] == [
-        f"site_config.yml:{line}: rubric_refinements[0].steps[0]: steps must start at 0, not 1: meeting no condition "
-        "earns no marks (hint: steps[k] is the score when k conditions are met)"]
+        f"site_config.yml:{line}: 考评细则细化[0].得分档次[0](steps): 得分档次（steps）必须从 0 开始，而不是 1："
+        "一项条件都未满足时不得分（提示：steps[k] 是满足 k 项条件时的得分）"]
 
 
 def test_district_indicators_at_their_targets() -> None:

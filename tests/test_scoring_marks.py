@@ -37,53 +37,52 @@ def test_the_fixture_builds_clean() -> None:
 def test_a_mark_above_the_item_weight_is_an_error(tmp_path: Path) -> None:
     project = with_marks(tmp_path, "      - {item: 3, score: 7, comment: 培训扎实, override_reason: 培训记录不全}\n")
     line = _line_of(project, "{item: 3, score: 7")
-    assert _errors(project) == [f"{ASSESS}:{line}: acceptance[0].marks[4].score: mark 7 exceeds item 3's weight 4"]
+    assert _errors(project) == [f"{ASSESS}:{line}: 验收[0].评分[4].评分(score): 评分 7 超过第 3 项的权重 4"]
 
 
 def test_an_assessed_mark_above_its_weight_is_an_error(tmp_path: Path) -> None:
     project = with_assessments(tmp_path, replace("{item: 23, score: 3,", "{item: 23, score: 3.5,"))
     line = _line_of(project, "{item: 23")
     assert _errors(project) == [
-        f"{ASSESS}:{line}: acceptance[0].marks[3].score: mark 3.5 exceeds item 23's weight 3"]
+        f"{ASSESS}:{line}: 验收[0].评分[3].评分(score): 评分 3.5 超过第 23 项的权重 3"]
 
 
 def test_an_unknown_item_is_an_error(tmp_path: Path) -> None:
     project = with_marks(tmp_path, "      - {item: 31, score: 1, comment: 无此项}\n")
     line = _line_of(project, "{item: 31")
     assert _errors(project) == [
-        f"{ASSESS}:{line}: acceptance[0].marks[4].item: unknown item 31 (hint: the rubric has items 1–23)"]
+        f"{ASSESS}:{line}: 验收[0].评分[4].细则序号(item): 考评细则中没有第 31 项（提示：考评细则共有第 1—23 项）"]
 
 
 def test_an_assessed_item_without_a_mark_is_an_error(tmp_path: Path) -> None:
     project = with_assessments(tmp_path, replace("      - {item: 9, score: 4, comment: 服务创新获认可}\n", ""))
     line = _line_of(project, "    marks:")
     assert _errors(project) == [
-        f"{ASSESS}:{line}: acceptance[0].marks: no mark for assessed item 9 "
-        "(hint: an acceptance record must mark every assessed item: 5, 9, 11, 23)"]
+        f"{ASSESS}:{line}: 验收[0].评分(marks): 评定项第 9 项没有评分"
+        "（提示：每条验收记录都必须对全部评定项评分：5、9、11、23）"]
 
 
 def test_an_item_marked_twice_is_an_error(tmp_path: Path) -> None:
     project = with_marks(tmp_path, "      - {item: 5, score: 3, comment: 重复}\n")
     line = _line_of(project, "comment: 重复")
     assert _errors(project) == [
-        f"{ASSESS}:{line}: acceptance[0].marks[4].item: item 5 is marked twice (also marks[0])"]
+        f"{ASSESS}:{line}: 验收[0].评分[4].细则序号(item): 第 5 项重复评分（另见 marks[0]）"]
 
 
 def test_a_mark_with_two_decimals_is_an_error(tmp_path: Path) -> None:
     project = with_assessments(tmp_path, replace("{item: 5, score: 4,", "{item: 5, score: 3.25,"))
     line = _line_of(project, "{item: 5")
     assert _errors(project) == [
-        f"{ASSESS}:{line}: acceptance[0].marks[0].score: mark 3.25 has more than one decimal place "
-        "(hint: marks are kept to one decimal so totals add up exactly)"]
+        f"{ASSESS}:{line}: 验收[0].评分[0].评分(score): 评分 3.25 的小数位数超过一位"
+        "（提示：评分保留一位小数，总分才能准确相加）"]
 
 
 def test_an_acceptance_period_outside_the_cycle_is_an_error(tmp_path: Path) -> None:
     project = with_assessments(tmp_path, replace("period: 2025-H2", "period: 2024-H2"))
     line = _line_of(project, "period: 2024-H2")
     # validate.py reports this before scoring (score.py checks it again for its own callers)
-    [error] = _errors(project)
-    assert error.startswith(f"{ASSESS}:{line}: acceptance[0].period: ")
-    assert "outside the project cycle" in error and "2025-01-01 to 2026-12-31" in error
+    assert _errors(project) == [f"{ASSESS}:{line}: 验收[0].验收半年度(period): 半年度不在项目周期内"
+                                "（提示：项目周期为 2025-01-01 至 2026-12-31）"]
 
 
 def test_two_acceptance_records_for_one_period_are_an_error(tmp_path: Path) -> None:
@@ -92,7 +91,7 @@ def test_two_acceptance_records_for_one_period_are_an_error(tmp_path: Path) -> N
     project = with_assessments(tmp_path, lambda t: t + second.replace("2026-01-20", "2026-01-22"))
     line = _line_of(project, "date: 2026-01-22") + 1
     assert _errors(project) == [
-        f"{ASSESS}:{line}: acceptance[1].period: period 2025-H2 already has an acceptance record (acceptance[0])"]
+        f"{ASSESS}:{line}: 验收[1].验收半年度(period): 半年度 2025-H2 已有验收记录（acceptance[0]）"]
 
 
 def test_a_mark_on_a_computed_item_without_reason_is_ignored_with_a_warning(tmp_path: Path) -> None:
@@ -101,8 +100,8 @@ def test_a_mark_on_a_computed_item_without_reason_is_ignored_with_a_warning(tmp_
     line = _line_of(project, "{item: 3")
     assert result.log.errors == []
     assert [str(w) for w in result.log.warnings] == [
-        f"{ASSESS}:{line}: acceptance[0].marks[4]: mark for computed item 3 is ignored "
-        "(hint: a computed item can only be changed with a written override_reason)"]
+        f"{ASSESS}:{line}: 验收[0].评分[4](marks): 第 3 项是计算项，此评分不予采用"
+        "（提示：对计算项的评分只有写明改判理由（override_reason）才会采用）"]
     assert result.context is not None and result.context.scores is not None
     item = result.context.scores.results[0].items[2]
     assert (item.score, item.basis) == (4, "computed")
@@ -149,6 +148,6 @@ def test_check_acceptance_refuses_a_period_of_another_cycle_on_its_own() -> None
     assert rubric is not None
     log = ErrorLog()
     assert check_acceptance(c, rubric, AS_OF, log) == []
-    [error] = [str(e) for e in log]
-    assert error.endswith("acceptance[0].period: period 2027-H1 is outside the project cycle "
-                          "(hint: the cycle runs 2025-01-01 to 2026-12-31; each cycle is scored on its own)")
+    line = _line_of(FULL_MARKS, "period: 2025-H2")
+    assert [str(e) for e in log] == [f"{ASSESS}:{line}: 验收[0].验收半年度(period): 半年度 2027-H1 不在项目周期内"
+                                     "（提示：项目周期为 2025-01-01 至 2026-12-31；每个项目周期单独考评）"]

@@ -50,13 +50,14 @@ def test_text_that_starts_with_a_date_is_text_not_a_crash(tmp_path: Path) -> Non
 
 def test_invalid_calendar_date_is_located(tmp_path: Path) -> None:
     _, errors = load(tmp_path, "ok: 1\ndue: 2026-02-30\n")
-    assert [str(e) for e in errors] == ["communities/f.yml:2: due: cannot read value: day is out of range for month"]
+    assert [str(e) for e in errors] == [
+        "communities/f.yml:2: 完成时限(due): 无法读取此值：day is out of range for month"]
 
 
 def test_duplicate_key_is_error_with_line(tmp_path: Path) -> None:
     _, errors = load(tmp_path, "pledges:\n  - id: a\n    id: b\n")
     assert [str(e) for e in errors] == [
-        "communities/f.yml:3: pledges[0].id: duplicate key (hint: each key may appear only once in a mapping)"
+        "communities/f.yml:3: 承诺[0].承诺编号(id): 字段“id”重复（第一次出现在第 2 行）"
     ]
 
 
@@ -65,19 +66,19 @@ def test_aliases_are_refused(tmp_path: Path) -> None:
     doc, errors = load(tmp_path, bomb)
     assert doc is None
     assert [str(e) for e in errors] == [
-        "communities/f.yml:2: YAML syntax error: anchors and aliases (*name) are not allowed in records"
+        "communities/f.yml:2: 不支持 YAML 锚点和别名（& 和 *）（提示：请把内容直接写出来）"
     ]
 
 
 def test_syntax_error_is_located(tmp_path: Path) -> None:
     _, errors = load(tmp_path, "a: [1, 2\nb: 3\n")
-    assert len(errors) == 1 and errors[0].line == 2 and "YAML syntax error" in errors[0].message
+    assert [(e.line, e.message.text()) for e in errors] == [(2, "YAML 格式错误：缩进不对齐")]
 
 
 def test_gbk_file_is_refused_with_hint(tmp_path: Path) -> None:
     _, errors = load(tmp_path, "name: 晴川社区\n".encode("gbk"))
     assert [str(e) for e in errors] == [
-        "communities/f.yml:1: file is not valid UTF-8 (hint: save the file as UTF-8 (not GBK))"
+        "communities/f.yml:1: 文件不是 UTF-8 编码（提示：请把文件另存为 UTF-8（不要用 GBK））"
     ]
 
 
@@ -93,18 +94,18 @@ BLOCK_40 = "".join("  " * i + f"k{i}:\n" for i in range(40)) + "  " * 40 + "x: 1
 def test_deep_block_nesting_is_refused_with_line_and_path(tmp_path: Path) -> None:
     _, errors = load(tmp_path, BLOCK_40)
     keys = ".".join(f"k{i}" for i in range(33))
-    assert [str(e) for e in errors] == [f"communities/f.yml:34: {keys}: nested deeper than 32 levels"]
+    assert [str(e) for e in errors] == [f"communities/f.yml:34: {keys}: 嵌套超过 32 层"]
 
 
 def test_flow_nesting_past_the_limit_is_refused_by_our_composer(tmp_path: Path) -> None:
     _, errors = load(tmp_path, "a: " + "[" * 40 + "]" * 40 + "\n")
-    assert [str(e) for e in errors] == [f"communities/f.yml:1: {DEEP_PATH}: nested deeper than 32 levels"]
+    assert [str(e) for e in errors] == [f"communities/f.yml:1: {DEEP_PATH}: 嵌套超过 32 层"]
 
 
 def test_pure_python_parser_gives_the_same_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(yamlio, "_Loader", yamlio._PyLoader)
     _, errors = load(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert [str(e) for e in errors] == [f"communities/f.yml:1: {DEEP_PATH}: nested deeper than 32 levels"]
+    assert [str(e) for e in errors] == [f"communities/f.yml:1: {DEEP_PATH}: 嵌套超过 32 层"]
 
 
 def _libyaml_limit() -> bool:
@@ -119,7 +120,7 @@ def test_libyaml_limit_gives_the_same_message(tmp_path: Path) -> None:
     """libyaml (0.2.6+) scans flow collections ahead and stops at 1,000 levels before our composer sees
     level 33: the same words, located at the line (libyaml does not know the field path)."""
     _, errors = load(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert [str(e) for e in errors] == ["communities/f.yml:1: nested deeper than 32 levels"]
+    assert [str(e) for e in errors] == ["communities/f.yml:1: 嵌套超过 32 层"]
 
 
 def test_nesting_at_the_limit_is_accepted(tmp_path: Path) -> None:
@@ -130,7 +131,7 @@ def test_nesting_at_the_limit_is_accepted(tmp_path: Path) -> None:
 def test_huge_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(yamlio, "MAX_FILE_BYTES", 100)
     _, errors = load(tmp_path, "a: " + "x" * 200 + "\n")
-    assert [e.message for e in errors] == ["file is 204 bytes; the limit is 100 bytes"]
+    assert [e.message.text() for e in errors] == ["文件大小为 204 字节，上限为 100 字节"]
 
 
 def test_lines_are_recorded_for_nested_paths(tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def render_brands(context: SiteContext, output: Output) -> None:
                 for path, data in encode(image).items():
                     output.add_file(path, data)
             except ImageProblem as exc:
-                output.log.add(*locate(record, f"{v.community.rel_dir}/brands.yml", "file"), str(exc))
+                output.log.add(*locate(record, f"{v.community.rel_dir}/brands.yml", "file"), exc.message)
         _brand_page(context, output, v)
         for old in v.brand.former_ids:
             output.add_file(urls.brand_redirect(old), redirect_html(context.config.site.url, old, v))

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import urls
+from generator.messages import msg
 from generator.pages.manifest import (
     FORMAT,
     KIND_LABELS,
@@ -122,8 +123,7 @@ def _previous(context: SiteContext, output: Output) -> dict[str, Any] | None:
     try:
         return read_previous(Path(previous_site) if previous_site else None)
     except BadManifest as exc:
-        output.log.warn(MANIFEST_PATH, 0, "", f"{exc}; this build is compared with nothing",
-                        "the next build will compare with this one")
+        output.log.warn(MANIFEST_PATH, 0, "", msg("changes.manifest_ignored", problem=exc.message))
         return None
 
 

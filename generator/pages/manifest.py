@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from generator import urls
+from generator.messages import Msg, msg
 from generator.pages.status import pledge_status
 
 if TYPE_CHECKING:
@@ -161,7 +162,11 @@ def diff(before: dict[str, dict[str, Any]], after: dict[str, Record]) -> list[Ch
 
 
 class BadManifest(ValueError):
-    """The previous site's manifest cannot be read (it is then ignored)."""
+    """The previous site's manifest cannot be read (it is then ignored); ``message`` says why."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.text("en"))
+        self.message = message
 
 
 def read_previous(site: Path | None) -> dict[str, Any] | None:
@@ -174,11 +179,11 @@ def read_previous(site: Path | None) -> dict[str, Any] | None:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise BadManifest(f"cannot read {MANIFEST_PATH} of the previous site: {exc}") from exc
+        raise BadManifest(msg("manifest.unreadable", path=MANIFEST_PATH, detail=str(exc))) from exc
     if not (isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("records"), dict)
             and all(isinstance(v, dict) for v in data["records"].values())
             and isinstance(data.get("changes", []), list)):
-        raise BadManifest(f"{MANIFEST_PATH} of the previous site is not a format-{FORMAT} manifest")
+        raise BadManifest(msg("manifest.wrong_format", path=MANIFEST_PATH, format=FORMAT))
     return data
 
 

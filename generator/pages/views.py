@@ -220,7 +220,7 @@ def _images(context: SiteContext, c: Community, b: Brand,
         try:
             out.append((img, describe(context.project / c.rel_dir / img.file, img.alt, urls.brand_media(b.id), j)))
         except ImageProblem as exc:
-            problems.append(DataError(*locate(img, f"{c.rel_dir}/brands.yml", "file"), str(exc)))
+            problems.append(DataError(*locate(img, f"{c.rel_dir}/brands.yml", "file"), exc.message))
     return out
 
 

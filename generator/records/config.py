@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, StringConstraints, ValidationError, model_validator
 
 from generator.errors import ErrorLog
+from generator.messages import RuleError, msg
 from generator.records.messages import validation_errors
 from generator.records.schema import Period, Record, Text, attach_sources
 from generator.records.yamlio import PathKey, YamlDoc, read_yaml
@@ -69,9 +70,9 @@ class SiteConfig(Record):
     def _grades_descending(self) -> SiteConfig:
         mins = [g.min for g in self.grades]
         if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-            raise ValueError("grades must be listed from the highest band down, each with a different min")
+            raise RuleError(msg("config.grades_order"))
         if mins[-1] != 0:
-            raise ValueError("the lowest grade must have min: 0 so every score has a grade")
+            raise RuleError(msg("config.lowest_grade_min"))
         return self
 
     def grade_for(self, total: float) -> str:
@@ -85,7 +86,7 @@ def load_config(file: Path, project: Path) -> tuple[SiteConfig | None, ErrorLog]
     log = ErrorLog()
     rel = file.relative_to(project).as_posix() if file.is_relative_to(project) else file.as_posix()
     if not file.is_file():
-        log.add(rel, 0, "", "file is missing")
+        log.add(rel, 0, "", msg("load.file_missing"))
         return None, log
     doc, errors = read_yaml(file, rel)
     log.errors.extend(errors)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from generator.messages import Msg, join, msg
 from generator.records.periods import period_bounds
 from generator.records.schema import Cycle
 
@@ -27,14 +28,22 @@ def cycle_of_period(cycles: list[Cycle], period: str) -> Cycle | None:
     return overlapping[-1] if overlapping else None
 
 
-def cycles_hint(cycles: list[Cycle]) -> str:
-    spans = ", ".join(f"{c.start} to {c.end}" for c in cycles)
-    return f"the cycle runs {spans}" if len(cycles) == 1 else f"the cycles run {spans}"
+def cycles_hint(cycles: list[Cycle]) -> Msg:
+    spans = join(msg("cycles.span", start=c.start, end=c.end) for c in cycles)
+    return msg("cycles.hint_one", spans=spans) if len(cycles) == 1 else msg("cycles.hint_many", spans=spans)
 
 
-def outside_message(cycles: list[Cycle], what: str) -> str:
+def date_outside(cycles: list[Cycle]) -> Msg:
     """``date is outside the project cycle`` (one cycle) or ``… outside every project cycle``."""
-    return f"{what} is outside the project cycle" if len(cycles) == 1 else f"{what} is outside every project cycle"
+    return msg("cycles.date_outside_one") if len(cycles) == 1 else msg("cycles.date_outside_many")
+
+
+def period_outside(cycles: list[Cycle], period: str | None = None) -> Msg:
+    """``period is outside the project cycle``, or with the period named: ``period 2024-H1 is outside …``."""
+    if period is not None:
+        return msg("cycles.named_period_outside_one" if len(cycles) == 1 else "cycles.named_period_outside_many",
+                   period=period)
+    return msg("cycles.period_outside_one") if len(cycles) == 1 else msg("cycles.period_outside_many")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import ErrorLog
+from generator.messages import msg
 from generator.records.messages import validation_errors
 from generator.records.model import Community
 from generator.records.schema import FactChange, ProfileFile
@@ -50,8 +51,8 @@ def check_changes(c: Community, log: ErrorLog) -> None:
     for k, change in enumerate(c.profile.changes):
         where, line = c.sources.where("profile.yml", ("changes", k, "since"))
         if previous is not None and change.since < previous:
-            log.add(where, line, f"changes[{k}].since", f"changes must be in date order ({change.since} is before "
-                    f"{previous})")
+            log.add(where, line, f"changes[{k}].since",
+                    msg("facts.changes_out_of_order", since=change.since, previous=previous))
         previous = change.since
         for name in SECTIONS:
             part = getattr(change, name)
@@ -62,7 +63,7 @@ def check_changes(c: Community, log: ErrorLog) -> None:
                 _merged(section, part)
             except ValidationError as exc:
                 if doc is None:
-                    log.add(where, line, f"changes[{k}].{name}", str(exc))
+                    log.add(where, line, f"changes[{k}].{name}", msg("facts.invalid_change", detail=str(exc)))
                 else:
                     log.errors.extend(validation_errors(exc, doc, type(section), prefix=("changes", k, name)))
         try:

@@ -19,6 +19,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from generator.errors import ErrorLog
+from generator.messages import msg
 from generator.records.schema import Period, Record, Text
 
 RESULTS_DIR = "results"  # under communities/: not a town
@@ -94,5 +95,4 @@ def results_folder(communities: Path) -> Path:
 
 def check_file_name(frozen: FrozenPeriod, rel: str, log: ErrorLog) -> None:
     if Path(rel).stem != frozen.period:
-        log.add(rel, 0, "period", f"file is named {Path(rel).name} but holds period {frozen.period}",
-                f"name it {frozen.period}.yml")
+        log.add(rel, 0, "period", msg("frozen.file_name", name=Path(rel).name, period=frozen.period))

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from generator.messages import Msg, msg
+
 LARGE = 960  # brand page, Open Graph image, big screen
 SMALL = 480  # gallery thumbnails and the small srcset candidate
 JPEG_QUALITY = 80
@@ -23,7 +25,19 @@ _SWAPS = {5, 6, 7, 8}  # EXIF orientations that rotate by 90 degrees
 
 
 class ImageProblem(Exception):
-    """The file is not an image Pillow can read."""
+    """The file is not an image Pillow can read; ``message`` says why, in the catalogue's words."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.text("en"))
+        self.message = message
+
+
+def _unsupported(source: Path) -> ImageProblem:
+    return ImageProblem(msg("images.unsupported_type", suffix=source.suffix))
+
+
+def _unreadable(exc: Exception) -> ImageProblem:
+    return ImageProblem(msg("images.cannot_read", reason=str(exc)))
 
 
 @dataclass(frozen=True)
@@ -60,13 +74,13 @@ def describe(source: Path, alt: str, folder: str, index: int) -> WebImage:
     """Plan the renditions of ``source`` (reads the header only)."""
     fmt = FORMATS.get(source.suffix.lower())
     if fmt is None:
-        raise ImageProblem(f"unsupported image type: {source.suffix}")
+        raise _unsupported(source)
     try:
         with Image.open(source) as im:
             width, height = im.size
             orientation = im.getexif().get(_ORIENTATION, 1)
     except (UnidentifiedImageError, OSError) as exc:
-        raise ImageProblem(f"cannot read image: {exc}") from exc
+        raise _unreadable(exc) from exc
     if orientation in _SWAPS:
         width, height = height, width
     base = f"{folder}/{index + 1:02d}-{_stem(source.name)}"
@@ -85,13 +99,13 @@ def check_decodes(source: Path) -> None:
     fraction of a full decode.
     """
     if FORMATS.get(source.suffix.lower()) is None:
-        raise ImageProblem(f"unsupported image type: {source.suffix}")
+        raise _unsupported(source)
     try:
         with Image.open(source) as im:
             im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
             im.load()
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise ImageProblem(f"cannot read image: {exc}") from exc
+        raise _unreadable(exc) from exc
 
 
 def encode(image: WebImage) -> dict[str, bytes]:
@@ -102,7 +116,7 @@ def encode(image: WebImage) -> dict[str, bytes]:
             im.load()
             upright = ImageOps.exif_transpose(im)
     except (UnidentifiedImageError, OSError) as exc:
-        raise ImageProblem(f"cannot read image: {exc}") from exc
+        raise _unreadable(exc) from exc
     if fmt == "JPEG" and upright.mode != "RGB":
         upright = upright.convert("RGB")
     out: dict[str, bytes] = {}

@@ -12,6 +12,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import ErrorLog
+from generator.messages import join, msg
 from generator.records.frozen import RESULTS_DIR, FrozenPeriod, check_file_name, results_folder
 from generator.records.messages import validation_errors
 from generator.records.model import Community, District, Sources, Town
@@ -61,7 +62,7 @@ def _children(folder: Path, project: Path, root: Path, log: ErrorLog) -> list[Pa
         if entry.name.startswith("."):
             continue
         if entry.is_symlink() and not _inside(entry, root):
-            log.add(_rel(entry, project), 0, "", "symbolic link points outside the communities folder")
+            log.add(_rel(entry, project), 0, "", msg("load.symlink_outside_communities"))
             continue
         out.append(entry)
     return out
@@ -75,19 +76,19 @@ def load_district(root: Path, project: Path) -> tuple[District | None, ErrorLog]
     """
     log = ErrorLog()
     if not root.is_dir():
-        log.add(_rel(root, project), 0, "", "communities folder not found")
+        log.add(_rel(root, project), 0, "", msg("load.communities_not_found"))
         return None, log
     district_file = root / "district.yml"
     info, ddoc = (None, None)
     if district_file.is_file():
         info, ddoc = _parse(district_file, project, DistrictFile, log)
     else:
-        log.add(_rel(district_file, project), 0, "", "file is missing", "it names the district and its department")
+        log.add(_rel(district_file, project), 0, "", msg("load.file_missing", hint=msg("load.hint.district_file")))
     towns = []
     for entry in _children(root, project, root, log):
         if entry.is_file():
             if entry.name != "district.yml" and entry.suffix in (".yml", ".yaml"):
-                log.add(_rel(entry, project), 0, "", "unexpected file", "records belong in <town-id>/<community-id>/")
+                log.add(_rel(entry, project), 0, "", msg("load.unexpected_file", hint=msg("load.hint.records_folder")))
             continue
         if entry.name == RESULTS_DIR:
             continue  # frozen results, read below
@@ -110,7 +111,7 @@ def _load_frozen(folder: Path, project: Path, root: Path, log: ErrorLog) -> list
     out = []
     for entry in _children(folder, project, root, log):
         if entry.is_dir() or entry.suffix not in (".yml", ".yaml"):
-            log.add(_rel(entry, project), 0, "", "unexpected entry", "results/ holds <period>.yml files only")
+            log.add(_rel(entry, project), 0, "", msg("load.unexpected_entry"))
             continue
         obj, _doc = _parse(entry, project, FrozenPeriod, log)
         if obj is not None:
@@ -122,8 +123,7 @@ def _load_frozen(folder: Path, project: Path, root: Path, log: ErrorLog) -> list
 def _check_id(entry: Path, project: Path, log: ErrorLog) -> bool:
     if ID_RE.match(entry.name):
         return True
-    log.add(_rel(entry, project), 0, "", "folder name must be an ASCII id (lowercase letters, digits, hyphens)",
-            "it becomes part of the web address, e.g. qinghe")
+    log.add(_rel(entry, project), 0, "", msg("load.bad_folder_name"))
     return False
 
 
@@ -132,14 +132,15 @@ def _load_town(folder: Path, project: Path, root: Path, log: ErrorLog) -> Town |
         return None
     town_file = folder / "town.yml"
     if not town_file.is_file():
-        log.add(_rel(town_file, project), 0, "", "file is missing", "every town folder needs a town.yml")
+        log.add(_rel(town_file, project), 0, "", msg("load.file_missing", hint=msg("load.hint.town_file")))
         return None
     info, doc = _parse(town_file, project, TownFile, log)
     communities = []
     for entry in _children(folder, project, root, log):
         if entry.is_file():
             if entry.name != "town.yml" and entry.suffix in (".yml", ".yaml"):
-                log.add(_rel(entry, project), 0, "", "unexpected file", "community records belong in a sub-folder")
+                log.add(_rel(entry, project), 0, "",
+                        msg("load.unexpected_file", hint=msg("load.hint.community_folder")))
             continue
         community = _load_community(folder.name, entry, project, root, log)
         if community is not None:
@@ -160,14 +161,13 @@ def _load_community(town_id: str, folder: Path, project: Path, root: Path, log: 
     for entry in _children(folder, project, root, log):
         if entry.is_dir():
             if entry.name not in ALLOWED_DIRS:
-                log.add(_rel(entry, project), 0, "", "unexpected folder", "images go in images/")
+                log.add(_rel(entry, project), 0, "", msg("load.unexpected_folder"))
             continue
         if entry.suffix not in (".yml", ".yaml"):
             continue
         model = FILE_MODELS.get(entry.name)
         if model is None:
-            log.add(_rel(entry, project), 0, "", "unknown record file",
-                    "expected one of: " + ", ".join(FILE_MODELS))
+            log.add(_rel(entry, project), 0, "", msg("load.unknown_record_file", files=join(FILE_MODELS)))
             ok = False
             continue
         obj, doc = _parse(entry, project, model, log)
@@ -178,8 +178,8 @@ def _load_community(town_id: str, folder: Path, project: Path, root: Path, log: 
         else:
             parsed[entry.name] = obj
     if not (folder / "profile.yml").is_file():
-        log.add(_rel(folder / "profile.yml", project), 0, "", "file is missing",
-                "run `dangjian new` to scaffold a community")
+        log.add(_rel(folder / "profile.yml", project), 0, "",
+                msg("load.file_missing", hint=msg("load.hint.profile_file")))
         return None
     profile = parsed.get("profile.yml")
     if not ok or not isinstance(profile, ProfileFile):
@@ -208,9 +208,7 @@ def check_content(project: Path) -> ErrorLog:
             continue
         rel = _rel(entry, project)
         if entry.is_symlink() and not _inside(entry, project):
-            log.add(rel, 0, "", "symbolic link points outside the project", "copy the file into content/ instead")
+            log.add(rel, 0, "", msg("load.symlink_outside_project"))
         elif entry.is_file() and entry.suffix.lower() not in CONTENT_FILES:
-            log.add(rel, 0, "", f"'{entry.suffix or entry.name}' files cannot be published from content/",
-                    "pages are Markdown (.md); other files may be images (.png, .jpg, .webp, .gif), .pdf, "
-                    ".txt or .csv")
+            log.add(rel, 0, "", msg("load.content_type", kind=entry.suffix or entry.name))
     return log

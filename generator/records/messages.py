@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import DataError
-from generator.messages import Choices, Msg, RuleError, msg
+from generator.messages import Choices, Msg, RuleError, join, msg
 from generator.records.schema import ATTENDED_PATTERN, CADRE_POST_PATTERN
 from generator.records.yamlio import YamlDoc, format_path
 
@@ -77,8 +77,9 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> Msg:
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc)
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = (msg("schema.hint.did_you_mean", key=close[0]) if close
-                else msg("schema.hint.allowed_keys", keys=", ".join(allowed)) if allowed else None)
+        # Msg(...) directly: msg() cannot take a parameter called "key" (its own first argument).
+        hint = (Msg("schema.hint.did_you_mean", (("key", close[0]),)) if close
+                else msg("schema.hint.allowed_keys", keys=join(allowed)) if allowed else None)
         return msg("schema.unknown_key", hint=hint)
     if kind in _SIMPLE:
         return msg(_SIMPLE[kind])
@@ -86,7 +87,7 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> Msg:
         return msg("schema.text", hint=msg("schema.hint.quote") if err.get("input") is not None else None)
     if kind == "literal_error":
         expected = str(ctx.get("expected", ""))
-        options = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
+        options = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)  # listed per language when shown (、 or ", … or")
         return msg("schema.one_of", options=Choices(tuple(options)) if options else expected.replace("'", ""))
     if kind == "string_pattern_mismatch":
         return msg(_PATTERNS.get(ctx.get("pattern", ""), "schema.format"))

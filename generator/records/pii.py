@@ -19,7 +19,9 @@ mailbox); entries are compared ignoring spaces, dashes and a ``+86`` prefix.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from generator.errors import ErrorLog
+from generator.messages import Msg, msg
 from generator.records.schema import Record
 from generator.records.yamlio import PathKey, YamlDoc, format_path
 
@@ -62,6 +65,14 @@ class Hit:
 
     def __str__(self) -> str:
         return f"{self.kind} {self.masked}"
+
+    def message(self) -> Msg:
+        """The hit as staff read it: ``手机号码 138****5678`` (``mobile number 138****5678`` in English)."""
+        return msg("pii.hit", kind=msg(_KINDS[self.kind]), masked=self.masked)
+
+
+_KINDS = {"resident ID number": "pii.kind.id", "bank card number": "pii.kind.card", "mobile number": "pii.kind.mobile",
+          "e-mail address": "pii.kind.email"}
 
 
 def _digits(text: str) -> str:
@@ -141,16 +152,31 @@ def find(text: str, allow: Iterable[str] = ()) -> list[Hit]:
 
 
 def redact(text: str, allow: Iterable[str] = ()) -> str:
-    """``text`` with every hit replaced by its masked form (for logs, which may be public in CI)."""
+    """``text`` with every hit replaced by its masked form (for logs, which may be public in CI).
+
+    The rest of ``text`` is kept as written (a message's full-width ``，`` stays), so each character is
+    normalised on its own to find where a hit lies in the original.
+    """
     normalised = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     hits = find(normalised, allow)
-    for hit in reversed(hits):
-        normalised = normalised[: hit.start] + hit.masked + normalised[hit.end:]
-    return normalised if hits else text
+    if not hits:
+        return text
+    pieces = [unicodedata.normalize("NFKC", ch).translate(_INVISIBLE) for ch in text]
+    if "".join(pieces) != normalised:  # characters that combine: mask the normalised text instead
+        for hit in reversed(hits):
+            normalised = normalised[: hit.start] + hit.masked + normalised[hit.end:]
+        return normalised
+    starts = list(itertools.accumulate((len(p) for p in pieces), initial=0))  # piece i starts at starts[i]
+    out, done = [], 0
+    for hit in hits:
+        first, end = bisect.bisect_right(starts, hit.start) - 1, bisect.bisect_left(starts, hit.end)
+        out += [text[done:first], hit.masked]
+        done = end
+    return "".join(out) + text[done:]
 
 
-HINT = ("remove it: personal information must not be published; if it is a public office number or "
-        "mailbox, add it to pii_allow in site_config.yml")
+def _in_text(hit: Hit) -> Msg:
+    return msg("pii.in_text", hit=hit.message())
 
 
 # --- scanning the published site model ---------------------------------------------------
@@ -181,7 +207,7 @@ def _scan_model(model: BaseModel, rel: str, allow: list[str], log: ErrorLog) -> 
     for doc, path, text in _strings(model, None, ()):
         for hit in find(text, allow):
             log.add(doc.path if doc is not None else rel, doc.line(path) if doc is not None else 0,
-                    format_path(path), f"personal information in published text: {hit}", HINT)
+                    format_path(path), _in_text(hit))
 
 
 def scan_published(project: Path, config: SiteConfig, d: District) -> ErrorLog:
@@ -208,7 +234,7 @@ def _scan_content(folder: Path, project: Path, allow: list[str], log: ErrorLog) 
     for file in sorted(folder.rglob("*")):
         rel = file.relative_to(project).as_posix()
         for hit in find(file.relative_to(folder).as_posix(), allow):
-            log.add(rel, 0, "file name", f"personal information in a published file name: {hit}", HINT)
+            log.add(rel, 0, "file name", msg("pii.in_file_name", hit=hit.message()))
         if not file.is_file() or file.suffix not in (".md", ".markdown", ".txt", ".html", ".csv", ".json"):
             continue
         try:
@@ -217,4 +243,4 @@ def _scan_content(folder: Path, project: Path, allow: list[str], log: ErrorLog) 
             continue  # reported by the renderer that reads it
         for n, line in enumerate(text.splitlines(), start=1):
             for hit in find(line, allow):
-                log.add(rel, n, "", f"personal information in published text: {hit}", HINT)
+                log.add(rel, n, "", _in_text(hit))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.errors import ErrorLog
+from generator.messages import Msg, msg
 from generator.records.model import Community, District, Town
 from generator.records.schema import Cycle, Publication, locate
 
@@ -23,7 +24,7 @@ DISTRICT_FILE = "communities/district.yml"
 class HeldBack:
     where: str
     what: str
-    reason: str
+    reason: Msg
 
     def __str__(self) -> str:
         return f"{self.where}: {self.what}: {self.reason}"
@@ -36,13 +37,13 @@ class Gate:
     def passes(self, own: Publication | None, inherited: Publication | None, where: str, what: str) -> bool:
         pub = own or inherited
         if pub is None:
-            self.held.append(HeldBack(where, what, "no publication state (treated as draft)"))
+            self.held.append(HeldBack(where, what, msg("publish.held.no_state")))
             return False
         if pub.state != "approved":
-            self.held.append(HeldBack(where, what, "draft, not yet approved"))
+            self.held.append(HeldBack(where, what, msg("publish.held.draft")))
             return False
         if pub.scope != "public":
-            self.held.append(HeldBack(where, what, "internal record"))
+            self.held.append(HeldBack(where, what, msg("publish.held.internal")))
             return False
         return True
 
@@ -84,17 +85,16 @@ def check_recipients(public: District) -> ErrorLog:
     log = ErrorLog()
     visible = {c.key for c in public.communities()}
     visible_brands = {b.id for c in public.communities() for b in c.brands.brands}
-    hint = "a published commendation names published records only: publish it first, or keep the commendation a draft"
     for cm in public.info.commendations:
         if not cm.communities and not cm.brands:
-            log.add(*locate(cm, DISTRICT_FILE), "a published commendation names no community or brand",
-                    "list its recipients under communities or brands")
+            log.add(*locate(cm, DISTRICT_FILE), msg("publish.no_recipients"))
         for j, key in enumerate(cm.communities):
             if key not in visible:
-                log.add(*locate(cm, DISTRICT_FILE, "communities", j), f"community '{key}' is not published", hint)
+                log.add(*locate(cm, DISTRICT_FILE, "communities", j),
+                        msg("publish.community_not_published", community=key))
         for j, bid in enumerate(cm.brands):
             if bid not in visible_brands:
-                log.add(*locate(cm, DISTRICT_FILE, "brands", j), f"brand '{bid}' is not published", hint)
+                log.add(*locate(cm, DISTRICT_FILE, "brands", j), msg("publish.brand_not_published", id=bid))
     return log
 
 

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from generator.errors import ErrorLog
+from generator.messages import Msg, msg, t
 from generator.records.frozen import Correction, FrozenPeriod, FrozenResult
 from generator.records.model import District
 from generator.records.periods import period_label
@@ -75,22 +76,25 @@ def freeze_text(period: str, results: list[CommunityResult], frozen_on: dt.date,
     return HEADER.format(label=period_label(period), frozen_on=frozen_on.isoformat()) + body
 
 
-def _differences(frozen: FrozenResult, r: CommunityResult) -> list[str]:
+def _differences(frozen: FrozenResult, r: CommunityResult) -> list[Msg]:
     """What changed, in the words the site uses ("总分 95.5 → 97", "第2项 3 → 6")."""
     out = []
     if frozen.total != _score(r.total):
-        out.append(f"total {frozen.total} -> {_score(r.total)}")
+        out.append(msg("freeze.change.total", old=frozen.total, new=_score(r.total)))
     if frozen.grade != r.grade:
-        out.append(f"grade {frozen.grade} -> {r.grade}")
+        out.append(msg("freeze.change.grade", old=frozen.grade, new=r.grade))
     if (frozen.rank_in_district, frozen.n_in_district) != (r.rank_in_district, r.n_in_district):
-        out.append(f"district rank {frozen.rank_in_district}/{frozen.n_in_district} -> "
-                   f"{r.rank_in_district}/{r.n_in_district}")
+        out.append(msg("freeze.change.district_rank", old=f"{frozen.rank_in_district}/{frozen.n_in_district}",
+                       new=f"{r.rank_in_district}/{r.n_in_district}"))
     if (frozen.rank_in_town, frozen.n_in_town) != (r.rank_in_town, r.n_in_town):
-        out.append(f"town rank {frozen.rank_in_town}/{frozen.n_in_town} -> {r.rank_in_town}/{r.n_in_town}")
+        out.append(msg("freeze.change.town_rank", old=f"{frozen.rank_in_town}/{frozen.n_in_town}",
+                       new=f"{r.rank_in_town}/{r.n_in_town}"))
     now = {i.no: _score(i.score) for i in r.items}
     for item in frozen.items:
         if now.get(item.no) != item.score:
-            out.append(f"item {item.no} {item.score} -> {now.get(item.no, 'none')}")
+            new = now.get(item.no)
+            out.append(msg("freeze.change.item", no=item.no, old=item.score,
+                           new=msg("freeze.change.none") if new is None else new))
     return out
 
 
@@ -121,9 +125,8 @@ def apply_frozen(district: District, scores: Scores, log: ErrorLog) -> None:
             where = locate(frozen, fallback, "total")
             r = fresh.pop(frozen.community, None)
             if r is None:
-                log.add(*where, f"frozen {fp.period} result of {frozen.name} ({frozen.community}) is no longer "
-                        "produced by the published records", "restore the acceptance record or the community's "
-                        "publication; a published result cannot disappear")
+                log.add(*where, msg("freeze.result_missing", period=fp.period, name=frozen.name,
+                                    community=frozen.community))
                 continue
             changes = _differences(frozen, r)
             if not changes:
@@ -135,17 +138,16 @@ def apply_frozen(district: District, scores: Scores, log: ErrorLog) -> None:
                 _corrected(r, frozen, fix[1], fallback)
                 r.frozen_on = fp.frozen_on
                 continue
-            log.add(*where, f"frozen {fp.period} result of {frozen.name} is {frozen.total}, but the records now give "
-                    f"{_score(r.total)} ({'; '.join(changes)})",
-                    f"if the new result is right, add a correction (community, date, reason, approved_by, total: "
-                    f"{_score(r.total)}) to {fallback}; otherwise restore the records")
+            log.add(*where, msg("freeze.result_changed", period=fp.period, name=frozen.name, frozen=frozen.total,
+                                now=_score(r.total), file=fallback,
+                                changes=t("freeze.change_separator").join(str(c) for c in changes)))
         for key, r in fresh.items():
-            log.add(fallback, 0, "results", f"{r.name} ({key}) now has a {fp.period} result that was not frozen",
-                    "a frozen period cannot gain results; check the acceptance record's period")
+            log.add(fallback, 0, "results",
+                    msg("freeze.result_not_frozen", name=r.name, community=key, period=fp.period))
         for k, c in enumerate(fp.corrections):
             if k not in used:
-                log.warn(*locate(c, fallback, "total"), f"correction for {c.community} (total {c.total}) matches no "
-                         "change", "remove it, or check that total is the recomputed value")
+                log.warn(*locate(c, fallback, "total"),
+                         msg("freeze.unused_correction", community=c.community, total=c.total))
 
 
 def _correction_for(fp: FrozenPeriod, key: str, total: str) -> tuple[int, Correction] | None:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from generator.errors import ErrorLog
-from generator.records.cycles import cycle_of_period, cycles_hint, outside_message
+from generator.messages import Msg, join, msg
+from generator.records.cycles import cycle_of_period, cycles_hint, period_outside
 from generator.records.model import Community
 from generator.records.schema import Acceptance, Record, locate
 from generator.scoring.rules.assessed import GivenMark
@@ -37,8 +38,8 @@ class AcceptanceMarks:
 def check_acceptance(c: Community, rubric: Rubric, as_of: dt.date, log: ErrorLog) -> list[AcceptanceMarks]:
     fallback = f"{c.rel_dir}/assessments.yml"
 
-    def err(record: Record, keys: tuple[str, ...], message: str, hint: str = "", warn: bool = False) -> None:
-        (log.warn if warn else log.add)(*locate(record, fallback, *keys), message, hint)
+    def err(record: Record, keys: tuple[str, ...], message: Msg, warn: bool = False) -> None:
+        (log.warn if warn else log.add)(*locate(record, fallback, *keys), message)
 
     out: list[AcceptanceMarks] = []
     periods: dict[str, int] = {}
@@ -47,38 +48,34 @@ def check_acceptance(c: Community, rubric: Rubric, as_of: dt.date, log: ErrorLog
     for i, acc in enumerate(c.assessments.acceptance):
         usable = True
         if cycle_of_period(cycles, acc.period) is None:
-            err(acc, ("period",), outside_message(cycles, f"period {acc.period}"),
-                f"{cycles_hint(cycles)}; each cycle is scored on its own")
+            err(acc, ("period",), period_outside(cycles, acc.period).with_hint(
+                msg("marks.hint.cycle_scored_alone", cycles=cycles_hint(cycles))))
             usable = False
         elif acc.period in periods:
-            err(acc, ("period",),
-                f"period {acc.period} already has an acceptance record (acceptance[{periods[acc.period]}])")
+            err(acc, ("period",), msg("marks.period_has_acceptance", period=acc.period, index=periods[acc.period]))
             usable = False
         periods.setdefault(acc.period, i)
         if acc.date > as_of:
-            err(acc, ("date",), f"acceptance dated {acc.date} is after the build date {as_of}",
-                "it is not scored yet", warn=True)
+            err(acc, ("date",), msg("marks.acceptance_after_build", date=acc.date, as_of=as_of), warn=True)
             usable = False
         entry = AcceptanceMarks(i, acc)
         seen: dict[int, int] = {}
         for j, mark in enumerate(acc.marks):
             item = rubric.item(mark.item)
             if item is None:
-                err(mark, ("item",), f"unknown item {mark.item}",
-                    f"the rubric has items {numbers[0]}–{numbers[-1]}")
+                err(mark, ("item",), msg("marks.unknown_item", item=mark.item, first=numbers[0], last=numbers[-1]))
                 continue
             if mark.item in seen:
-                err(mark, ("item",), f"item {mark.item} is marked twice (also marks[{seen[mark.item]}])")
+                err(mark, ("item",), msg("marks.item_marked_twice", item=mark.item, other=seen[mark.item]))
                 continue
             seen[mark.item] = j
             score = exact(mark.score)
             if score > item.max:
                 err(mark, ("score",),
-                    f"mark {fmt_number(score)} exceeds item {item.no}'s weight {fmt_number(item.max)}")
+                    msg("marks.mark_exceeds_weight", mark=fmt_number(score), item=item.no, weight=fmt_number(item.max)))
                 continue
             if not one_decimal(score):
-                err(mark, ("score",), f"mark {mark.score} has more than one decimal place",
-                    "marks are kept to one decimal so totals add up exactly")
+                err(mark, ("score",), msg("marks.mark_decimals", mark=mark.score))
                 continue
             src, line, _field = locate(mark, fallback)
             given = GivenMark(score, mark.comment, mark.override_reason, src, line)
@@ -86,13 +83,10 @@ def check_acceptance(c: Community, rubric: Rubric, as_of: dt.date, log: ErrorLog
                 entry.marks[item.no] = given
             else:
                 entry.ignored[item.no] = given
-                err(mark, (), f"mark for computed item {item.no} is ignored",
-                    "a computed item can only be changed with a written override_reason", warn=True)
+                err(mark, (), msg("marks.computed_mark_ignored", item=item.no), warn=True)
         for no in rubric.assessed_numbers:
             if no not in seen:
-                err(acc, ("marks",), f"no mark for assessed item {no}",
-                    "an acceptance record must mark every assessed item: "
-                    + ", ".join(str(n) for n in rubric.assessed_numbers))
+                err(acc, ("marks",), msg("marks.missing_assessed", item=no, items=join(rubric.assessed_numbers)))
         if usable:
             out.append(entry)
     return out

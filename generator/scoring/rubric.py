@@ -19,6 +19,7 @@ from typing import Annotated
 from pydantic import Field, ValidationError
 
 from generator.errors import ErrorLog
+from generator.messages import Msg, join, msg
 from generator.records.messages import validation_errors
 from generator.records.schema import LongText, Record, Slug, Text
 from generator.records.yamlio import PathKey, YamlDoc, read_yaml
@@ -139,11 +140,12 @@ def load_rubric(file: Path = RUBRIC_FILE, rel: str = "generator/data/rubric.yml"
     except ValidationError as exc:
         log.errors.extend(validation_errors(exc, doc, RubricFile))
         return None, log
-    check_rubric(data, lambda path, field, msg, hint="": log.add(rel, doc.line(path), field, msg, hint))
+    check_rubric(data, lambda path, field, message: log.add(rel, doc.line(path), field, message))
     return (None if log.errors else Rubric(rel, data)), log
 
 
-Report = Callable[..., None]
+Report = Callable[[PathKey, str, Msg], None]
+"""Where a check reports a problem: the YAML path, the field as printed, and the catalogue message."""
 
 
 def check_rubric(data: RubricFile, report: Report) -> None:
@@ -153,27 +155,25 @@ def check_rubric(data: RubricFile, report: Report) -> None:
     for ci, cat in enumerate(data.categories):
         base: PathKey = ("categories", ci)
         if cat.no != ci + 1:
-            report((*base, "no"), f"categories[{ci}].no", f"category numbers must run 1, 2, 3 …; expected {ci + 1}")
+            report((*base, "no"), f"categories[{ci}].no", msg("rubric.category_numbers", expected=ci + 1))
         item_sum = Fraction(0)
         for ii, item in enumerate(cat.items):
             path: PathKey = (*base, "items", ii)
             field = f"categories[{ci}].items[{ii}]"
             if item.no != number:
-                report((*path, "no"), f"{field}.no",
-                       f"item numbers must run 1, 2, 3 … without gaps; expected {number}, found {item.no}")
+                report((*path, "no"), f"{field}.no", msg("rubric.item_numbers", expected=number, found=item.no))
             number = item.no + 1
             if not one_decimal(item.max):
-                report((*path, "weight"), f"{field}.weight", "a weight may have at most one decimal place")
+                report((*path, "weight"), f"{field}.weight", msg("rubric.weight_decimals"))
             item_sum += item.max
             check_rule(item.rule, item.max, (*path, "rule"), f"{field}.rule", report)
         category_sum += cat.max
         if item_sum != cat.max:
-            report((*base, "weight"), f"categories[{ci}].weight",
-                   f"category {cat.no} weighs {fmt_number(cat.max)} but its items add up to {fmt_number(item_sum)}",
-                   "a rubric whose weights do not add up is refused")
+            report((*base, "weight"), f"categories[{ci}].weight", msg(
+                "rubric.category_weight_sum", no=cat.no, weight=fmt_number(cat.max), sum=fmt_number(item_sum)))
     if category_sum != exact(data.total):
-        report(("total",), "total", f"the categories add up to {fmt_number(category_sum)}, "
-               f"not {fmt_number(exact(data.total))}", "a rubric whose weights do not add up is refused")
+        report(("total",), "total",
+               msg("rubric.total_sum", sum=fmt_number(category_sum), total=fmt_number(exact(data.total))))
 
 
 def check_rule(rule: Rule, weight: Fraction, path: PathKey, field: str, report: Report, nested: bool = False) -> None:
@@ -184,7 +184,7 @@ def check_rule(rule: Rule, weight: Fraction, path: PathKey, field: str, report: 
             _check_metric(fact.metric, fact.activity_types, True, (*path, "facts", i, "metric"),
                           f"{field}.facts[{i}].metric", report)
         if nested and rule.steps is not None:
-            report((*path, "steps"), f"{field}.steps", "a condition inside a combination cannot have its own steps")
+            report((*path, "steps"), f"{field}.steps", msg("rubric.nested_steps"))
         elif rule.steps is not None:
             check_steps(rule.steps, rule.conditions, weight, (*path, "steps"), f"{field}.steps", report)
     elif isinstance(rule, AssessedRule):
@@ -201,7 +201,7 @@ def check_rule(rule: Rule, weight: Fraction, path: PathKey, field: str, report: 
         if rule.steps is not None:
             check_steps(rule.steps, rule.conditions, weight, (*path, "steps"), f"{field}.steps", report)
     elif isinstance(rule, FrequencyRule) and rule.value < 1:
-        report((*path, "value"), f"{field}.value", "a frequency needs at least 1 event per window")
+        report((*path, "value"), f"{field}.value", msg("rubric.frequency_min"))
 
 
 def _month_day(text: str) -> dt.date | None:
@@ -220,23 +220,20 @@ def check_stages(rule: SequenceRule, path: PathKey, field: str, report: Report) 
         base: PathKey = (*path, "stages", i)
         where = f"{field}.stages[{i}]"
         if stage.stage in seen:
-            report((*base, "stage"), f"{where}.stage", f"stage '{stage.stage}' is listed twice")
+            report((*base, "stage"), f"{where}.stage", msg("rubric.stage_twice", stage=stage.stage))
         seen.add(stage.stage)
         bad = [key for key in ("start", "end") if _month_day(getattr(stage, key)) is None]
         for key in bad:
-            report((*base, key), f"{where}.{key}", f"{getattr(stage, key)} is not a day of every year",
-                   "write MM-DD, e.g. 03-31; 29 February is not allowed")
+            report((*base, key), f"{where}.{key}", msg("rubric.not_every_year_day", day=getattr(stage, key)))
         if bad:
             previous_end = None
             continue
         start, end = stage.bounds(2001)
         if end < start:
-            report((*base, "end"), f"{where}.end", f"the window ends ({stage.end}) before it starts ({stage.start})",
-                   "set end_next_year: true for a window that runs into the next year")
+            report((*base, "end"), f"{where}.end",
+                   msg("rubric.window_ends_before_start", end=stage.end, start=stage.start))
         elif previous_end is not None and start <= previous_end:
-            report((*base, "start"), f"{where}.start", f"stages must follow in order without overlapping: this one "
-                   f"starts {stage.start}, before the previous one ends", "a later stage's window starts after the "
-                   "earlier one's ends")
+            report((*base, "start"), f"{where}.start", msg("rubric.stages_overlap", start=stage.start))
         previous_end = end
 
 
@@ -244,31 +241,29 @@ def _check_metric(name: str, types: Sequence[str] | None, boolean: bool | None, 
                   report: Report) -> None:
     metric = METRICS.get(name)
     if metric is None:
-        report(path, field, f"unknown metric '{name}'", "known metrics: " + ", ".join(sorted(METRICS)))
+        report(path, field, msg("rubric.unknown_metric", name=name, known=join(sorted(METRICS))))
         return
     if boolean is True and not metric.boolean:
-        report(path, field, f"metric '{name}' is a number, not a yes/no fact", "use a threshold rule for numbers")
+        report(path, field, msg("rubric.metric_is_number", name=name))
     if boolean is False and metric.boolean:
-        report(path, field, f"metric '{name}' is a yes/no fact, not a number", "use a checklist rule for facts")
+        report(path, field, msg("rubric.metric_is_fact", name=name))
     if metric.takes_types and not types:
-        report(path, field, f"metric '{name}' needs activity_types")
+        report(path, field, msg("rubric.metric_needs_types", name=name))
     if types and not metric.takes_types:
-        report(path, field, f"metric '{name}' does not take activity_types")
+        report(path, field, msg("rubric.metric_takes_no_types", name=name))
 
 
 def check_steps(steps: Iterable[float], conditions: int, weight: Fraction, path: PathKey, field: str,
                 report: Report) -> None:
     values = [exact(s) for s in steps]
     if len(values) != conditions + 1:
-        report(path, field, f"the rule has {conditions} conditions, so steps needs {conditions + 1} values "
-               f"(the score for 0 … {conditions} met)")
+        report(path, field, msg("rubric.steps_count", conditions=conditions, values=conditions + 1))
     elif values != sorted(values):
-        report(path, field, "steps must not decrease: meeting more conditions cannot score less")
+        report(path, field, msg("rubric.steps_must_not_decrease"))
     elif values[-1] != weight:
-        report(path, field, f"steps must end at the item's weight {fmt_number(weight)}",
-               "a refinement changes partial credit, never the weight")
+        report(path, field, msg("rubric.steps_end_at_weight", weight=fmt_number(weight)))
     elif any(not one_decimal(v) for v in values):
-        report(path, field, "a step may have at most one decimal place")
+        report(path, field, msg("rubric.step_decimals"))
 
 
 def check_refinements(rubric: Rubric, refinements: list[RubricRefinement], towns: set[str],
@@ -279,14 +274,13 @@ def check_refinements(rubric: Rubric, refinements: list[RubricRefinement], towns
         base: PathKey = ("rubric_refinements", i)
         field = f"rubric_refinements[{i}]"
         if ref.town not in towns:
-            report((*base, "town"), f"{field}.town", f"unknown town '{ref.town}'")
+            report((*base, "town"), f"{field}.town", msg("rubric.unknown_town", town=ref.town))
         if (ref.town, ref.item) in seen:
-            report((*base, "item"), f"{field}.item", f"item {ref.item} is refined twice for town '{ref.town}'")
+            report((*base, "item"), f"{field}.item", msg("rubric.refined_twice", item=ref.item, town=ref.town))
         seen.add((ref.town, ref.item))
         item = rubric.item(ref.item)
         if item is None:
-            report((*base, "item"), f"{field}.item", f"unknown item {ref.item}",
-                   f"the rubric has items 1–{len(rubric.items)}")
+            report((*base, "item"), f"{field}.item", msg("rubric.unknown_item", item=ref.item, count=len(rubric.items)))
             continue
         for j, fact in enumerate(ref.evidence):
             _check_metric(fact.metric, fact.activity_types, None, (*base, "evidence", j, "metric"),
@@ -294,8 +288,8 @@ def check_refinements(rubric: Rubric, refinements: list[RubricRefinement], towns
         if ref.steps is None:
             continue
         if not isinstance(item.rule, ChecklistRule | CombinationRule | SequenceRule):
-            report((*base, "steps"), f"{field}.steps", f"item {ref.item} is a {item.rule.kind} rule; only "
-                   "checklist, combination and sequence items take steps")
+            report((*base, "steps"), f"{field}.steps",
+                   msg("rubric.steps_wrong_rule", item=ref.item, kind=item.rule.kind))
             continue
         check_steps(ref.steps, item.rule.conditions, item.max, (*base, "steps"), f"{field}.steps", report)
 
@@ -318,14 +312,13 @@ def parse_refinements(raw: Sequence[object], doc: YamlDoc | None, rel: str) -> t
             ref = RubricRefinement.model_validate(entry)
         except ValidationError as exc:
             if doc is None:
-                log.add(rel, 0, f"rubric_refinements[{i}]", "invalid refinement")
+                log.add(rel, 0, f"rubric_refinements[{i}]", msg("rubric.invalid_refinement"))
             else:
                 log.errors.extend(validation_errors(exc, doc, RubricRefinement, ("rubric_refinements", i)))
             continue
         if ref.steps and exact(ref.steps[0]) != 0:  # a refinement may never give marks for zero conditions met
             path: PathKey = ("rubric_refinements", i, "steps", 0)
             log.add(rel, doc.line(path) if doc is not None else 0, f"rubric_refinements[{i}].steps[0]",
-                    f"steps must start at 0, not {fmt_number(exact(ref.steps[0]))}: meeting no condition earns "
-                    "no marks", "steps[k] is the score when k conditions are met")
+                    msg("rubric.steps_start_at_zero", first=fmt_number(exact(ref.steps[0]))))
         out.append(ref)
     return out, log

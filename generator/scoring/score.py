@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from generator import urls
 from generator.errors import ErrorLog
+from generator.messages import Msg, msg
 from generator.records.cycles import cycle_of_period
 from generator.records.facts import profile_on
 from generator.records.model import Community, District
@@ -259,13 +260,13 @@ def _check_refinements(district: District, config: SiteConfig, rubric: Rubric,
                        refinements: list[RubricRefinement], log: ErrorLog) -> None:
     if not refinements:
         return
-    found: list[tuple[PathKey, str, str, str]] = []
+    found: list[tuple[PathKey, str, Msg]] = []
     check_refinements(rubric, refinements, {t.id for t in district.towns},
-                      lambda path, field_, msg, hint="": found.append((path, field_, msg, hint)))
+                      lambda path, field_, message: found.append((path, field_, message)))
     if not found:
         return
-    for path, field_, msg, hint in found:
-        log.add(config.source_path, config.line(path), field_, msg, hint)
+    for path, field_, message in found:
+        log.add(config.source_path, config.line(path), field_, message)
 
 
 def check_commendations(district: District, scores: Scores, line_: float, log: ErrorLog) -> None:
@@ -281,10 +282,9 @@ def check_commendations(district: District, scores: Scores, line_: float, log: E
             rows = scores.for_community(key)
             before = [r for r in rows if r.acceptance_date <= cm.date.isoformat()] or rows
             if not before:
-                log.warn(where, line, field_, f"commended community {key} has no acceptance score",
-                         "the excellence line cannot be checked")
+                log.warn(where, line, field_, msg("score.commended_no_score", community=key))
             elif before[0].total < excellence:
                 r = before[0]
-                log.warn(where, line, field_, f"commended community {key} scored {fmt_number(r.total)} in "
-                         f"{r.period}, below the excellence line {fmt_number(excellence)}",
-                         "check the commendation or the acceptance marks")
+                log.warn(where, line, field_, msg("score.commended_below_line", community=key,
+                                                  score=fmt_number(r.total), period=r.period,
+                                                  line=fmt_number(excellence)))

@@ -26,7 +26,7 @@ def test_open_page_follows_the_records_without_a_manual_reload(browser: Any, pro
             assert "示例社区" in heading.inner_text()
             edit(profile, "org_type: 社区党委", "org_type: 错误")
             page.wait_for_function("() => document.body.innerText.includes('记录有误')", timeout=30_000)
-            assert "组织类型(org_type): 应为以下之一：社区党委、社区党总支、社区党支部" in \
+            assert "profile.yml:3: 组织类型(org_type): 应为以下之一：社区党委、社区党总支、社区党支部" in \
                 page.locator(".dj-data-errors").inner_text()
             # While the records are broken, any page a reader opens answers at once with the Chinese error page.
             started = time.monotonic()
