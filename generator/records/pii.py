@@ -2,14 +2,16 @@
 
 The detector is deliberately precise, because every hit stops the build:
 
-* resident ID numbers need 18 characters, a real birth date and the GB 11643
-  check digit (so an arbitrary 18-digit number is not one);
-* mobile numbers are 11 digits ``1[3-9]x`` with an optional ``+86``/``0086``
-  prefix and spaces or dashes in the usual 3-4-4 grouping;
-* bank card numbers are 16–19 digits, written in one run or in groups of four,
-  starting with 3–6 (UnionPay, Visa, Mastercard, JCB, Amex) and passing Luhn;
-  dates, counts and 文号 such as 青组通〔2026〕8号 never look like that;
-* e-mail addresses.
+* text is read as a reader sees it: full-width digits are digits (NFKC), invisible characters
+  (zero-width spaces, direction marks) are dropped, and a number may be written with up to three
+  separators (spaces, dashes of any width, dots, slashes) between any two digits — ``138 1234 5678``,
+  ``138.1234.5678``, ``1 3 8 1 2 3 4 5 6 7 8`` and ``3205-0219-9003-0712-3X`` are all numbers;
+* resident ID numbers: 18 characters with a real birth date and the GB 11643 check digit, found even
+  inside a longer run of digits; or the first-generation 15 digits with a real birth date;
+* mobile numbers: 11 digits ``1[3-9]x``, with an optional ``86``/``0086`` prefix;
+* bank card numbers: 16–19 digits starting with 3–6 (UnionPay, Visa, Mastercard, JCB, Amex) that pass
+  Luhn; dates, counts and 文号 such as 青组通〔2026〕8号 never look like that;
+* e-mail addresses, whatever the local part is written in (张三@example.com too).
 
 Hits are reported masked (``3205**********1234``) so that the error message
 itself does not spread the number.  ``site_config.yml: pii_allow`` lists
@@ -43,17 +45,58 @@ if TYPE_CHECKING:
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
-# Numbers stand alone: no ASCII letter or digit right before or after (Chinese text around them is fine).
-_B = r"(?<![0-9A-Za-z])"
-_E = r"(?![0-9A-Za-z])"
-_ID_RE = re.compile(_B + r"[1-9][0-9]{5}[ -]?(?:19|20)[0-9]{6}[ -]?[0-9]{3}[0-9Xx]" + _E)
-_MOBILE_RE = re.compile(r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}" + _E)
-_CARD_RE = re.compile(_B + r"(?:[3-6][0-9]{15,18}|[3-6][0-9]{3}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,3})?"
-                      r"|[3-6][0-9]{5}[ -][0-9]{10,13})(?![0-9A-Za-z]|[ -][0-9])")
-_EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+# What people put between the digits of a number: spaces, dashes of every width, dots, slashes.
+_SEPARATORS = frozenset(" \t\u00a0\u2002\u2003\u2009\u202f\u3000-_/.\u00b7\u30fb\uff0e"
+                        "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\uff3f")
+_MAX_GAP = 3  # separator characters between two digits of one number
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# Any local part (张三@example.com too); a domain in ASCII letters, digits and hyphens.
+_EMAIL_RE = re.compile(r"[^\s@<>()\[\]{},;:\"'，。；：、（）《》“”‘’|]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
                        r"(?![A-Za-z0-9-])")
-# Characters that hide a number from a reader's eye but not from a copy-paste: zero-width spaces etc.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+# Characters that hide a number from a reader's eye but not from a copy-paste: zero-width spaces, soft
+# hyphens, direction marks and isolates, the Mongolian vowel separator.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                   "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"))
+
+
+def _plain(text: str) -> str:
+    """Full-width digits and letters as ASCII (NFKC), invisible characters gone."""
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+
+
+def _runs(text: str) -> Iterator[tuple[str, list[int]]]:
+    """Each number in ``text`` as people write it: its digits, with separators between them allowed, and
+    the position of every digit (a resident ID's final X counts as a digit)."""
+    i, n = 0, len(text)
+    while i < n:
+        if not "0" <= text[i] <= "9":
+            i += 1
+            continue
+        digits, where = [text[i]], [i]
+        j = i + 1
+        while True:
+            k = j
+            while k < n and text[k] in _SEPARATORS and k - j < _MAX_GAP:
+                k += 1
+            if k < n and "0" <= text[k] <= "9":
+                digits.append(text[k])
+                where.append(k)
+                j = k + 1
+                continue
+            if k < n and text[k] in "Xx" and len(digits) >= 17 and (k + 1 >= n or text[k + 1] not in _ASCII_LETTERS):
+                digits.append("X")
+                where.append(k)
+            break
+        yield "".join(digits), where
+        i = where[-1] + 1
+
+
+def _birth_date(digits: str) -> bool:
+    try:
+        dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return False
+    return 1900 <= int(digits[:4]) <= 2099
 
 
 @dataclass(frozen=True)
@@ -80,11 +123,7 @@ def _digits(text: str) -> str:
 
 
 def _id_valid(number: str) -> bool:
-    if len(number) != 18 or not number[:17].isdigit():
-        return False
-    try:  # the pattern already limits the year to 19xx/20xx
-        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
+    if len(number) != 18 or not number[:17].isdigit() or number[0] == "0" or not _birth_date(number[6:14]):
         return False
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == number[17]
@@ -123,31 +162,54 @@ def normalise(value: str) -> str:
     return digits
 
 
+def _number_hits(text: str) -> Iterator[tuple[str, int, int, str]]:
+    """(kind, start, end, digits) of every ID, mobile and card number, however it is separated.
+
+    A valid 18-digit resident ID is found anywhere in a longer run of digits (an ID padded with digits is
+    still an ID); the other kinds must be the whole number, not standing next to an ASCII letter.
+    """
+    for digits, where in _runs(text):
+        begin, end = where[0], where[-1] + 1
+        alone = (begin == 0 or text[begin - 1] not in _ASCII_LETTERS) and (end >= len(text)
+                                                                            or text[end] not in _ASCII_LETTERS)
+        found = False
+        for off in range(len(digits) - 17):
+            window = digits[off:off + 18]
+            if _id_valid(window):
+                yield "resident ID number", where[off], where[off + 17] + 1, window
+                found = True
+                break
+        if found or not alone or "X" in digits:
+            continue
+        n = len(digits)
+        national = digits[2:] if n == 13 and digits.startswith("86") else digits[4:] if n == 15 and \
+            digits.startswith("0086") else digits
+        if len(national) == 11 and national[0] == "1" and national[1] in "3456789":
+            yield "mobile number", begin, end, national
+        elif n == 15 and digits[0] in "12345678" and _birth_date("19" + digits[6:12]):
+            yield "resident ID number", begin, end, digits  # the first-generation 15-digit ID
+        elif 16 <= n <= 19 and digits[0] in "3456" and _luhn(digits):
+            yield "bank card number", begin, end, digits
+
+
 def find(text: str, allow: Iterable[str] = ()) -> list[Hit]:
     """Every piece of personal information in ``text`` that is not allow-listed."""
     allowed = {normalise(a) for a in allow}
-    # Full-width digits (１３８…) and letters become ASCII; invisible characters go.
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = _plain(text)
     hits: list[Hit] = []
     taken: list[tuple[int, int]] = []
 
-    def add(kind: str, m: re.Match[str]) -> None:
-        if any(s < m.end() and m.start() < e for s, e in taken):
+    def add(kind: str, start: int, end: int, value: str) -> None:
+        if any(s < end and start < e for s, e in taken):
             return
-        taken.append((m.start(), m.end()))
-        if normalise(m.group(0)) not in allowed:
-            hits.append(Hit(kind, mask(m.group(0)), m.start(), m.end()))
+        taken.append((start, end))
+        if normalise(value) not in allowed:
+            hits.append(Hit(kind, mask(value), start, end))
 
-    for m in _ID_RE.finditer(text):
-        if _id_valid(_digits(m.group(0))):
-            add("resident ID number", m)
-    for m in _CARD_RE.finditer(text):
-        if _luhn(_digits(m.group(0))):
-            add("bank card number", m)
-    for m in _MOBILE_RE.finditer(text):
-        add("mobile number", m)
+    for kind, start, end, digits in _number_hits(text):
+        add(kind, start, end, digits)
     for m in _EMAIL_RE.finditer(text):
-        add("e-mail address", m)
+        add("e-mail address", m.start(), m.end(), m.group(0))
     return sorted(hits, key=lambda h: h.start)
 
 
@@ -157,11 +219,11 @@ def redact(text: str, allow: Iterable[str] = ()) -> str:
     The rest of ``text`` is kept as written (a message's full-width ``，`` stays), so each character is
     normalised on its own to find where a hit lies in the original.
     """
-    normalised = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    normalised = _plain(text)
     hits = find(normalised, allow)
     if not hits:
         return text
-    pieces = [unicodedata.normalize("NFKC", ch).translate(_INVISIBLE) for ch in text]
+    pieces = [_plain(ch) for ch in text]
     if "".join(pieces) != normalised:  # characters that combine: mask the normalised text instead
         for hit in reversed(hits):
             normalised = normalised[: hit.start] + hit.masked + normalised[hit.end:]
