@@ -50,13 +50,17 @@ def prepare(project: Path, as_of: dt.date) -> Result:
         log.extend(refine_log)
     if district is None or config is None or log.errors:
         return Result(log)
-    public, held = publish(district)
+    public, held = publish(district, as_of)
     log.extend(check_recipients(public))  # a published commendation names no held-back community or brand
     log.extend(check_published_images(public))  # what build would refuse, check refuses too
     if log.errors:
         return Result(log)
     context = SiteContext(project=project, config=config, district=public, as_of=as_of, held_back=held)
     log.extend(scan_published(project, config, public))  # personal information in anything published is an error
+    # A held-back town's refinements are held back with it (its name must not reach the rubric page).
+    public_towns = {t.id for t in public.towns}
+    held_towns = {t.id for t in district.towns} - public_towns
+    refinements = [r for r in refinements if r.town not in held_towns]
     scores, score_log = score_district(public, config, refinements, as_of)
     log.extend(score_log)
     apply_frozen(public, scores, log)  # published results are history: frozen periods must not change silently

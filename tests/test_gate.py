@@ -84,8 +84,9 @@ def test_approval_needs_approver_and_date(tmp_path: Path) -> None:
                      r"审批单位（approved_by）和审批日期（approved_on）", result.stderr), result.stderr
 
 
-def test_item_approval_overrides_a_draft_file(tmp_path: Path) -> None:
-    """提出—审核—审批: an item approved on its own is published even while its file is a draft."""
+def test_item_approval_cannot_override_a_draft_file(tmp_path: Path) -> None:
+    """提出—审核—审批 holds for the container too: an item approved on its own stays unpublished while its file
+    is a draft (this was a side door until issue 13)."""
     project = copy_project(TRUST, tmp_path / "p")
     maple = project / "communities" / "east-town" / "maple" / "pledges.yml"
     data = yaml.safe_load(maple.read_text(encoding="utf-8"))
@@ -95,7 +96,7 @@ def test_item_approval_overrides_a_draft_file(tmp_path: Path) -> None:
     out = tmp_path / "site"
     assert build(project, out).exit_code == 0
     text = b"".join(tree(out).values()).decode("utf-8", "replace")
-    assert "单独审批的承诺" in text and "DRAFTLEAK-file-draft" not in text
+    assert "单独审批的承诺" not in text and "DRAFTLEAK-file-draft" not in text
 
 
 def test_public_view_drops_references_to_held_back_records() -> None:
