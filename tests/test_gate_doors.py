@@ -90,5 +90,6 @@ def test_a_model_brand_that_is_held_back_is_a_located_error(tmp_path: Path) -> N
         "model_brands: [pine-garden]", "model_brands: [pine-garden, draftleak-birch-brand]")})
     result = cli("check", "-p", str(project), "--as-of", AS_OF.isoformat())
     assert result.exit_code == 1
-    assert ("错误：communities/district.yml:4: 示范品牌[1](model_brands): 示范品牌“draftleak-birch-brand”尚未公开"
-            "（提示：已公开的区级文件只能列出已公开的品牌：请先公开该品牌，或从示范品牌中删去）") in result.stderr.splitlines()
+    expected = ("错误：communities/district.yml:4: 示范品牌[1](model_brands): 示范品牌“draftleak-birch-brand”尚未公开"
+                "（提示：已公开的区级文件只能列出已公开的品牌：请先公开该品牌，或从示范品牌中删去）")
+    assert expected in result.stderr.splitlines()

@@ -57,7 +57,7 @@ class Gate:
                 return msg("publish.held.future", day=pub.approved_on.isoformat())
         return None
 
-    def passes(self, own: Publication | None, inherited: Publication | None | Sequence[Publication | None],
+    def passes(self, own: Publication | None, inherited: Publication | Sequence[Publication | None] | None,
                where: str, what: str) -> bool:
         """``own`` and every container's publication (``inherited``: the file's, or a list outermost first
         ending with the file's) allow it."""
@@ -68,7 +68,7 @@ class Gate:
             return False
         return True
 
-    def keep(self, items: list[Any], inherited: Publication | None | Sequence[Publication | None], where: str,
+    def keep(self, items: list[Any], inherited: Publication | Sequence[Publication | None] | None, where: str,
              label: str) -> list[Any]:
         out = []
         for i, item in enumerate(items):
