@@ -13,6 +13,19 @@ from generator import urls
 from generator.pages.markup import render_markdown
 from generator.records.periods import period_label
 
+# Plain text is text: besides HTML's own characters, every character that could start Markdown or an
+# attribute list ({: onclick=…}, [link](…), **bold**, # heading, | table) becomes a character reference, so a
+# name, title or target is shown exactly as written and never turns into markup.  Markdown fields are
+# rendered (and sanitised) by the ``markdown`` filter, whose output is already safe and left alone.
+_TEXT = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#!|~"})
+
+
+def plain_text(value: object) -> object:
+    """Jinja's ``finalize``: every ``{{ value }}`` that is plain text is escaped for HTML *and* Markdown."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(value.translate(_TEXT))
+    return value
+
 
 def cn_date(day: dt.date | str | None) -> str:
     """``2026-06-30`` (a date or its ISO text) as residents write it: 2026年6月30日."""
@@ -46,6 +59,7 @@ def environment() -> Environment:
         loader=PackageLoader("generator.pages", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html", "md", "j2"), default=True),
         undefined=StrictUndefined,
+        finalize=plain_text,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

@@ -11,12 +11,29 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
 
 from generator.messages import RuleError, msg
 from generator.records.yamlio import PathKey, YamlDoc, format_path
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\r" in value or "\u2028" in value or "\u2029" in value:
+        raise RuleError(msg("schema.one_line"))
+    return value
+
+
+# A single line of plain text (names, titles, targets): shown exactly as written, never as Markdown.
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(_one_line)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
