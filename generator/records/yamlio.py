@@ -195,7 +195,8 @@ class _Builder:
                     continue
                 key = self.loader.construct_scalar(key_node)
                 if key in out:
-                    self._err(key_node, (*path, key), msg("yaml.duplicate_key", key=key, first=self.lines[(*path, key)]))
+                    self._err(key_node, (*path, key),
+                              msg("yaml.duplicate_key", key=key, first=self.lines[(*path, key)]))
                     continue
                 self.lines[(*path, key)] = key_node.start_mark.line + 1
                 out[key] = self.build(value_node, (*path, key))
