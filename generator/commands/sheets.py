@@ -60,7 +60,11 @@ def export_xlsx(project: str | None, town: str | None, community: str | None, ou
     failed = 0
     taken: set[str] = set()
     for key in keys:
-        result = export_community(root, key, out_dir, taken)
+        try:
+            result = export_community(root, key, out_dir, taken)
+        except OSError as exc:
+            say(t("sheets.cli.cannot_write", file=exc.filename or output, reason=exc.strerror or str(exc)))
+            sys.exit(1)
         if result.path is None:
             failed += 1
             for problem in sorted(set(result.problems)):
@@ -111,8 +115,11 @@ def import_xlsx(project: str | None, dry_run: bool, force: bool, files: tuple[st
             click.echo(t("sheets.cli.import.unchanged", book=plan.book))
     for change in changes:
         if not dry_run:
-            change.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(change.path, change.text.encode("utf-8"))
+            try:
+                write_atomic(change.path, change.text.encode("utf-8"))
+            except OSError as exc:
+                say(t("sheets.cli.cannot_write", file=change.rel, reason=exc.strerror or str(exc)))
+                sys.exit(1)
         key = ("sheets.cli.import.would_create" if change.created else "sheets.cli.import.would_update") \
             if dry_run else ("sheets.cli.import.created" if change.created else "sheets.cli.import.updated")
         click.echo(t(key, file=change.rel))
