@@ -33,6 +33,7 @@ NUMBER_TEXT = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 # Excel day numbers from 1950-01-01 to 2100-12-31: a plain number outside this is not a date.
 SERIAL_FIRST, SERIAL_LAST = 18264, 73415
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+MAX_DIGITS = 40  # longer "numbers" are typing accidents (and Python refuses ints past 4300 digits)
 
 
 # --- record value -> cell ----------------------------------------------------------
@@ -102,7 +103,7 @@ def _int(raw: Any) -> tuple[Any, Msg | None]:
             return int(raw), None
         return EMPTY, msg("sheets.cell.int")
     text = _narrow(str(raw)).replace(",", "")
-    if INT_TEXT.match(text):
+    if len(text) <= MAX_DIGITS and INT_TEXT.match(text):
         return int(text.split(".")[0]), None
     return EMPTY, msg("sheets.cell.int")
 
@@ -116,7 +117,7 @@ def _number(raw: Any) -> tuple[Any, Msg | None]:
         value = raw
     else:
         text = _narrow(str(raw)).replace(",", "")
-        if not NUMBER_TEXT.match(text):
+        if len(text) > MAX_DIGITS or not NUMBER_TEXT.match(text):
             return EMPTY, msg("sheets.cell.number")
         value = float(text)
     if not math.isfinite(value):
