@@ -28,6 +28,7 @@ from generator.commands.common import (
 )
 from generator.commands.due import due
 from generator.commands.report import report as report_command
+from generator.commands.sheets import export_xlsx, import_xlsx
 from generator.messages import LANGUAGES, set_language, t
 from generator.pipeline import prepare
 from generator.records.config import load_config
@@ -205,6 +206,8 @@ def schema(output: str) -> None:
 main.add_command(brief)
 main.add_command(due)
 main.add_command(report_command)
+main.add_command(export_xlsx)
+main.add_command(import_xlsx)
 
 # `--lang` before or after the command name: `dangjian --lang en check` and `dangjian check --lang en`.
 for _command in (main, *main.commands.values()):

@@ -38,7 +38,7 @@ def test_new_scaffolds_a_community_that_checks_clean_and_stays_unpublished(proje
         "../../../schemas/profile.schema.json").resolve().is_file()
     check = cli("check", "-p", str(root), "--as-of", AS_OF_ARG, "--show-held", "--lang", "en")
     assert check.exit_code == 0, check.output
-    assert "held back: communities/demo-town/fresh/profile.yml: community 新建社区: 草稿，尚未审批" \
+    assert "held back: communities/demo-town/fresh/profile.yml: community 新建社区: draft, not yet approved" \
         in check.stdout
 
 
