@@ -134,8 +134,7 @@ def _inject(files: Files, config: MkDocsConfig, output: Output) -> Files:
 
 def content_pages(project: Path, output: Output) -> set[str]:
     """Pages copied from hand-written ``content/`` Markdown: their HTML is sanitized after rendering."""
-    folder = project / "content"
-    return {path for path in output.pages if (folder / path).is_file()}
+    return set(output.untrusted)
 
 
 def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.date,

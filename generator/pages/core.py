@@ -9,6 +9,8 @@ from generator import urls
 from generator.pages.status import STATUSES
 from generator.pages.templating import render
 from generator.pages.views import CommunityView, PledgeView, SiteViews, counts, site_views
+from generator.records.images import clean_copy
+from generator.records.load import CONTENT_IMAGES, content_address
 from generator.records.model import Community
 from generator.records.periods import period_label
 
@@ -114,9 +116,13 @@ def render_content(context: SiteContext, output: Output) -> None:
     for file in sorted(folder.rglob("*")):
         if not file.is_file() or file.name.startswith("."):
             continue
-        rel = file.relative_to(folder).as_posix()
-        if file.suffix == ".md":
+        rel = content_address(file.relative_to(folder).as_posix())
+        suffix = file.suffix.lower()
+        if suffix == ".md":
             output.add_page(rel, file.read_text(encoding="utf-8"))
+            output.untrusted.add(rel)
+        elif suffix in CONTENT_IMAGES:  # re-encoded: no EXIF, GPS, text chunks or XMP reaches the site
+            output.add_file(rel, clean_copy(file.read_bytes(), suffix))
         else:
             output.add_file(rel, file.read_bytes())
 

@@ -26,6 +26,7 @@ class Output:
     pages: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     nav: list[NavEntry] = field(default_factory=list)
+    untrusted: set[str] = field(default_factory=set)  # pages written by hand in content/: sanitised after rendering
     log: ErrorLog = field(default_factory=ErrorLog)
 
     def add_page(self, path: str, text: str) -> None:

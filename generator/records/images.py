@@ -16,6 +16,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from generator.messages import Msg, msg
 
+MAX_PIXELS = 40_000_000  # a phone photo is 12–50 MP; more is a decompression bomb, not a picture
 LARGE = 960  # brand page, Open Graph image, big screen
 SMALL = 480  # gallery thumbnails and the small srcset candidate
 JPEG_QUALITY = 80
@@ -38,6 +39,52 @@ def _unsupported(source: Path) -> ImageProblem:
 
 def _unreadable(exc: Exception) -> ImageProblem:
     return ImageProblem(msg("images.cannot_read", reason=str(exc)))
+
+
+_BAD_IMAGE = (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError)
+
+
+def _open(source: Path | io.BytesIO) -> Image.Image:
+    """Open an image, refusing one whose header claims more pixels than any photo has."""
+    try:
+        im = Image.open(source)
+    except Image.DecompressionBombError:  # Pillow's own limit, met before ours for a huge header
+        raise ImageProblem(msg("images.bomb", limit=MAX_PIXELS // 10_000)) from None
+    if im.width * im.height > MAX_PIXELS:
+        im.close()
+        raise ImageProblem(msg("images.too_many_pixels", width=im.width, height=im.height))
+    return im
+
+
+def clean_copy(data: bytes, suffix: str) -> bytes:
+    """``data`` decoded and encoded again, so nothing but pixels is published (no EXIF, GPS, text chunks,
+    XMP or ICC profile); a PNG's content must really be a PNG, and so on for every kind."""
+    kind = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".gif": "GIF"}.get(suffix.lower())
+    if kind is None:
+        raise ImageProblem(msg("images.unsupported_type", suffix=suffix))
+    try:
+        with _open(io.BytesIO(data)) as im:
+            if im.format != kind:
+                raise ImageProblem(msg("images.wrong_format", suffix=suffix, found=im.format or "?"))
+            frames = getattr(im, "n_frames", 1)
+            im.load()
+            upright = ImageOps.exif_transpose(im) if kind != "GIF" else im
+            if kind == "JPEG" and upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
+            if kind in ("PNG", "WEBP") and upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                upright = upright.convert("RGBA")
+            out = io.BytesIO()
+            options: dict[str, object] = {"optimize": True} if kind in ("PNG", "JPEG") else {}
+            if kind == "JPEG":
+                options["quality"] = JPEG_QUALITY
+            if kind == "GIF" and frames > 1:
+                options.update(save_all=True, loop=im.info.get("loop", 0))
+            upright.save(out, kind, **options)
+            return out.getvalue()
+    except ImageProblem:
+        raise
+    except _BAD_IMAGE as exc:
+        raise _unreadable(exc) from exc
 
 
 @dataclass(frozen=True)
@@ -76,10 +123,10 @@ def describe(source: Path, alt: str, folder: str, index: int) -> WebImage:
     if fmt is None:
         raise _unsupported(source)
     try:
-        with Image.open(source) as im:
+        with _open(source) as im:
             width, height = im.size
             orientation = im.getexif().get(_ORIENTATION, 1)
-    except (UnidentifiedImageError, OSError) as exc:
+    except _BAD_IMAGE as exc:
         raise _unreadable(exc) from exc
     if orientation in _SWAPS:
         width, height = height, width
@@ -101,10 +148,10 @@ def check_decodes(source: Path) -> None:
     if FORMATS.get(source.suffix.lower()) is None:
         raise _unsupported(source)
     try:
-        with Image.open(source) as im:
+        with _open(source) as im:
             im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
             im.load()
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except _BAD_IMAGE as exc:
         raise _unreadable(exc) from exc
 
 
@@ -112,10 +159,10 @@ def encode(image: WebImage) -> dict[str, bytes]:
     """The bytes of every rendition, keyed by docs-relative path."""
     fmt = FORMATS[image.source.suffix.lower()][0]
     try:
-        with Image.open(image.source) as im:
+        with _open(image.source) as im:
             im.load()
             upright = ImageOps.exif_transpose(im)
-    except (UnidentifiedImageError, OSError) as exc:
+    except _BAD_IMAGE as exc:
         raise _unreadable(exc) from exc
     if fmt == "JPEG" and upright.mode != "RGB":
         upright = upright.convert("RGB")

@@ -11,9 +11,11 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from generator import urls
 from generator.errors import ErrorLog
 from generator.messages import join, msg
 from generator.records.frozen import RESULTS_DIR, FrozenPeriod, check_file_name, results_folder
+from generator.records.images import ImageProblem, clean_copy
 from generator.records.messages import validation_errors
 from generator.records.model import Community, District, Sources, Town
 from generator.records.schema import FILE_MODELS, DistrictFile, ProfileFile, TownFile, attach_sources
@@ -197,18 +199,66 @@ def _load_community(town_id: str, folder: Path, project: Path, root: Path, log: 
 CONTENT_FILES = {".md", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf", ".txt", ".csv"}
 
 
+CONTENT_IMAGES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
+CONTENT_TEXT = {".md", ".txt", ".csv"}
+
+
+def _generated_roots() -> tuple[set[str], set[str]]:
+    """Top-level folders and files the site generates itself (from the URL scheme), which content/ may not claim."""
+    folders, files = {"assets", "search", "media"}, {"index.md", urls.DATA_SOURCE, "404.html", "sitemap.xml",
+                                                    "sitemap.xml.gz"}
+    for pattern in [*urls.PAGES.values(), *urls.FILES.values()]:
+        head, sep, _ = pattern.partition("/")
+        if sep and not head.startswith("{"):
+            folders.add(head)
+        elif pattern and not sep:
+            files.add(pattern)
+    return folders, files
+
+
+def content_address(rel: str) -> str:
+    """Where a ``content/`` file is published: Markdown pages keep their name with a lower-case ``.md``."""
+    path = Path(rel)
+    return path.with_suffix(".md").as_posix() if path.suffix.lower() == ".md" else rel
+
+
 def check_content(project: Path) -> ErrorLog:
-    """Refuse what ``content/`` must not publish: links to files outside the project, active file types."""
+    """Refuse what ``content/`` must not publish: symbolic links, active file types (suffixes compared in any
+    case), text that is not UTF-8, images that do not decode as what their name says, and any file that
+    would take an address the site generates (``index.md``, ``brands/…``, ``data/scores.csv`` …)."""
     log = ErrorLog()
     folder = project / "content"
     if not folder.is_dir():
         return log
+    folders, files = _generated_roots()
     for entry in sorted(folder.rglob("*")):
-        if any(part.startswith(".") for part in entry.relative_to(folder).parts):
+        inner = entry.relative_to(folder)
+        if any(part.startswith(".") for part in inner.parts):
             continue
         rel = _rel(entry, project)
-        if entry.is_symlink() and not _inside(entry, project):
-            log.add(rel, 0, "", msg("load.symlink_outside_project"))
-        elif entry.is_file() and entry.suffix.lower() not in CONTENT_FILES:
+        if entry.is_symlink():
+            log.add(rel, 0, "", msg("load.symlink_outside_project") if not _inside(entry, project)
+                    else msg("load.content_symlink"))
+            continue
+        if not entry.is_file():
+            continue
+        suffix = entry.suffix.lower()
+        if suffix not in CONTENT_FILES:
             log.add(rel, 0, "", msg("load.content_type", kind=entry.suffix or entry.name))
+            continue
+        address = content_address(inner.as_posix())
+        if (inner.parts[0] in folders and len(inner.parts) > 1) or address in files or urls.page_kind(address):
+            log.add(rel, 0, "", msg("load.content_claims_generated", address=address,
+                                    folders=join(sorted(f + "/" for f in folders))))
+        data = entry.read_bytes()
+        if suffix in CONTENT_TEXT:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                log.add(rel, data[: exc.start].count(b"\n") + 1, "", msg("load.content_not_utf8"))
+        elif suffix in CONTENT_IMAGES:
+            try:
+                clean_copy(data, suffix)
+            except ImageProblem as exc:
+                log.add(rel, 0, "", msg("load.content_image", reason=exc.message))
     return log

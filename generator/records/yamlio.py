@@ -209,8 +209,9 @@ class _Builder:
             return items
         try:
             value = self.loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError) as exc:
-            self._err(node, path, msg("yaml.cannot_read_value", problem=str(exc).splitlines()[0] if str(exc) else ""))
+        except Exception as exc:
+            problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self._err(node, path, msg("yaml.cannot_read_value", problem=problem))
             return None
         if isinstance(value, dt.datetime):
             value = value.date() if value.time() == dt.time() and value.tzinfo is None else value
