@@ -24,6 +24,15 @@ class Footer(Record):
     contact: Text | None = None
 
 
+class Feedback(Record):
+    """反映问题: where residents raise a problem (no server: a phone, a mailbox, an office)."""
+
+    note: Text | None = Field(None, description="说明, e.g. 对公开内容有疑问或发现问题, 欢迎反映")
+    phone: Text | None = Field(None, description="受理电话 (须列入 pii_allow)")
+    email: Text | None = Field(None, description="受理邮箱 (须列入 pii_allow)")
+    address: Text | None = Field(None, description="受理地点")
+
+
 class Grade(Record):
     name: Text
     min: Annotated[float, Field(ge=0, le=100)] = Field(description="下限 (含本数, 即'以上')")
@@ -46,6 +55,7 @@ class SiteConfig(Record):
     grades: list[Grade] = Field(min_length=1)
     excellence_line: Annotated[float, Field(ge=0, le=100)] = Field(90, description="表彰参考线")
     pii_allow: list[Text] = Field(default_factory=list, description="允许公开的办公电话等")
+    feedback: Feedback | None = Field(None, description="每个社区公开栏上的“反映问题”入口")
     recent_activities: Annotated[int, Field(ge=1, le=100)] = 8
     # Checked by the scoring stage against the rubric (scoring.rubric.parse_refinements), which owns its schema.
     rubric_refinements: list[dict[str, Any]] = Field(

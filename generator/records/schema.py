@@ -313,6 +313,9 @@ class ProfileFile(Record):
 
     name: Text
     address: Text = Field(description="党群服务中心地址")
+    phone: Text | None = Field(None, description="党群服务中心对外公开的办公电话 (须列入 site_config.yml 的 pii_allow)",
+                               examples=["0512-65123456"])
+    opening_hours: Text | None = Field(None, description="开放时间", examples=["周一至周五 8:30—17:00"])
     org_type: OrgType
     summary: Text | None = None
     secretary: Secretary

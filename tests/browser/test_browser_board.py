@@ -99,3 +99,14 @@ def test_a_rubric_item_page_lists_every_scored_community(open_page: Any, site_ma
     total = int(page.locator(".dj-score-plain").inner_text().split("个社区中")[0])
     assert named == total > 0
     screenshot(page, "rubric-item-375")
+
+
+def test_every_board_offers_a_way_to_call_and_to_raise_a_problem(open_page: Any, site_map: SiteMap) -> None:
+    page = open_page("towns/chunhui/qingchuan/", "375").page
+    call = page.locator("#contact ~ dl a[href^='tel:']").first
+    assert call.get_attribute("href") == "tel:000065120001" and call.inner_text() == "0000-65120001"
+    feedback = page.locator(".dj-feedback")
+    assert feedback.locator("a[href^='tel:']").inner_text() == "电话 0000-12345678"
+    assert feedback.locator("a[href^='mailto:']").get_attribute("href").startswith("mailto:fankui@example.gov.cn?")
+    other = open_page(site_map.pages["board"], "375").page
+    assert other.locator(".dj-feedback").is_visible()
