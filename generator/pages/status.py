@@ -32,6 +32,7 @@ class PledgeStatus:
     milestones: tuple[MilestoneState, ...] = ()
     days_overdue: int = 0  # days since the earliest missed date (0 when not overdue)
     completed_on: dt.date | None = None  # the last milestone's done_on, when every milestone is done
+    first_late: Milestone | None = None  # the milestone whose date was missed first (None: the due date was)
 
     @property
     def id(self) -> str:
@@ -97,6 +98,9 @@ def pledge_status(pledge: Pledge, as_of: dt.date) -> PledgeStatus:
     if label == "逾期" and pledge.due < as_of:
         missed.append(pledge.due)
     days_overdue = (as_of - min(missed)).days if label == "逾期" and missed else 0
+    late_states = sorted((s for s in states if s.late), key=lambda s: s.milestone.date)
+    first_late = late_states[0].milestone if label == "逾期" and late_states and (
+        pledge.due >= as_of or late_states[0].milestone.date <= pledge.due) else None
     done_days = [m.done_on for m in ms if m.done_on is not None]
     completed_on = max(done_days) if label == "已完成" and done_days else None
-    return PledgeStatus(label, done, len(ms), late, states, days_overdue, completed_on)
+    return PledgeStatus(label, done, len(ms), late, states, days_overdue, completed_on, first_late)
