@@ -102,7 +102,7 @@ def test_unreadable_previous_manifest_is_a_warning(first: tuple[Path, Path]) -> 
     (out / "data" / "manifest.json").write_text("{not json", encoding="utf-8")
     result = build(project, out)
     assert result.exit_code == 0
-    assert ("warning: data/manifest.json: 无法读取上一版网站的 data/manifest.json：Expecting property name enclosed in"
+    assert ("警告：data/manifest.json: 无法读取上一版网站的 data/manifest.json：Expecting property name enclosed in"
             " double quotes: line 1 column 2 (char 1)；本次生成不与任何版本比较（提示：下次生成将与本次结果比较）"
             in result.stderr.splitlines())
     assert manifest(out)["first"] is True

@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 from support import AS_OF_ARG, MINIMAL, TEN_MISTAKES, cli
 
-# What the command line prints around each message (generator/cli.py words these, in English for now).
-ERROR = "error: "
-TEN_FOUND = "10 problem(s) found; nothing was built."
+# What the command line prints around each message (generator/messages/cli.yml), in Chinese by default ...
+ERROR_ZH = "错误："
+TEN_FOUND_ZH = "发现 10 处问题，未生成任何内容。"
+# ... and in English (DANGJIAN_LANG=en).
+ERROR_EN = "error: "
+TEN_FOUND_EN = "10 problem(s) found; nothing was built."
 
 # The ten record mistakes, each located (file:line: field: message), in the default language ...
 TEN_ERRORS_ZH = [
@@ -55,12 +58,15 @@ TEN_ERRORS_EN = [
 ]
 
 
-@pytest.mark.parametrize(("env", "expected"), [({}, TEN_ERRORS_ZH), ({"DANGJIAN_LANG": "en"}, TEN_ERRORS_EN)],
-                         ids=["zh", "en"])
-def test_ten_mistakes_give_ten_located_errors(env: dict[str, str], expected: list[str]) -> None:
+@pytest.mark.parametrize(("env", "prefix", "expected", "summary"), [
+    ({}, ERROR_ZH, TEN_ERRORS_ZH, TEN_FOUND_ZH),
+    ({"DANGJIAN_LANG": "en"}, ERROR_EN, TEN_ERRORS_EN, TEN_FOUND_EN),
+], ids=["zh", "en"])
+def test_ten_mistakes_give_ten_located_errors(env: dict[str, str], prefix: str, expected: list[str],
+                                              summary: str) -> None:
     result = cli("check", "-p", str(TEN_MISTAKES), "--as-of", AS_OF_ARG, env=env)
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [ERROR + line for line in expected] + [TEN_FOUND]
+    assert result.stderr.splitlines() == [prefix + line for line in expected] + [summary]
     assert "Traceback" not in result.output
 
 
@@ -68,10 +74,10 @@ def test_clean_project_passes_and_lists_held_back_records() -> None:
     result = cli("check", "-p", str(MINIMAL), "--as-of", AS_OF_ARG)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == ("held back: communities/demo-town/demo-community/pledges.yml: pledges[1] 草稿承诺不应公开:"
-                        " 草稿，尚未审批")
-    assert lines[1].startswith("ok: 1 communities published, ")
-    assert lines[1].endswith(" 1 record(s) held back, 0 warning(s)")
+    assert lines == [
+        "暂不公开：communities/demo-town/demo-community/pledges.yml: pledges[1] 草稿承诺不应公开: 草稿，尚未审批",
+        "通过：公开 1 个社区，计分 0 个，暂不公开 1 条记录，0 条警告",
+    ]
 
 
 def test_build_refuses_bad_data_and_keeps_previous_site(tmp_path: Path) -> None:
@@ -80,7 +86,7 @@ def test_build_refuses_bad_data_and_keeps_previous_site(tmp_path: Path) -> None:
     (site / "index.html").write_text("previous", encoding="utf-8")
     result = cli("build", "-p", str(TEN_MISTAKES), "--as-of", AS_OF_ARG, "-o", str(site))
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == "10 problem(s) found; site not built (previous site left as it was)."
+    assert result.stderr.splitlines()[-1] == "发现 10 处问题，网站未生成（原网站保持不变）。"
     assert [p.name for p in site.iterdir()] == ["index.html"]
     assert (site / "index.html").read_text(encoding="utf-8") == "previous"
 
@@ -88,7 +94,7 @@ def test_build_refuses_bad_data_and_keeps_previous_site(tmp_path: Path) -> None:
 def test_bad_as_of_is_a_usage_error() -> None:
     result = cli("check", "--as-of", "2026/11/27")
     assert result.exit_code == 2
-    assert "expected a date like 2026-06-30" in result.output
+    assert result.output.splitlines()[-1] == "错误：'--as-of' 的值无效：应为日期，例如 2026-06-30"
 
 
 def test_unknown_record_file_and_bad_folder_name(project_copy) -> None:  # type: ignore[no-untyped-def]
@@ -99,9 +105,9 @@ def test_unknown_record_file_and_bad_folder_name(project_copy) -> None:  # type:
     result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
-        "error: communities/demo-town/Bad_Name: 文件夹名必须是英文编号（小写字母、数字、连字符）"
+        "错误：communities/demo-town/Bad_Name: 文件夹名必须是英文编号（小写字母、数字、连字符）"
         "（提示：文件夹名会成为网址的一部分，例如 qinghe）",
-        "error: communities/demo-town/demo-community/pledge.yml: 未知的记录文件（提示：应为以下之一："
+        "错误：communities/demo-town/demo-community/pledge.yml: 未知的记录文件（提示：应为以下之一："
         "profile.yml、members.yml、pledges.yml、brands.yml、activities.yml、assessments.yml）",
     ]
 
@@ -116,8 +122,8 @@ def test_dangling_commendation_reference(project_copy) -> None:  # type: ignore[
     result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
-        "error: communities/district.yml:9: 表彰[0].社区[0](communities): 未知社区“demo-town/nowhere”",
-        "error: communities/district.yml:10: 表彰[0].品牌[0](brands): 未知品牌“no-such-brand”",
+        "错误：communities/district.yml:9: 表彰[0].社区[0](communities): 未知社区“demo-town/nowhere”",
+        "错误：communities/district.yml:10: 表彰[0].品牌[0](brands): 未知品牌“no-such-brand”",
     ]
 
 
@@ -127,8 +133,8 @@ def test_syntax_error_in_profile_is_reported_once(project_copy) -> None:  # type
     result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert len(lines) == 2 and lines[1] == "1 problem(s) found; nothing was built."
-    assert lines[0] == "error: communities/demo-town/demo-community/profile.yml:2: YAML 格式错误：缩进不对齐"
+    assert len(lines) == 2 and lines[1] == "发现 1 处问题，未生成任何内容。"
+    assert lines[0] == "错误：communities/demo-town/demo-community/profile.yml:2: YAML 格式错误：缩进不对齐"
 
 
 def test_control_characters_in_messages_are_escaped(project_copy) -> None:  # type: ignore[no-untyped-def]
@@ -137,5 +143,5 @@ def test_control_characters_in_messages_are_escaped(project_copy) -> None:  # ty
     pledges.write_text('"evil\\u001b[2Jkey": 1\n', encoding="utf-8")
     result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.stderr.splitlines()[0] == (
-        "error: communities/demo-town/demo-community/pledges.yml:1: evil\\x1b[2Jkey: 未知字段"
+        "错误：communities/demo-town/demo-community/pledges.yml:1: evil\\x1b[2Jkey: 未知字段"
         "（提示：可用的字段：publication、pledges）")

@@ -30,16 +30,21 @@ def test_new_scaffolds_a_community_that_checks_clean_and_stays_unpublished(proje
     root: Path = project_copy("minimal")
     result = cli("new", "demo-town/fresh", "--name", "新建社区", "-p", str(root))
     assert result.exit_code == 0, result.output
-    assert "已建立 communities/demo-town/fresh/profile.yml" in result.stdout
-    assert "已建立 schemas/pledges.schema.json" in result.stdout
+    records = ("profile", "members", "pledges", "brands", "activities", "assessments")
+    schemas = ("district", "town", *records)
+    assert result.stdout.splitlines() == [
+        *(f"已建立 communities/demo-town/fresh/{name}.yml" for name in records),
+        *(f"已建立 schemas/{name}.schema.json" for name in schemas),
+        "下一步：填写这些文件，然后运行 dangjian check",
+    ]
     profile = (root / "communities/demo-town/fresh/profile.yml").read_text(encoding="utf-8")
     assert profile.startswith("# yaml-language-server: $schema=../../../schemas/profile.schema.json\n")
     assert (root / "communities/demo-town/fresh/profile.yml").resolve().parent.joinpath(
         "../../../schemas/profile.schema.json").resolve().is_file()
-    check = cli("check", "-p", str(root), "--as-of", AS_OF_ARG, "--show-held", "--lang", "en")
+    check = cli("check", "-p", str(root), "--as-of", AS_OF_ARG, "--show-held")
     assert check.exit_code == 0, check.output
-    assert "held back: communities/demo-town/fresh/profile.yml: community 新建社区: draft, not yet approved" \
-        in check.stdout
+    assert "暂不公开：communities/demo-town/fresh/profile.yml: community 新建社区: 草稿，尚未审批" \
+        in check.stdout.splitlines()
 
 
 def test_new_refuses_unknown_town_and_existing_folder(project_copy) -> None:  # type: ignore[no-untyped-def]

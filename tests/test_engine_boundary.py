@@ -35,5 +35,5 @@ def test_an_engine_warning_reaches_staff_without_naming_the_engine(tmp_path: Pat
     result = build(project, tmp_path / "site")
     assert "guide.md" in result.output, result.output  # the warning is shown ...
     warning = next(line for line in result.output.splitlines() if "guide.md" in line)
-    assert warning.startswith("warning: site engine: "), warning
+    assert warning.startswith("警告：网站引擎："), warning
     assert "mkdocs" not in result.output.lower()  # ... without naming MkDocs anywhere

@@ -27,7 +27,7 @@ def frozen(tmp_path: Path) -> Path:
     project = copy_project(FULL_MARKS, tmp_path / "project")
     result = cli("freeze", "2025-H2", "-p", str(project), "--as-of", AS_OF_ARG)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"frozen: 1 result(s) of 2025-H2 in {RESULTS}; commit this file.\n"
+    assert result.stdout == f"已固定：2025-H2 的 1 个结果写入 {RESULTS}；请提交此文件。\n"
     return project
 
 
@@ -81,7 +81,7 @@ def test_the_build_fails_and_leaves_the_published_site_alone(frozen: Path, tmp_p
     before = (tmp_path / "site" / urls.SCORES_JSON).read_bytes()
     not_one_shoulder(frozen)
     code, output = build(frozen, tmp_path / "site")
-    assert code == 1 and f"error: {RESULTS}:{total_line(frozen)}: 结果[0].总分(total): 阿尔法社区已冻结的 2025-H2" \
+    assert code == 1 and f"错误：{RESULTS}:{total_line(frozen)}: 结果[0].总分(total): 阿尔法社区已冻结的 2025-H2" \
         " 考评结果为 100，但按现在的记录计算为 97（总分 100 → 97；第 2 项 6 → 3）" in output
     assert (tmp_path / "site" / urls.SCORES_JSON).read_bytes() == before
 
@@ -95,8 +95,9 @@ def test_a_correction_is_shown_in_all_four_places(frozen: Path, tmp_path: Path) 
     assert code == 0, output
     site = tmp_path / "site"
     score = (site / urls.period_score("nancheng", "alpha", "2025-H2") / "index.html").read_text("utf-8")
-    assert "原结果:100分,优秀,全区第1名;2026年11月20日经测试区委组织部批准更正为 97分(测组通〔2026〕9号)" in score
-    assert "更正理由:复核发现书记未兼任居委会主任,第2项按实际情况计分" in score
+    assert ("<p><strong>本期结果已更正。</strong>原结果：100分，优秀，全区第1名；2026年11月20日经测试区委组织部批准"
+            "更正为 97分（测组通〔2026〕9号）。</p>") in score
+    assert "<p>更正理由：复核发现书记未兼任居委会主任,第2项按实际情况计分</p>" in score
     ranking = (site / urls.RANKING / "index.html").read_text("utf-8")
     assert "(已更正,原100分)" in ranking
     data = json.loads((site / urls.SCORES_JSON).read_text(encoding="utf-8"))
@@ -136,8 +137,8 @@ def test_the_published_words_are_the_frozen_ones(frozen: Path, tmp_path: Path) -
 def test_a_period_is_frozen_once(frozen: Path) -> None:
     result = cli("freeze", "2025-H2", "-p", str(frozen), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
-    assert result.stderr == (f"error: {RESULTS}: 2025-H2 is already frozen (hint: published results change only "
-                             "through a correction in that file)\n")
+    assert result.stderr == (f"错误：{RESULTS}：2025-H2 的结果已经固定"
+                             "（提示：已公布的结果只能通过该文件中的更正来修改）\n")
 
 
 def test_a_frozen_result_cannot_disappear(frozen: Path) -> None:

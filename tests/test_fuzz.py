@@ -31,7 +31,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 # A record file (with line), or a file of the built site that the output checks flagged.
-LOCATED = re.compile(r"^(?:error|warning): (?:(?:communities/|content/|site_config\.yml)[^:]*(?::\d+)?"
+LOCATED = re.compile(r"^(?:错误|警告)：(?:(?:communities/|content/|site_config\.yml)[^:]*(?::\d+)?"
                      r"|\S+/site/\S+): .")
 PINE = Path("communities/east-town/pine")
 RECORDS = [PINE / n for n in ("profile.yml", "pledges.yml", "brands.yml", "activities.yml", "members.yml",
@@ -54,7 +54,7 @@ def assert_clean_outcome(project: Path, command: str = "check") -> Result:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     assert "Traceback" not in result.output
     assert result.exit_code in (0, 1), result.output
-    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error: ")]
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("错误：")]
     if currently_in_test_context():
         event(f"{command} exit {result.exit_code}")
         for e in errors[:1]:

@@ -52,7 +52,7 @@ def test_the_published_records_are_there(site: Path) -> None:
 def test_check_lists_what_is_held_back_and_why() -> None:
     result = cli("check", "-p", str(TRUST), "--as-of", AS_OF_ARG, "--show-held")
     assert result.exit_code == 0, result.output
-    held = [line for line in result.stdout.splitlines() if line.startswith("held back: ")]
+    held = [line for line in result.stdout.splitlines() if line.startswith("暂不公开：")]
     expected = {
         "communities/district.yml: commendations[1]": "草稿，尚未审批",
         "communities/draftleak-west/town.yml: town": "草稿，尚未审批",
@@ -67,9 +67,9 @@ def test_check_lists_what_is_held_back_and_why() -> None:
     }
     assert len(held) == len(expected)
     for line in held:
-        key = next(k for k in expected if line.startswith(f"held back: {k}"))
+        key = next(k for k in expected if line.startswith(f"暂不公开：{k}"))
         assert line.endswith(f": {expected[key]}"), line
-    assert "10 record(s) held back" in result.stdout
+    assert result.stdout.splitlines()[-1] == "通过：公开 2 个社区，计分 0 个，暂不公开 10 条记录，1 条警告"
 
 
 def test_approval_needs_approver_and_date(tmp_path: Path) -> None:
@@ -133,13 +133,13 @@ def test_a_published_commendation_naming_an_unpublished_community_or_brand_is_a_
     hint = "（提示：已公开的表彰只能列出已公开的记录：请先公开该记录，或把表彰保留为草稿）"
     result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
-    assert [e for e in result.stderr.splitlines() if e.startswith("error: ")] == [
-        f"error: {district}:{line('east-town/draftleak-birch')}: 表彰[0].社区[0](communities):"
+    assert [e for e in result.stderr.splitlines() if e.startswith("错误：")] == [
+        f"错误：{district}:{line('east-town/draftleak-birch')}: 表彰[0].社区[0](communities):"
         f" 社区“east-town/draftleak-birch”尚未公开{hint}",
-        f"error: {district}:{line('draftleak-west/oak')}: 表彰[0].社区[2](communities):"
+        f"错误：{district}:{line('draftleak-west/oak')}: 表彰[0].社区[2](communities):"
         f" 社区“draftleak-west/oak”尚未公开{hint}",
-        f"error: {district}:{line('draft-brand')}: 表彰[0].品牌[1](brands): 品牌“draft-brand”尚未公开{hint}",
-        f"error: {district}:{line('draftleak-birch-brand')}: 表彰[0].品牌[2](brands):"
+        f"错误：{district}:{line('draft-brand')}: 表彰[0].品牌[1](brands): 品牌“draft-brand”尚未公开{hint}",
+        f"错误：{district}:{line('draftleak-birch-brand')}: 表彰[0].品牌[2](brands):"
         f" 品牌“draftleak-birch-brand”尚未公开{hint}",
     ]
 
@@ -152,6 +152,6 @@ def test_a_published_commendation_naming_nobody_is_a_located_error(tmp_path: Pat
     line = text[: text.index("  - id: 2026-pine-award")].count("\n") + 1
     result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
-    assert [e for e in result.stderr.splitlines() if e.startswith("error: ")] == [
-        f"error: {district}:{line}: 表彰[0](commendations): 已公开的表彰没有写明受表彰的社区或品牌"
+    assert [e for e in result.stderr.splitlines() if e.startswith("错误：")] == [
+        f"错误：{district}:{line}: 表彰[0](commendations): 已公开的表彰没有写明受表彰的社区或品牌"
         "（提示：请在 communities 或 brands 中列出受表彰对象）"]

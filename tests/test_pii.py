@@ -138,7 +138,7 @@ def test_published_pii_is_a_located_masked_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     lines = [ln for ln in result.stderr.splitlines() if "个人信息" in ln]
     assert lines == [
-        f"error: communities/east-town/pine/pledges.yml:{_line(project, 'target')}: 承诺[0].目标(target):"
+        f"错误：communities/east-town/pine/pledges.yml:{_line(project, 'target')}: 承诺[0].目标(target):"
         f" 公开内容中含有个人信息：{kind}{HINT}"
         for kind in ("手机号码 138****5678", f"居民身份证号码 {ID[:4]}**********{ID[-4:]}")
     ]

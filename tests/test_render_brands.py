@@ -126,9 +126,9 @@ def test_check_refuses_a_truncated_photo_that_build_could_not_encode(tmp_path: P
     assert result.exit_code == 1
     line = (project / "communities/hehua/xinyuan/brands.yml").read_text(encoding="utf-8").split("\n")
     at = next(n for n, text in enumerate(line, start=1) if "images/lotus.jpg" in text)
-    assert re.fullmatch(f"error: communities/hehua/xinyuan/brands.yml:{at}: "
+    assert re.fullmatch(f"错误：communities/hehua/xinyuan/brands.yml:{at}: "
                         + re.escape("品牌[0].图片[0].文件(file): 无法读取图片：image file is truncated (")
-                        + r"\d+ bytes not processed\)\n1 problem\(s\) found; nothing was built\.\n", result.stderr), \
+                        + r"\d+ bytes not processed\)\n发现 1 处问题，未生成任何内容。\n", result.stderr), \
         result.stderr
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from score_page_util import mechanisms
 from scoring_util import ALPHA, append, clone_community, rendered, replace
 from support import FULL_MARKS, copy_project
 
@@ -161,8 +162,13 @@ def test_category_maxima_in_the_open_data_are_the_policy_weights(data: dict[str,
         assert sum(c["max"] for c in result["categories"]) == 100
 
 
-def test_category_maxima_in_the_score_chart_are_the_policy_weights(output: Output) -> None:
-    chart = next(text for path, text in sorted(output.pages.items()) if path.endswith("/score/index.md"))
-    shown = [int(m) for m in re.findall(r"\d+(?:\.\d+)? / (\d+)</text>", chart)]
-    assert shown == POLICY_CATEGORY_MAX
-    assert re.findall(r"满分(\d+)分", chart)[:6] == [str(m) for m in POLICY_CATEGORY_MAX]
+def test_category_maxima_in_the_mechanisms_table_are_the_policy_weights(output: Output) -> None:
+    """Every score page (latest and per period) shows the six maxima 20, 20, 15, 15, 15, 15 and 100 in all."""
+    pages = [text for path, text in sorted(output.pages.items())
+             if re.search(r"/score/(\d{4}-H[12]/)?index\.md$", path)]
+    assert len(pages) == 6  # alpha and gamma: latest, 2025-H2 and 2026-H1
+    for page in pages:
+        table = mechanisms(page)
+        assert table[0] == ["机制", "得分", "满分"]
+        assert [row[2] for row in table[1:]] == [*map(str, POLICY_CATEGORY_MAX), "100"]
+        assert table[-1][0] == "合计"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
 import pytest
+from score_page_util import card, cards, mechanisms, page_html, plain_summary, scorecard, tree
 from scoring_util import ALPHA, clone_community, rendered, replace
 from support import FULL_MARKS, copy_project
 
 from generator.pages.output import Output
+from generator.scoring.rules.compare import fmt_number
 
 COMMENDATION = """commendations:
   - id: xianjin-2025
@@ -52,7 +54,6 @@ class Cells(HTMLParser):
         self.rows: dict[str, list[str]] = {}
         self.row: str | None = None
         self.depth = 0
-        self.svg: list[dict[str, str | None]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -63,8 +64,6 @@ class Cells(HTMLParser):
         elif tag == "td" and self.row:
             self.rows[self.row].append("")
             self.depth += 1
-        elif tag == "svg":
-            self.svg.append(a)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "td" and self.row:
@@ -77,14 +76,9 @@ class Cells(HTMLParser):
             self.rows[self.row][-1] += data
 
 
-def html(page: str) -> str:
-    body = page.split("---", 2)[2]
-    return markdown.markdown(body, extensions=["attr_list", "md_in_html", "tables"])
-
-
 def parse(page: str) -> Cells:
     cells = Cells()
-    cells.feed(html(page))
+    cells.feed(page_html(page))
     return cells
 
 
@@ -94,44 +88,87 @@ def test_score_pages_exist_only_for_accepted_communities(output: Output) -> None
     assert "towns/beicheng/delta/score/index.md" not in output.pages
 
 
-def test_the_chart_is_accessible_and_repeats_its_numbers_in_a_table(output: Output) -> None:
+def test_the_score_card_comes_first_with_period_grade_and_ranks(output: Output) -> None:
     page = output.pages["towns/nancheng/beta/score/index.md"]
-    cells = parse(page)
-    [svg] = cells.svg
-    assert svg["role"] == "img" and svg["aria-labelledby"] == "chart-title chart-desc"
-    assert '<title id="chart-title">贝塔社区2025年下半年六项机制得分</title>' in page
-    assert "社区党员居住地发挥作用机制" in page
-    desc = re.search(r'<desc id="chart-desc">(.*?)</desc>', page)
-    assert desc is not None and "居住地作用14分(满分15分)" in desc.group(1)
-    assert re.search(r"社区党员居住地发挥作用机制</a></th><td>14</td><td>15</td>", page)
+    assert scorecard(page) == "2025年下半年考评 97分 优秀\n全区第2名（共2个） · 南城街道第2名（共2个）"
+    assert scorecard(output.pages["towns/nancheng/alpha/score/index.md"]) == (
+        "2025年下半年考评 100分 优秀\n全区第1名（共2个） · 南城街道第1名（共2个）")
+    assert page.index('<p class="dj-scorecard">') < page.index("## 六项机制得分") < page.index("## 逐项得分")
+    assert ('<p class="dj-meta"><a href="../../../../towns/nancheng/beta/">贝塔社区公开栏</a> · '
+            '<a href="../../../../towns/nancheng/">南城街道</a> · 验收：2026年1月20日（测试区委组织部验收组）</p>'
+            ) in page.splitlines()
 
 
-def test_every_item_row_shows_score_explanation_and_evidence(output: Output) -> None:
+def test_the_mechanisms_table_shows_each_score_against_its_policy_weight(output: Output) -> None:
+    """The six mechanisms with score and maximum (20, 20, 15, 15, 15, 15), as a table a screen reader reads;
+    the page draws no chart (the numbers are the whole story)."""
+    page = output.pages["towns/nancheng/beta/score/index.md"]
+    assert mechanisms(page) == [
+        ["机制", "得分", "满分"],
+        ["社区干部培养管理机制", "20", "20"],
+        ["社区党组织和党员公开承诺机制", "20", "20"],
+        ["社区党建品牌培育机制", "13", "15"],
+        ["社区党员居住地发挥作用机制", "14", "15"],
+        ["社区党员分类管理机制", "15", "15"],
+        ["社区党建领导管理机制", "15", "15"],
+        ["合计", "97", "100"],
+    ]
+    assert tree(page).find("svg") == []
+
+
+def test_every_item_card_shows_score_explanation_and_evidence(output: Output) -> None:
     for key in ("nancheng/alpha", "nancheng/beta"):
-        rows = parse(output.pages[f"towns/{key}/score/index.md"]).rows
-        items = {k: v for k, v in rows.items() if k.startswith("item-")}
-        assert sorted(items, key=lambda k: int(k[5:])) == [f"item-{n}" for n in range(1, 24)]
-        for row_id, (no, text, score, explanation, evidence) in items.items():
-            assert no.strip() == row_id[5:]
-            assert text.strip() and re.match(r"^\d+(\.\d)?/\d+", score.strip()), row_id
-            assert explanation.strip() and ("差距" in explanation or "已得满分" in explanation), row_id
-            assert evidence.strip(), f"{key} {row_id} has no evidence"
+        page = output.pages[f"towns/{key}/score/index.md"]
+        items = cards(page)
+        assert [c.no for c in items] == list(range(1, 24)), key
+        for c in items:
+            where = f"{key} item {c.no}"
+            assert c.rubric_href == f"../../../../rubric/items/{c.no}/", where
+            assert re.fullmatch(r"(\d+(?:\.\d)?)/(\d+)分", c.score), where
+            got, full = (Fraction(n) for n in c.score[:-1].split("/"))
+            assert c.head == f"第{c.no}项 {c.score} {c.mark}", where
+            assert c.lost == (got < full), where
+            if c.lost:
+                assert c.mark == f"扣{fmt_number(full - got)}分", where
+                assert c.why is not None and c.why.startswith("差距：") and c.why != "差距：", where
+            else:
+                assert (c.mark, c.why) == ("满分", None), where
+            assert c.text.strip() and c.explanation.strip(), where
+            assert re.fullmatch(r"得分方式：(计算|评定|改判)(。.+)?", c.basis, re.S), where
+            assert c.evidence and c.missing is None, f"{where} has no evidence"
+            for e in c.evidence:
+                assert e.label.strip() and e.value.strip() and e.href.startswith("../../../../"), where
+                assert e.where.startswith(f"communities/{key}/"), (where, e.where)
+                assert e.source == f"（记录：{e.where.split('/')[-1]}）", (where, e.source)
 
 
 def test_gaps_and_refinements_are_shown(output: Output) -> None:
     page = output.pages["towns/nancheng/beta/score/index.md"]
-    rows = parse(page).rows
-    assert "差距:缺:年终有验收" in rows["item-10"][3].replace("\n", "")
-    assert rows["item-16"][2].startswith("2/3")  # the 南城 refinement gives 2 points for one condition
-    assert "南城街道细化(南城党工委〔2025〕3号):参与率达标即得2分" in rows["item-16"][1]
-    assert 'href="../../../../towns/nancheng/beta/#pledge-member-li"' in page
+    assert plain_summary(page) == "23项中21项满分；扣分在：第10项（扣2分）、第16项（扣1分）。"
+    assert [a.attrs["href"] for a in tree(page).one("p", "dj-score-plain").find("a")] == ["#item-10", "#item-16"]
+    brand = card(page, 10)
+    assert (brand.lost, brand.score, brand.mark) == (True, "3/5分", "扣2分")
+    assert brand.why == "差距：缺:年终有验收(年终有验收12月1日至次年1月31日内没有记录)"
+    service = card(page, 16)  # the 南城 refinement gives 2 points for one condition
+    assert (service.lost, service.score, service.mark) == (True, "2/3分", "扣1分")
+    assert service.basis.endswith("南城街道细化（南城党工委〔2025〕3号）：参与率达标即得2分"), service.basis
+    assert "细化" not in card(page, 15).basis
+    assert "../../../../towns/nancheng/beta/#pledge-member-li" in [e.href for e in card(page, 7).evidence]
+    alpha = output.pages["towns/nancheng/alpha/score/index.md"]
+    assert plain_summary(alpha) == "23项中23项满分。"
 
 
 def test_board_and_town_pages_link_to_the_score(output: Output) -> None:
     board = output.pages["towns/nancheng/beta/index.md"]
-    assert 'href="../../../towns/nancheng/beta/score/">查看逐项得分和依据</a>' in board
-    assert "<strong>97分</strong>" in board
-    assert "score/" not in output.pages["towns/beicheng/delta/index.md"].split("## 基本情况")[0]
+    assert ('<p class="dj-scorecard"><a href="../../../towns/nancheng/beta/score/">'
+            '<span class="dj-scorecard-period">2025年下半年考评</span> <strong>97分</strong>'
+            ' <span class="dj-scorecard-grade">优秀</span>'
+            ' <span class="dj-scorecard-rank">全区第2名（共2个社区）</span></a></p>') in board.splitlines()
+    delta = output.pages["towns/beicheng/delta/index.md"]  # never accepted: no score, no link to one
+    assert ('<p class="dj-scorecard dj-scorecard-none"><span class="dj-scorecard-period">考评结果</span>'
+            ' <strong>尚未验收</strong> <span class="dj-scorecard-rank">验收后在此公布得分和排名</span></p>'
+            ) in delta.splitlines()
+    assert "score/" not in delta
     town = output.pages["towns/nancheng/index.md"]
     assert 'href="../../towns/nancheng/beta/score/">97</a>(优秀)' in town
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from score_page_util import cards
 from support import AS_OF, REPO
 
 from generator.pipeline import run
@@ -32,12 +31,10 @@ def test_sample_scores_are_plausible_and_differ(result) -> None:  # type: ignore
 
 def test_every_sample_score_page_shows_explanation_and_evidence(result) -> None:  # type: ignore[no-untyped-def]
     for r in result.context.scores.results:
-        page = result.output.pages[f"{r.url}index.md"]
-        rows = re.findall(r'<tr id="item-(\d+)">\n(.*?)\n</tr>', page, flags=re.S)
-        assert [int(n) for n, _ in rows] == list(range(1, 24)), r.community
-        for no, row in rows:
-            cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
-            assert len(cells) == 5, (r.community, no)
-            explanation, evidence = cells[3], cells[4]
-            assert re.sub(r"<[^>]+>", "", explanation).strip(), (r.community, no)
-            assert re.sub(r"<[^>]+>", "", evidence).strip(), (r.community, no)
+        items = cards(result.output.pages[f"{r.url}index.md"])
+        assert [c.no for c in items] == list(range(1, 24)), r.community
+        for c in items:
+            assert c.explanation.strip(), (r.community, c.no)
+            # the records the score rests on, or (none published) what is missing
+            assert c.evidence or (c.missing or "").strip(), (r.community, c.no)
+            assert all(e.label.strip() and e.value.strip() and e.where for e in c.evidence), (r.community, c.no)

@@ -95,7 +95,7 @@ def test_scenario(scenario: str, project_copy) -> None:  # type: ignore[no-untyp
     (root / C / file).write_text(text, encoding="utf-8")
     result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [f"error: {expected}", "1 problem(s) found; nothing was built."]
+    assert result.stderr.splitlines() == [f"错误：{expected}", "发现 1 处问题，未生成任何内容。"]
 
 
 def test_duplicate_brand_id_across_communities(project_copy) -> None:  # type: ignore[no-untyped-def]
@@ -110,7 +110,7 @@ def test_duplicate_brand_id_across_communities(project_copy) -> None:  # type: i
     (other / "brands.yml").write_text(brand, encoding="utf-8")
     result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.stderr.splitlines()[0] == (
-        "error: communities/demo-town/other/brands.yml:3: 品牌[0].品牌编号(id): 品牌编号“shared”已被使用"
+        "错误：communities/demo-town/other/brands.yml:3: 品牌[0].品牌编号(id): 品牌编号“shared”已被使用"
         "（见 demo-town/demo-community），品牌链接必须唯一")
 
 
@@ -154,4 +154,4 @@ def test_cadres_are_listed_by_post_and_each_training_names_who_attended(scenario
     profile.write_text(text.replace(old, new), encoding="utf-8")
     result = cli("check", "-p", str(root), "--as-of", AS_OF_ARG)
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [f"error: {expected}", "1 problem(s) found; nothing was built."]
+    assert result.stderr.splitlines() == [f"错误：{expected}", "发现 1 处问题，未生成任何内容。"]
