@@ -147,8 +147,13 @@ def _build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str
     target.parent.mkdir(parents=True, exist_ok=True)
     n_pages = len(result.output.pages)
     say(t("build.step_render", n=n_pages))
-    tmp = Path(tempfile.mkdtemp(prefix=publish.temp_prefix(target), dir=target.parent))
+    tmp: Path | None = None
     try:
+        # Created with signals held, so a Ctrl-C or SIGTERM cannot leave it behind unnamed.
+        with _interrupts_held() as caught:
+            tmp = Path(tempfile.mkdtemp(prefix=publish.temp_prefix(target), dir=target.parent))
+        if caught:
+            raise Terminated if signal.SIGTERM in caught else KeyboardInterrupt
         stats = engine.build_site(result.context, result.output, tmp / "site",
                                   progress=lambda done: say(t("build.progress", done=done, n=n_pages)))
         for w in stats.warnings:  # before verifying, so they are shown when the build is refused too
@@ -162,7 +167,8 @@ def _build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str
     except engine.EngineError as exc:
         raise BuildFailed(ENGINE_FAILED, t("build.engine_failed", detail=exc)) from exc
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
     return Built(len(result.context.district.communities()), stats.pages,
                  len(result.log.warnings) + len(stats.warnings), time.perf_counter() - started)
 

@@ -25,9 +25,20 @@ def _tolerant_streams() -> None:
             reconfigure(errors="backslashreplace")
 
 
+def _language_from_argv(argv: list[str]) -> None:
+    """``--lang en`` anywhere on the command line: help texts are read when the command line loads, so
+    the choice must be known before that (it is then also what ``DANGJIAN_LANG`` says)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            os.environ["DANGJIAN_LANG"] = argv[i + 1]
+        elif arg.startswith("--lang="):
+            os.environ["DANGJIAN_LANG"] = arg.partition("=")[2]
+
+
 def run() -> None:
     previous = signal.signal(signal.SIGINT, _quiet_exit)
     _tolerant_streams()
+    _language_from_argv(sys.argv[1:])
     from generator.cli import main
 
     signal.signal(signal.SIGINT, previous)

@@ -102,3 +102,11 @@ def test_a_bad_date_option_is_chinese() -> None:
     result = cli("check", "--as-of", "2026-13-01")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == "错误：'--as-of' 的值无效：应为日期，例如 2026-06-30"
+
+
+def test_lang_en_on_the_command_line_gives_english_help() -> None:
+    en = subprocess.run([sys.executable, "-m", "generator.entry", "check", "--help", "--lang", "en"],
+                        capture_output=True, text=True, env={k: v for k, v in os.environ.items()
+                                                             if k != "DANGJIAN_LANG"}, check=True)
+    assert en.stdout.startswith("Usage: python -m generator.entry check [OPTIONS]\n\n"
+                                "  Validate and score all records without building the site.\n")

@@ -17,13 +17,16 @@ from generator.records.periods import period_label
 # attribute list ({: onclick=…}, [link](…), **bold**, # heading, | table) becomes a character reference, so a
 # name, title or target is shown exactly as written and never turns into markup.  Markdown fields are
 # rendered (and sanitised) by the ``markdown`` filter, whose output is already safe and left alone.
-_TEXT = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#!|~"})
+# ("#" only where it starts a value: mid-text it is no heading, and it is every address's fragment.)
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",  # as markupsafe
+                       **{c: f"&#{ord(c)};" for c in "\\`*_{}[]|"}})
 
 
 def plain_text(value: object) -> object:
     """Jinja's ``finalize``: every ``{{ value }}`` that is plain text is escaped for HTML *and* Markdown."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return Markup(value.translate(_TEXT))
+        text = value.translate(_TEXT)
+        return Markup("&#35;" + text[1:] if text.startswith("#") else text)
     return value
 
 
