@@ -242,3 +242,22 @@ def page_kind(path: str) -> str | None:
 def file_kind(path: str) -> str | None:
     """Which :data:`FILES` entry a generated file path is, if any."""
     return next((name for name, rx in _FILES.items() if rx.match(path)), None)
+
+
+# Addresses the site engine writes itself (theme assets, search index, sitemap, error page).
+ENGINE_FOLDERS = ("assets", "search")
+ENGINE_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz")
+
+
+def reserved() -> tuple[set[str], set[str]]:
+    """Top-level folders and files the site generates (pages, files, media, the engine's own), which a
+    hand-written ``content/`` file may not claim."""
+    folders = {*ENGINE_FOLDERS}
+    files = {source(HOME), DATA_SOURCE, *ENGINE_FILES}
+    for pattern in [*PAGES.values(), *FILES.values()]:
+        head, sep, _ = pattern.partition("/")
+        if sep and not head.startswith("{"):
+            folders.add(head)
+        elif pattern and not sep:
+            files.add(pattern)
+    return folders, files

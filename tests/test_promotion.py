@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from boards_util import context_for, district_output, render_boards
+from boards_util import district_output
 from support import AS_OF, BOARDS_DISTRICT, copy_project
 
 from generator import urls
@@ -54,7 +54,9 @@ def test_adoption_belongs_to_a_promotion_record(tmp_path: Path) -> None:
         " 只有“经验推广”记录才填写借鉴社区（adopted_by）（提示：请把类型（kind）改为“经验推广”（现为“简报”））"]
 
 
-def test_an_unpublished_adopter_is_not_named(tmp_path: Path) -> None:
+def test_an_unpublished_adopter_is_a_located_error(tmp_path: Path) -> None:
+    """A published promotion record may not name a held-back community (issue 13: no reference from a public
+    record to a held-back one); before, the name was silently left out."""
     project = copy_project(BOARDS_DISTRICT, tmp_path / "district")
     profile = project / "communities/chengnan/liuyin/profile.yml"
     text = profile.read_text(encoding="utf-8")
@@ -62,6 +64,6 @@ def test_an_unpublished_adopter_is_not_named(tmp_path: Path) -> None:
     end = text.find("\n", start + 1)
     profile.write_text(text[:start] + "\npublication: {state: draft}" + (text[end:] if end != -1 else "\n"),
                        encoding="utf-8")
-    output = render_boards(context_for(project))
-    page = output.pages[urls.source(urls.PROMOTION)]
-    assert "借鉴社区" not in page and "towns/chengnan/liuyin/" not in page
+    errors = [str(e) for e in prepare(project, AS_OF).log.errors]
+    assert errors == ["communities/chengnan/qingchuan/brands.yml:32: 品牌[0].推广记录[3].借鉴社区[0](adopted_by): "
+                      "借鉴社区“chengnan/liuyin”尚未公开（提示：已公开的推广记录只能列出已公开的社区）"]

@@ -32,7 +32,7 @@ def _import(project: Path) -> list[str]:
 
 def test_ten_bad_cells_give_ten_located_errors_in_one_run(community: Path) -> None:
     edit(Path(SHOWN), {
-        "基本情况": {"B9": "也许"},  # secretary.also_director
+        "基本情况": {"B11": "也许"},  # secretary.also_director
         "党员人数": {"C3": "=B3/2"},  # a formula no spreadsheet program has calculated
         "公开承诺": {"L2": "2026-02-30", "J3": "会议、微信群"},
         "履诺进度": {"D3": "完成了", "A4": "no-such-pledge"},
@@ -41,7 +41,7 @@ def test_ten_bad_cells_give_ten_located_errors_in_one_run(community: Path) -> No
         "满意度测评": {"C2": 0},
     })
     assert _import(community) == [
-        f"{SHOWN}:基本情况!B9: 应填“是”或“否”",
+        f"{SHOWN}:基本情况!B11: 应填“是”或“否”",
         f"{SHOWN}:党员人数!C3: 单元格含公式，请改为数值（提示：复制后用“选择性粘贴→数值”）",
         f"{SHOWN}:公开承诺!L2: 没有 2026-02-30 这一天",
         f"{SHOWN}:公开承诺!J3: “微信群”不是可选的值（可选：会议、文件、公开栏）（提示：多个值之间用顿号“、”分隔）",

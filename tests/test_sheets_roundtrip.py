@@ -82,7 +82,7 @@ def test_edits_change_only_the_edited_lines_and_keep_comments(community: Path) -
     edit(book, {
         "履诺进度": {"D3": "已完成", "E3": "2026/12/20", "F3": "助餐登记表（全年）",
                  "A5": "member-patrol", "B5": "2026年12月31日", "C5": "全年巡查 50 次", "D5": "未开始"},
-        "基本情况": {"B24": "7"},
+        "基本情况": {"B26": "7"},
     })
     wb = openpyxl.load_workbook(book)
     ws = wb["活动与会议"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from support import AS_OF_ARG, REPO, TRUST, cli, copy_project
 from trust_util import PII_ALLOW, SITE_URL
 
@@ -214,7 +215,8 @@ def test_sample_district_passes(tmp_path: Path) -> None:
     out = tmp_path / "site"
     result = cli("build", "-p", str(REPO), "--as-of", AS_OF_ARG, "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert verify_site(out, SITE_URL, PII_ALLOW) == []
+    sample_allow = yaml.safe_load((REPO / "site_config.yml").read_text(encoding="utf-8"))["pii_allow"]
+    assert verify_site(out, SITE_URL, sample_allow) == []
     check = cli("verify", str(out), "-p", str(REPO))
     assert check.exit_code == 0 and check.stdout.startswith("ok: "), check.output
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -19,13 +20,15 @@ from generator.records.periods import period_label
 # rendered (and sanitised) by the ``markdown`` filter, whose output is already safe and left alone.
 # ("#" only where it starts a value: mid-text it is no heading, and it is every address's fragment.)
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",  # as markupsafe
-                       **{c: f"&#{ord(c)};" for c in "\\`*_{}[]|"}})
+                       **{c: f"&#{ord(c)};" for c in "\\`*{}[]|"}})
+# "_" makes emphasis only at a word's edge (Python-Markdown ignores it inside words such as as_of).
+_EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 
 
 def plain_text(value: object) -> object:
     """Jinja's ``finalize``: every ``{{ value }}`` that is plain text is escaped for HTML *and* Markdown."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        text = value.translate(_TEXT)
+        text = _EDGE_UNDERSCORE.sub("&#95;", value.translate(_TEXT))
         return Markup("&#35;" + text[1:] if text.startswith("#") else text)
     return value
 

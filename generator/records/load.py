@@ -203,19 +203,6 @@ CONTENT_IMAGES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 CONTENT_TEXT = {".md", ".txt", ".csv"}
 
 
-def _generated_roots() -> tuple[set[str], set[str]]:
-    """Top-level folders and files the site generates itself (from the URL scheme), which content/ may not claim."""
-    folders, files = {"assets", "search", "media"}, {"index.md", urls.DATA_SOURCE, "404.html", "sitemap.xml",
-                                                    "sitemap.xml.gz"}
-    for pattern in [*urls.PAGES.values(), *urls.FILES.values()]:
-        head, sep, _ = pattern.partition("/")
-        if sep and not head.startswith("{"):
-            folders.add(head)
-        elif pattern and not sep:
-            files.add(pattern)
-    return folders, files
-
-
 def content_address(rel: str) -> str:
     """Where a ``content/`` file is published: Markdown pages keep their name with a lower-case ``.md``."""
     path = Path(rel)
@@ -230,7 +217,7 @@ def check_content(project: Path) -> ErrorLog:
     folder = project / "content"
     if not folder.is_dir():
         return log
-    folders, files = _generated_roots()
+    folders, files = urls.reserved()
     for entry in sorted(folder.rglob("*")):
         inner = entry.relative_to(folder)
         if any(part.startswith(".") for part in inner.parts):

@@ -128,10 +128,10 @@ def check_recipients(public: District) -> ErrorLog:
     for c in public.communities():
         for brand in c.brands.brands:
             for mention in brand.mentions:
-                for j, key in enumerate(mention.adopted_by):
-                    if key not in visible:
+                for j, adopter in enumerate(mention.adopted_by):
+                    if adopter not in visible:
                         log.add(*locate(mention, f"{c.rel_dir}/brands.yml", "adopted_by", j),
-                                msg("publish.adopter_not_published", community=key))
+                                msg("publish.adopter_not_published", community=adopter))
     return log
 
 
