@@ -1,0 +1,211 @@
+"""Checks of the site's files other than HTML and XML: CSS, JSON, CSV, text, images, PDF.
+
+* **CSS** is read by tinycss2, which decodes escapes as a browser does (``u\\72l(`` is ``url(``):
+  every ``url()``, ``src()``, ``image()`` and ``image-set()`` (strings in them too) and every
+  ``@import`` is a request, so only ``data:`` images or site paths.  ``@namespace`` URIs are names.
+  Strings and comments are looked at for personal information.
+* **JSON**: search-index ``location`` values and web-manifest icons must resolve; other JSON is data
+  (it may cite a news site) and is looked at for personal information, keys and numbers included.
+* **CSV**: no cell that a spreadsheet would run as a formula.
+* **Images** (PNG, JPEG, WebP, GIF, ICO, BMP): their text metadata (PNG text chunks, comments, EXIF,
+  XMP) are looked at for personal information; a file Pillow cannot read is a finding.
+* **PDF**: the text of every page, the document information and link targets (pypdf); a PDF that
+  cannot be read (or is encrypted) is a finding, since it cannot be checked.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import tinycss2
+from PIL import Image
+
+from generator.engine.verify_base import FileScan, short
+from generator.messages import msg
+
+NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?%?$")
+FETCHING_FUNCTIONS = {"url", "src", "image", "image-set", "-webkit-image-set"}  # their strings are URLs
+IN_STYLE = ("verify.where.style",)
+IN_IMAGE = ("verify.where.image",)
+IMAGE_TEXT_BYTES = {"comment", "xmp", "XML:com.adobe.xmp"}  # text kept as bytes (others: ICC, EXIF, tRNS)
+EXIF_IFDS = (0x8769, 0x8825)  # the Exif and GPS sub-directories
+EXIF_UTF16 = range(0x9C9B, 0x9CA0)  # XPTitle … XPSubject: UTF-16 text in bytes
+EXIF_USER_COMMENT = 0x9286  # 8 bytes naming the character set, then the text
+
+
+def css(scan: FileScan, text: str) -> None:
+    """A style sheet, a ``<style>`` element or a ``style`` attribute."""
+    decoded: list[str] = []
+    try:
+        tokens = tinycss2.parse_component_value_list(text, skip_comments=False)
+        _css_tokens(scan, tokens, False, decoded)
+    except RecursionError:
+        scan.add("unreadable", msg("verify.bad_css"))
+    scan.text("".join(decoded), IN_STYLE)
+
+
+def _css_tokens(scan: FileScan, tokens: list[Any], fetching: bool, decoded: list[str]) -> None:
+    """Check the URLs in ``tokens``; write their text, escapes decoded, to ``decoded`` (URLs left out)."""
+    rule = ""  # the at-rule the tokens belong to, until its ";" or block
+    for token in tokens:
+        kind = token.type
+        if kind == "url" or (kind == "string" and (fetching or rule == "import")):
+            _css_url(scan, token.value, rule)
+            decoded.append(" ")
+        elif kind in ("string", "comment"):
+            decoded += ["\n", token.value, "\n"]
+        elif kind == "function":
+            decoded += [token.lower_name, "("]
+            _css_tokens(scan, token.arguments, fetching or token.lower_name in FETCHING_FUNCTIONS, decoded)
+            decoded.append(")")
+        elif kind in ("() block", "[] block"):
+            decoded.append("(")
+            _css_tokens(scan, token.content, fetching, decoded)
+            decoded.append(")")
+        elif kind == "{} block":
+            decoded.append("\n")
+            _css_tokens(scan, token.content, False, decoded)
+            decoded.append("\n")
+            rule = ""
+        else:
+            if kind == "at-keyword":
+                rule = token.lower_value
+            elif kind == "literal" and token.value == ";":
+                rule = ""
+            decoded.append(_token_text(token))
+
+
+def _token_text(token: Any) -> str:
+    """An ident, a number or any other simple token as written, escapes decoded (``\\33 2`` is ``32``)."""
+    if token.type == "whitespace":
+        return " "
+    number = getattr(token, "representation", None)
+    if number is not None:
+        return number + (getattr(token, "unit", None) or "")
+    return str(getattr(token, "value", ""))
+
+
+def _css_url(scan: FileScan, value: str, rule: str) -> None:
+    if rule == "namespace" or value.strip().lower().startswith("data:image/"):  # names; inline icons
+        return
+    scan.url(value, fetched=True, tag="css")
+
+
+def _json_strings(value: object, key: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield "", str(k)
+            yield from _json_strings(v, str(k))
+    elif isinstance(value, list):
+        for v in value:
+            yield from _json_strings(v, key)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        yield key, str(value)  # a number written without quotes is still a number
+
+
+def json_data(scan: FileScan, data: bytes | str, *, name: str = "") -> object:
+    """A JSON file (``name`` is its site path: some files hold URLs) or a JSON script; None if unreadable."""
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        scan.add("unreadable", msg("verify.bad_json", detail=short(str(exc))))
+        return None
+    search_index = name == "search/search_index.json"
+    if search_index:
+        scan.base = ""  # the theme resolves locations against the site's root
+    manifest = name.endswith(".webmanifest")
+    for key, value in _json_strings(doc):
+        if search_index and key == "location":
+            scan.url(value, fetched=False, tag="search location")
+        elif manifest and key in ("src", "start_url", "scope"):
+            scan.url(value, fetched=True, tag="manifest")
+        else:
+            scan.text(value)
+    return doc
+
+
+def formula(text: str) -> str | None:
+    """The first CSV cell that a spreadsheet would run as a formula (=, +, -, @; not a plain number)."""
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not NUMBER.match(cell):
+                return cell
+    return None
+
+
+def text_file(scan: FileScan, data: bytes, suffix: str) -> None:
+    text = data.decode("utf-8", "replace")
+    if suffix == ".csv" and (cell := formula(text)):
+        scan.add("unsafe", msg("verify.formula", cell=short(cell, 40)))
+    scan.text(text)
+
+
+def _exif_text(tag: int, value: object) -> str:
+    """An EXIF value as text; binary values (maker notes, thumbnails) are not text and are left out."""
+    if isinstance(value, bytes):
+        if tag in EXIF_UTF16:
+            return value.decode("utf-16-le", "replace")
+        if tag == EXIF_USER_COMMENT:
+            code, body = value[:8], value[8:]
+            return body.decode("utf-16" if code.startswith(b"UNICODE") else "utf-8", "replace")
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def image(scan: FileScan, data: bytes) -> None:
+    """An image's text metadata.  Other formats hold it before the image data, where Pillow reads it when
+    it opens the file; PNG text chunks may follow the data, so a PNG is decoded (the site's are small)."""
+    parts: list[str] = []
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            if im.format == "PNG":
+                im.load()
+            for key, value in im.info.items():
+                if isinstance(value, bytes) and key in IMAGE_TEXT_BYTES:
+                    value = value.decode("utf-8", "replace")
+                if isinstance(value, str):  # PNG text chunks (Pillow decodes them), GIF and JPEG comments
+                    parts += [str(key), value]
+            exif = im.getexif()
+            for ifd in [exif, *(exif.get_ifd(i) for i in EXIF_IFDS if i in exif)]:
+                parts += [_exif_text(tag, value) for tag, value in ifd.items()]
+    except Exception as exc:  # whatever Pillow raises, the file cannot be checked
+        scan.add("unreadable", msg("verify.bad_image", detail=short(str(exc) or type(exc).__name__)))
+        return
+    scan.text("\n".join(p for p in parts if p), IN_IMAGE)
+
+
+def pdf(scan: FileScan, data: bytes) -> None:
+    """A PDF's page text, document information and link targets."""
+    from pypdf import PdfReader
+
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.ERROR)  # pypdf warns about every small flaw of the file
+    parts: list[str] = []
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise ValueError("encrypted")
+        parts += [str(v) for v in (reader.metadata or {}).values()]
+        for page in reader.pages:
+            parts.append(page.extract_text())
+            for annot in page.get("/Annots") or []:
+                annot = annot.get_object()
+                action = annot.get("/A")
+                action = action.get_object() if action is not None else {}
+                parts += [str(v) for v in (annot.get("/Contents"), action.get("/URI")) if v is not None]
+    except Exception as exc:  # whatever pypdf raises, the file cannot be checked
+        scan.add("unreadable", msg("verify.bad_pdf", detail=short(str(exc) or type(exc).__name__)))
+        return
+    finally:
+        log.setLevel(level)
+    scan.text("\n".join(parts))
+
