@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, PngImagePlugin
 from support import AS_OF_ARG, MINIMAL, cli, copy_project
+from test_verify import pdf
 
 C = "communities/demo-town/demo-community"
 GENERATED = ("assets/、brands/、changes/、data/、honours/、media/、pledges/、promotion/、ranking/、reports/、"
@@ -46,7 +47,15 @@ def _claim(address: str) -> str:
             f"（提示：请换一个文件名或文件夹；{GENERATED} 等位置由系统生成）")
 
 
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+FIRST17 = "11010519491231002"
+ID = FIRST17 + "10X98765432"[sum(int(d) * w for d, w in zip(FIRST17, WEIGHTS, strict=True)) % 11]
+
 CASES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "content-pdf-holding-an-id-number": (
+        _write("content/notice.pdf", pdf(f"ID {ID}")),
+        f"错误：content/notice.pdf: PDF 第 1 页含有个人信息：居民身份证号码 {ID[:4]}**********{ID[-4:]}"
+        "（提示：请删除后重新导出 PDF；个人信息不得公开）"),
     "yaml-tag-with-an-unknown-value": (
         lambda root: (root / C / "pledges.yml").write_text((root / C / "pledges.yml").read_text(encoding="utf-8")
                                                           .replace("pledges:", "extra: !!bool maybe\npledges:", 1),

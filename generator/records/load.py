@@ -248,4 +248,31 @@ def check_content(project: Path) -> ErrorLog:
                 clean_copy(data, suffix)
             except ImageProblem as exc:
                 log.add(rel, 0, "", msg("load.content_image", reason=exc.message))
+        elif suffix == ".pdf":
+            _check_pdf(data, rel, log)
     return log
+
+
+def _check_pdf(data: bytes, rel: str, log: ErrorLog) -> None:
+    """A PDF is published only if it can be read and its text holds no personal information."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    from generator.records.pii import find
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            log.add(rel, 0, "", msg("load.pdf_encrypted"))
+            return
+        pages = [(n, page.extract_text() or "") for n, page in enumerate(reader.pages, start=1)]
+        metadata = " ".join(str(v) for v in (reader.metadata or {}).values())
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        log.add(rel, 0, "", msg("load.pdf_unreadable", reason=str(exc).splitlines()[0] if str(exc) else "?"))
+        return
+    for n, text in [*pages, (0, metadata)]:
+        for hit in find(text):
+            log.add(rel, 0, "", msg("load.pdf_pii", page=n, hit=hit.message()) if n
+                    else msg("load.pdf_pii_metadata", hit=hit.message()))
