@@ -12,7 +12,9 @@ import datetime as dt
 import os
 import re
 import signal
+import struct
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -349,3 +351,79 @@ def test_control_characters_in_keys_are_shown_escaped() -> None:
         result = cli("check", "-p", str(project), "--as-of", AS_OF_ARG, catch=True)
         assert result.exit_code == 1
         assert "\r" not in result.stderr and "\x1b" not in result.stderr
+
+
+# --- round two: YAML tags, dates followed by text, image headers -------------------------------------
+
+TAGS = ["!!bool", "!!int", "!!float", "!!str", "!!null", "!!timestamp", "!!binary", "!!set", "!!omap", "!!pairs",
+        "!!map", "!!seq", "!!merge", "!!value", "!custom", "!!python/object:os.system", "!<tag:yaml.org,2002:int>"]
+TAG_VALUES = st.one_of(st.sampled_from(["maybe", "yes", "1e999", "0x1F", "2025-13-45", "2025-01-04 春节", "", "~",
+                                        "[1, 2]", "{a: 1}", "=", "AAA=", "12:30:00"]),
+                       st.text(alphabet="0123456789-:.TZ abc春", max_size=20))
+
+
+@st.composite
+def tagged_value(draw: st.DrawFn) -> tuple[Path, str]:
+    """A valid record's text with one ``key: value`` line given a YAML tag and an odd value."""
+    rel = draw(st.sampled_from(RECORDS))
+    lines = (TRUST / rel).read_text(encoding="utf-8").splitlines()
+    candidates = [i for i, ln in enumerate(lines) if re.match(r"^\s*(?:- )?[a-z_]+: \S", ln)]
+    i = draw(st.sampled_from(candidates))
+    key = re.match(r"^(\s*(?:- )?[a-z_]+: )", lines[i]).group(1)  # type: ignore[union-attr]
+    lines[i] = f"{key}{draw(st.sampled_from(TAGS))} {draw(TAG_VALUES)}"
+    return rel, "\n".join(lines) + "\n"
+
+
+@FUZZ
+@given(tagged_value())
+def test_yaml_tags_with_any_value(case: tuple[Path, str]) -> None:
+    rel, text = case
+    with project_copy() as project:
+        (project / rel).write_text(text, encoding="utf-8")
+        assert_clean_outcome(project)
+
+
+@FUZZ
+@given(st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)), st.sampled_from(["", " ", "T", "  ", "\t"]),
+       st.text(alphabet="0123456789:.+-Z 春节前集中服务aT", max_size=16))
+def test_dates_followed_by_text_in_any_field(day: dt.date, gap: str, tail: str) -> None:
+    """What staff write every day: an unquoted date and then words (``title: 2025-01-04 春节前集中服务``)."""
+    with project_copy() as project:
+        path = project / PINE / "activities.yml"
+        text = path.read_text(encoding="utf-8").replace("title: 五一集中服务", f"title: {day.isoformat()}{gap}{tail}")
+        path.write_text(text, encoding="utf-8")
+        assert_clean_outcome(project)
+
+
+HEADERS = {".png": b"\x89PNG\r\n\x1a\n", ".jpg": b"\xff\xd8\xff\xe0", ".gif": b"GIF89a", ".webp": b"RIFF"}
+
+
+@st.composite
+def image_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
+    """An image file as an attacker or a broken phone writes it: a real signature, then a header with any
+    size (up to 2^32 pixels a side) and any colour type, then junk or nothing."""
+    suffix = draw(st.sampled_from(sorted(HEADERS)))
+    width, height = draw(st.integers(0, 2**32 - 1)), draw(st.integers(0, 2**32 - 1))
+    if suffix == ".png":
+        header = struct.pack(">IIBBBBB", width, height, draw(st.sampled_from([1, 8, 16, 3])),
+                             draw(st.sampled_from([0, 2, 3, 4, 6, 7])), 0, 0, 0)
+        chunk = struct.pack(">I", len(header)) + b"IHDR" + header
+        body = chunk + struct.pack(">I", zlib.crc32(b"IHDR" + header) & 0xFFFFFFFF)
+    elif suffix == ".gif":
+        body = struct.pack("<HH", width & 0xFFFF, height & 0xFFFF) + b"\xf7\x00\x00"
+    else:
+        body = struct.pack(">HH", width & 0xFFFF, height & 0xFFFF)
+    return suffix, HEADERS[suffix] + body + draw(st.binary(max_size=64))
+
+
+@settings(max_examples=max(EXAMPLES // 2, 10), deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(image_bytes(), st.booleans())
+def test_any_image_header_in_content_or_a_brand(image: tuple[str, bytes], as_brand_photo: bool) -> None:
+    suffix, data = image
+    with project_copy() as project:
+        if as_brand_photo:
+            (project / PINE / "images" / "garden.png").write_bytes(data)
+        else:
+            (project / "content" / f"photo{suffix}").write_bytes(data)
+        assert_clean_outcome(project)

@@ -58,13 +58,14 @@ def _parse(file: Path, project: Path, model: type[M], log: ErrorLog) -> tuple[M 
 
 
 def _children(folder: Path, project: Path, root: Path, log: ErrorLog) -> list[Path]:
-    """Sorted entries of ``folder``, refusing symlinks that leave the data root."""
+    """Sorted entries of ``folder``, refusing every symbolic link (a record is a file in its own folder)."""
     out = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue
-        if entry.is_symlink() and not _inside(entry, root):
-            log.add(_rel(entry, project), 0, "", msg("load.symlink_outside_communities"))
+        if entry.is_symlink():  # no symbolic links at all among the records (inside or out)
+            log.add(_rel(entry, project), 0, "", msg("load.symlink_outside_communities") if not _inside(entry, root)
+                    else msg("load.symlink_in_records"))
             continue
         out.append(entry)
     return out

@@ -278,6 +278,8 @@ def _check_images(d: District, c: Community, log: ErrorLog) -> None:
             if ".." in img.file.split("/") or not target.is_relative_to(folder.resolve()):
                 _err(c, "brands.yml", path, f"brands[{i}].images[{j}].file",
                      msg("validate.image_outside_folder"), log=log)
+            elif (folder / img.file).is_symlink():
+                _err(c, "brands.yml", path, f"brands[{i}].images[{j}].file", msg("validate.image_symlink"), log=log)
             elif not target.is_file():
                 _err(c, "brands.yml", path, f"brands[{i}].images[{j}].file",
                      msg("validate.image_not_found", file=img.file, folder=c.rel_dir), log=log)
