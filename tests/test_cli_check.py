@@ -58,13 +58,15 @@ TEN_ERRORS_EN = [
 ]
 
 
-@pytest.mark.parametrize(("env", "prefix", "expected", "summary"), [
-    ({}, ERROR_ZH, TEN_ERRORS_ZH, TEN_FOUND_ZH),
-    ({"DANGJIAN_LANG": "en"}, ERROR_EN, TEN_ERRORS_EN, TEN_FOUND_EN),
-], ids=["zh", "en"])
-def test_ten_mistakes_give_ten_located_errors(env: dict[str, str], prefix: str, expected: list[str],
-                                              summary: str) -> None:
-    result = cli("check", "-p", str(TEN_MISTAKES), "--as-of", AS_OF_ARG, env=env)
+@pytest.mark.parametrize(("env", "flags", "prefix", "expected", "summary"), [
+    ({}, [], ERROR_ZH, TEN_ERRORS_ZH, TEN_FOUND_ZH),
+    ({"DANGJIAN_LANG": "en"}, [], ERROR_EN, TEN_ERRORS_EN, TEN_FOUND_EN),
+    ({}, ["--lang", "en"], ERROR_EN, TEN_ERRORS_EN, TEN_FOUND_EN),
+    ({"DANGJIAN_LANG": "en"}, ["--lang", "zh"], ERROR_ZH, TEN_ERRORS_ZH, TEN_FOUND_ZH),
+], ids=["zh", "en-env", "en-flag", "flag-over-env"])
+def test_ten_mistakes_give_ten_located_errors(env: dict[str, str], flags: list[str], prefix: str,
+                                              expected: list[str], summary: str) -> None:
+    result = cli("check", "-p", str(TEN_MISTAKES), "--as-of", AS_OF_ARG, *flags, env=env)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [prefix + line for line in expected] + [summary]
     assert "Traceback" not in result.output
