@@ -43,7 +43,7 @@ def test_new_scaffolds_a_community_that_checks_clean_and_stays_unpublished(proje
         "../../../schemas/profile.schema.json").resolve().is_file()
     check = cli("check", "-p", str(root), "--as-of", AS_OF_ARG, "--show-held")
     assert check.exit_code == 0, check.output
-    assert "暂不公开：communities/demo-town/fresh/profile.yml: community 新建社区: 草稿，尚未审批" \
+    assert "暂不公开：communities/demo-town/fresh/profile.yml: 社区 新建社区: 草稿，尚未审批" \
         in check.stdout.splitlines()
 
 

@@ -145,7 +145,7 @@ def test_a_draft_plan_is_held_back_but_its_cycle_still_counts(two_cycles: Path) 
     result = prepared(two_cycles)
     assert result.context is not None
     held = [str(h) for h in result.context.held_back]
-    assert f"{ALPHA}/profile.yml: cycles[0] 2023-2024 plan: 草稿，尚未审批" in held
+    assert f"{ALPHA}/profile.yml: cycles[0] 2023-2024 立项计划: 草稿，尚未审批" in held
     first = pages_of(two_cycles)[urls.source(urls.cycle("nancheng", "alpha", "2023-2024"))]
     assert "立项计划尚未公开" in first and "建成党群服务站" not in first
     assert "2024年下半年" in first  # the cycle's reports and scores are still shown

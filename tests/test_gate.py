@@ -55,15 +55,15 @@ def test_check_lists_what_is_held_back_and_why() -> None:
     held = [line for line in result.stdout.splitlines() if line.startswith("暂不公开：")]
     expected = {
         "communities/district.yml: commendations[1]": "草稿，尚未审批",
-        "communities/draftleak-west/town.yml: town": "草稿，尚未审批",
-        "communities/east-town/draftleak-birch/profile.yml: community": "草稿，尚未审批",
+        "communities/draftleak-west/town.yml: 镇（街道）": "草稿，尚未审批",
+        "communities/east-town/draftleak-birch/profile.yml: 社区 ": "草稿，尚未审批",
         "communities/east-town/maple/pledges.yml: pledges[0]": "草稿，尚未审批",
         "communities/east-town/maple/activities.yml: activities[0]": "未填写发布状态（按草稿处理）",
         "communities/east-town/pine/pledges.yml: pledges[2]": "草稿，尚未审批",
         "communities/east-town/pine/pledges.yml: pledges[3]": "内部记录",
         "communities/east-town/pine/brands.yml: brands[1]": "草稿，尚未审批",
         "communities/east-town/pine/activities.yml: activities[1]": "草稿，尚未审批",
-        "communities/east-town/pine/assessments.yml: assessments": "内部记录",
+        "communities/east-town/pine/assessments.yml: 测评与验收记录": "内部记录",
     }
     assert len(held) == len(expected)
     for line in held:

@@ -2,9 +2,10 @@
 
 Pages written:
 
-- ``towns/<t>/<c>/score/index.md`` — a community's latest score: a bar chart
-  of the six mechanisms (inline SVG, with the same numbers in a table), the
-  23 items with score, basis, explanation, evidence and gap, and its history;
+- ``towns/<t>/<c>/score/index.md`` — a community's latest score for residents: a
+  plain summary, the six mechanisms in a table, one card per item (what was lost
+  and why; evidence and file references folded away), and its history;
+- ``rubric/items/<no>/index.md`` — one rubric item across every community;
 - ``ranking/index.md`` and ``ranking/<town>/index.md`` — district and town
   rankings per period, sortable by a small inline script, readable without it;
 - ``rubric/index.md`` — the rubric with each item's rule in plain Chinese;
@@ -16,7 +17,6 @@ Pages written:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,7 @@ from generator.scoring.export import csv_columns, load_schema, schema_fields, sc
 from generator.scoring.rubric import RubricRefinement
 from generator.scoring.rules.compare import fmt_number, fmt_percent
 from generator.scoring.rules.describe import describe_rule
-from generator.scoring.score import CommunityResult, Scores
+from generator.scoring.score import Scores
 
 if TYPE_CHECKING:
     from generator.context import SiteContext
@@ -51,28 +51,6 @@ def trend_text(value: Fraction | None) -> str:
     return f"↑{fmt_number(value)}" if value > 0 else f"↓{fmt_number(-value)}"
 
 
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    score: str
-    max: str
-    y: int
-    width: float  # filled width in px
-    full: int  # width of the maximum
-
-
-def chart(result: CommunityResult, short: dict[int, str]) -> dict[str, object]:
-    """Geometry of the horizontal bar chart: each bar is the share of the mechanism's maximum.
-
-    Drawn 360 units wide (a phone's width, so 18-unit text stays ~18 px there), label above each bar.
-    """
-    full, row = 250, 66
-    bars = [Bar(short.get(c.no, c.name), fmt_number(c.score), fmt_number(c.max), 12 + k * row,
-                round(float(full * c.score / c.max), 1) if c.max else 0.0, full)
-            for k, c in enumerate(result.categories)]
-    return {"bars": bars, "height": 24 + len(bars) * row, "full": full}
-
-
 def _scores(context: SiteContext) -> Scores | None:
     scores = context.scores
     return scores if scores is not None and scores.rubric is not None else None
@@ -82,7 +60,6 @@ def render_score_pages(context: SiteContext, output: Output) -> None:
     scores = _scores(context)
     if scores is None or scores.rubric is None:
         return
-    short = {c.no: c.short for c in scores.rubric.categories}
     interpretations = {i.no: i.interpretation or "" for i in scores.rubric.items}
     for latest in scores.results:
         c = context.district.community(latest.community)
@@ -93,7 +70,7 @@ def render_score_pages(context: SiteContext, output: Output) -> None:
         for r, address in [(latest, latest.url), *((h, h.period_url) for h in history)]:
             page = urls.source(address)
             output.add_page(page, render(
-                "score.md.j2", **common(context, page), **helpers(), r=r, c=c, chart=chart(r, short),
+                "score.md.j2", **common(context, page), **helpers(), r=r, c=c,
                 history=history, latest=latest, interpretations=interpretations))
 
 

@@ -52,7 +52,7 @@ def _examples(prop: dict[str, Any]) -> list[str] | None:
     return None
 
 
-def _label_model(schema: dict[str, Any], model: type[BaseModel], parent: str) -> None:
+def _label_model(schema: dict[str, Any], parent: str) -> None:
     table = labels()
     for name, prop in schema.get("properties", {}).items():
         label = table.get(f"{parent}.{name}") or table.get(name)
@@ -70,11 +70,11 @@ def labelled_schema(model: type[BaseModel]) -> dict[str, Any]:
     """``model``'s JSON Schema with Chinese titles, hover texts and examples on every property."""
     schema = model.model_json_schema()
     parents = _parents(model)
-    _label_model(schema, model, "")
+    _label_model(schema, "")
     defs = schema.get("$defs", {})
     for sub in _models(model):
         if sub.__name__ in defs:
-            _label_model(defs[sub.__name__], sub, parents.get(sub.__name__, ""))
+            _label_model(defs[sub.__name__], parents.get(sub.__name__, ""))
     return schema
 
 

@@ -28,7 +28,7 @@ DISTRICT_FILE = "communities/district.yml"
 @dataclass(frozen=True)
 class HeldBack:
     where: str
-    what: str
+    what: str | Msg
     reason: Msg
 
     def __str__(self) -> str:
@@ -58,7 +58,7 @@ class Gate:
         return None
 
     def passes(self, own: Publication | None, inherited: Publication | Sequence[Publication | None] | None,
-               where: str, what: str) -> bool:
+               where: str, what: str | Msg) -> bool:
         """``own`` and every container's publication (``inherited``: the file's, or a list outermost first
         ending with the file's) allow it."""
         containers = list(inherited) if isinstance(inherited, (list, tuple)) else [inherited]
@@ -89,7 +89,7 @@ def publish(district: District, as_of: dt.date) -> tuple[District, list[HeldBack
     towns: list[Town] = []
     for town in district.towns:
         where = town.sources.where("town.yml")[0]
-        if not gate.passes(town.info.publication, [None], where, f"town {town.name}"):
+        if not gate.passes(town.info.publication, [None], where, msg("publish.what.town", name=town.name)):
             continue
         communities = [c for c in (_publish_community(c, gate, town.info.publication) for c in town.communities)
                        if c is not None]
@@ -138,7 +138,7 @@ def check_recipients(public: District) -> ErrorLog:
 def _publish_community(c: Community, gate: Gate, town: Publication | None) -> Community | None:
     """The community's published records; its town's and its profile's publication are containers of all."""
     where = c.sources.where("profile.yml")[0]
-    if not gate.passes(c.profile.publication, [town, None], where, f"community {c.name}"):
+    if not gate.passes(c.profile.publication, [town, None], where, msg("publish.what.community", name=c.name)):
         return None
     outer = [town, c.profile.publication]
 
@@ -159,7 +159,8 @@ def _publish_community(c: Community, gate: Gate, town: Publication | None) -> Co
                                 "activities")})
     assessments = c.assessments
     has_any = assessments.surveys or assessments.reports or assessments.acceptance
-    if has_any and not gate.passes(assessments.publication, [*outer, None], w("assessments.yml"), "assessments"):
+    if has_any and not gate.passes(assessments.publication, [*outer, None], w("assessments.yml"),
+                                   msg("publish.what.assessments")):
         assessments = type(assessments)()
     else:  # a half-year report may carry its own state (a draft report is not published with the file)
         assessments = assessments.model_copy(update={"reports": gate.keep(
@@ -173,6 +174,7 @@ def _publish_community(c: Community, gate: Gate, town: Publication | None) -> Co
 
 def _publish_plan(cycle: Cycle, k: int, inherited: list[Publication | None], gate: Gate, where: str) -> Cycle:
     """A cycle's dates are part of the profile; its plan is published only when approved."""
-    if not cycle.has_plan or gate.passes(cycle.publication, inherited, where, f"cycles[{k}] {cycle.id} plan"):
+    what = msg("publish.what.plan", k=k, cycle=cycle.id)
+    if not cycle.has_plan or gate.passes(cycle.publication, inherited, where, what):
         return cycle
     return cycle.model_copy(update={"goals": [], "measures": [], "expected": [], "steps": []})
