@@ -70,7 +70,7 @@ def test_a_past_cycle_stays_valid_and_each_scored_period_keeps_its_own_page(two_
     pages = pages_of(two_cycles)
     assert urls.source(urls.period_score("nancheng", "alpha", "2024-H2")) in pages
     old = pages[urls.source(urls.period_score("nancheng", "alpha", "2024-H2"))]
-    assert "这是往期考评结果" in old and "阿尔法社区考评结果(2024年下半年)" in old
+    assert "这是往期考评结果" in old and "阿尔法社区考评结果（2024年下半年）" in old
     latest = pages[urls.source(urls.community_score("nancheng", "alpha"))]
     assert "这是往期考评结果" not in latest
 
@@ -87,28 +87,28 @@ def test_each_cycle_has_a_page_with_its_plan_steps_and_published_reports(two_cyc
     pages = pages_of(two_cycles)
     first = pages[urls.source(urls.cycle("nancheng", "alpha", "2023-2024"))]
     assert "建成党群服务站" in first
-    assert "立项 · <strong>已完成</strong>(2023年2月20日完成)" in first
-    assert "调研 · <strong>已完成</strong>(2023年5月10日完成,晚于计划 10 天)" in first
-    assert "中期检查 · <strong>未完成</strong>(周期结束时仍未完成,已逾期 184 天)" in first
-    assert "验收 · <strong>未完成</strong>(周期结束时仍未完成)" in first  # not "逾期 696 天", growing every day
-    assert ("<dt>社区党建品牌培育机制</dt><dd>品牌“阿尔法先锋”完成验收<br>存在问题:宣传不足<br>下步打算:编印简报</dd>"
+    assert "立项 · <strong>已完成</strong>（2023年2月20日完成）" in first
+    assert "调研 · <strong>已完成</strong>（2023年5月10日完成，晚于计划 10 天）" in first
+    assert "中期检查 · <strong>未完成</strong>（周期结束时仍未完成，已逾期 184 天）" in first
+    assert "验收 · <strong>未完成</strong>（周期结束时仍未完成）" in first  # not "逾期 696 天", growing every day
+    assert ("<dt>社区党建品牌培育机制</dt><dd>品牌“阿尔法先锋”完成验收<br>存在问题：宣传不足<br>下步打算：编印简报</dd>"
             in first)
     second = pages[urls.source(urls.cycle("nancheng", "alpha", "2025-2026"))]
     assert "草稿报告不公开" not in second and "本周期暂无已公开的半年报告" in second
-    assert "2025年下半年:100分" in second
+    assert "2025年下半年：100分" in second
 
 
 def test_the_board_shows_the_current_cycle_and_links_the_past_one(two_cycles: Path) -> None:
     board = pages_of(two_cycles)[urls.source(urls.community("nancheng", "alpha"))]
-    assert "当前周期:2025年1月1日至2026年12月31日" in board
-    assert 'cycles/2023-2024/">2023–2024年周期</a>(已结束)' in board
+    assert "当前周期：2025年1月1日至2026年12月31日" in board
+    assert 'cycles/2023-2024/">2023–2024年周期</a>（已结束）' in board
     assert "下一周期尚未立项" not in board
 
 
 def test_a_build_after_the_last_cycle_ended_says_so(two_cycles: Path) -> None:
     pages = pages_of(two_cycles, dt.date(2027, 3, 1))
     board = pages[urls.source(urls.community("nancheng", "alpha"))]
-    assert "2025–2026年周期已于2026年12月31日结束,下一周期尚未立项。" in board
+    assert "2025–2026年周期已于2026年12月31日结束，下一周期尚未立项。" in board
     assert "当前周期" not in board
     cycle = pages[urls.source(urls.cycle("nancheng", "alpha", "2025-2026"))]
     assert "<strong>已结束</strong>" in cycle and "下一周期尚未立项" in cycle
@@ -202,17 +202,17 @@ def test_the_board_shows_this_cycles_pledges_and_keeps_older_ones_folded(two_cyc
     pledges.write_text(pledges.read_text(encoding="utf-8").replace("pledges:\n", "pledges:\n" + OLD_PLEDGE, 1),
                        encoding="utf-8")
     board = pages_of(two_cycles)[urls.source(urls.community("nancheng", "alpha"))]
-    current, _, older = board.partition("<summary>往期周期的承诺(1项)</summary>")
+    current, _, older = board.partition("<summary>往期周期的承诺（1项）</summary>")
     assert "楼道灯全部更换" in older and "楼道灯全部更换" not in current
     assert 'id="pledge-old-lights"' in older  # old links to the board still find the pledge
     first = pages_of(two_cycles)[urls.source(urls.cycle("nancheng", "alpha", "2023-2024"))]
-    assert "楼道灯全部更换</a>(组织承诺,完成时限 2024年6月30日)" in first
+    assert "楼道灯全部更换</a>（组织承诺，完成时限 2024年6月30日）" in first
 
 
 def test_a_cycle_page_lists_the_commendations_of_that_cycle(two_cycles: Path) -> None:
     district = two_cycles / "communities" / "district.yml"
     district.write_text(district.read_text(encoding="utf-8") + OLD_HONOUR, encoding="utf-8")
     result = pages_of(two_cycles)
-    assert "<strong>2024年度先进社区党组织</strong></a>(测组通〔2025〕2号)" in result[
+    assert "<strong>2024年度先进社区党组织</strong></a>（测组通〔2025〕2号）" in result[
         urls.source(urls.cycle("nancheng", "alpha", "2025-2026"))]  # dated 2025-02-10: the second cycle
     assert "本周期暂无表彰" in result[urls.source(urls.cycle("nancheng", "alpha", "2023-2024"))]

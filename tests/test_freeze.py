@@ -99,7 +99,7 @@ def test_a_correction_is_shown_in_all_four_places(frozen: Path, tmp_path: Path) 
             "更正为 97分（测组通〔2026〕9号）。</p>") in score
     assert "<p>更正理由：复核发现书记未兼任居委会主任,第2项按实际情况计分</p>" in score
     ranking = (site / urls.RANKING / "index.html").read_text("utf-8")
-    assert "(已更正,原100分)" in ranking
+    assert "（已更正，原100分）" in ranking
     data = json.loads((site / urls.SCORES_JSON).read_text(encoding="utf-8"))
     assert data["results"][0]["total"] == 97
     assert data["results"][0]["correction"] == {

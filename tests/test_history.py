@@ -51,7 +51,7 @@ def pages(project: Path, previous_site: Path | None = None) -> dict[str, str]:
 
 def test_a_field_change_is_listed_with_its_date_and_both_values(repo: Path) -> None:
     history = pages(repo)[urls.source(urls.HISTORY)]
-    assert "2026年2月10日 · 完成时限:2025-12-31 → 2026-03-31" in history
+    assert "2026年2月10日 · 完成时限：2025-12-31 → 2026-03-31" in history
     assert "## 开办长者助餐点 {#record-pledge-nancheng-alpha-elder-meals}" in history
 
 

@@ -182,7 +182,7 @@ def test_items_at_risk_are_the_score_pages_items_below_full_marks(
 
 def ranking_indicators(page: str) -> dict[str, str]:
     """``label -> 83.3%（10/12）`` from the ranking page's indicator table."""
-    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>([\d.]+%)\((\d+)/(\d+)[^)]*\)</td>', page)
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>([\d.]+%)（(\d+)/(\d+)[^）]*）</td>', page)
     return {label: f"{value}（{n}/{d}）" for label, value, n, d in rows}
 
 

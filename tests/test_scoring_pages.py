@@ -170,7 +170,7 @@ def test_board_and_town_pages_link_to_the_score(output: Output) -> None:
             ) in delta.splitlines()
     assert "score/" not in delta
     town = output.pages["towns/nancheng/index.md"]
-    assert 'href="../../towns/nancheng/beta/score/">97</a>(优秀)' in town
+    assert 'href="../../towns/nancheng/beta/score/">97</a>（优秀）' in town
 
 
 def test_ranking_page_ranks_filters_by_town_and_shows_district_targets(output: Output) -> None:
@@ -180,11 +180,12 @@ def test_ranking_page_ranks_filters_by_town_and_shows_district_targets(output: O
     assert rows == [("1", "阿尔法社区"), ("2", "贝塔社区")]
     assert 'href="../ranking/nancheng/">南城街道</a>' in page and 'href="../ranking/beicheng/">' in page
     assert "data-sortable" in page and "<script>" in page
-    assert "<th scope=\"row\">两委班子“交叉任职”</th><td>30%(9/30名两委成员)</td><td>30%以上</td><td>达到</td>" in page
-    assert "<th scope=\"row\">组织关系在社区的党员参与率</th>" in page and "超过60%" in page
-    assert ("<th scope=\"row\">书记、居委会主任“一肩挑”</th><td>100%(3/3个社区)</td><td>每个社区都做到</td>"
+    assert ("<th scope=\"row\">两委班子“交叉任职”</th><td>30%（9/30名两委成员）</td><td>30%以上</td>"
             "<td>达到</td>") in page
-    assert "尚无验收评分的社区:" in page and "德尔塔社区" in page
+    assert "<th scope=\"row\">组织关系在社区的党员参与率</th>" in page and "超过60%" in page
+    assert ("<th scope=\"row\">书记、居委会主任“一肩挑”</th><td>100%（3/3个社区）</td><td>每个社区都做到</td>"
+            "<td>达到</td>") in page
+    assert "尚无验收评分的社区：" in page and "德尔塔社区" in page
     town = output.pages["ranking/nancheng/index.md"]
     assert '<strong aria-current="page">南城街道</strong>' in town and "德尔塔社区" not in town
 
@@ -197,8 +198,8 @@ def test_rubric_page_shows_every_rule_in_plain_chinese(output: Output) -> None:
         assert rule.startswith(("计算:", "评定:")), rule
     assert rows["item-16"][3] == ("计算:①组织关系在社区的党员参与率超过60%;②考核年度内每个双月(1–2月、3–4月……11–12月)"
                                   "都开展集中服务活动,每两月不少于1次;满足0、1、2项分别得0、1.5、3分")
-    assert "南城街道细化(南城党工委〔2025〕3号):参与率达标即得2分(分档:满足0项得0分、满足1项得2分、满足2项得3分)" in (
-        rows["item-16"][4])
+    assert ("南城街道细化（南城党工委〔2025〕3号）：参与率达标即得2分"
+            "（分档：满足0项得0分、满足1项得2分、满足2项得3分）") in rows["item-16"][4]
     assert rows["item-10"][3] == ("计算:同一品牌、同一年度依次核查①年初有计划(1月1日至3月31日);"
                                   "②半年有检查(6月1日至8月31日);③年终有验收(12月1日至次年1月31日);"
                                   "每个环节须在所属时段内,前一环节未做到的,后面的环节不计;"
@@ -210,7 +211,7 @@ def test_honours_page_lists_commendations_with_scores(output: Output) -> None:
     page = output.pages["honours/index.md"]
     assert "## 2025年度先进集体 {#xianjin-2025}" in page
     assert "测组通〔2026〕1号" in page and "2026年2月26日" in page
-    assert 'href="../towns/nancheng/alpha/score/">2025年下半年 100分(优秀)</a>' in page
+    assert 'href="../towns/nancheng/alpha/score/">2025年下半年 100分（优秀）</a>' in page
     assert 'href="../brands/alpha-brand/">阿尔法红色驿站</a>' in page
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from generator import urls
 from generator.pages.core import common
-from generator.pages.status import STATUS_IDS, STATUSES
+from generator.pages.status import STATUS_IDS, STATUSES, shown_statuses
 from generator.pages.templating import render
 from generator.pages.views import KINDS, counts, kind_counts, site_views
 
@@ -33,11 +33,14 @@ def render_pledge_trackers(context: SiteContext, output: Output) -> None:
     for cv in site_views(context).communities:
         c, views = cv.community, list(cv.pledges)
         page = urls.source(urls.community_pledges(c.town_id, c.id))
-        groups = [(sid, label, [v for v in views if v.status.label == label]) for sid, label in STATUS_FILTERS]
+        status_counts = counts(views)
+        shown = shown_statuses(status_counts)
+        filters = tuple((sid, label) for sid, label in STATUS_FILTERS if label in shown)
+        groups = [(sid, label, [v for v in views if v.status.label == label]) for sid, label in filters]
         output.add_page(page, render(
             "pledge_tracker.md.j2", **common(context, page), town=cv.town, c=c, views=views, groups=groups,
-            status_counts=counts(views), kind_counts=kind_counts(views), kinds=KINDS,
-            status_filters=STATUS_FILTERS))
+            status_counts=status_counts, kind_counts=kind_counts(views), kinds=KINDS,
+            status_filters=filters))
 
 
 def render_pledge_overview(context: SiteContext, output: Output) -> None:
@@ -53,9 +56,10 @@ def render_pledge_overview(context: SiteContext, output: Output) -> None:
                               "tracker": urls.community_pledges(c.town_id, c.id)})
         rows.append({"town": town, "communities": town_rows})
     page = urls.source(urls.PLEDGES)
+    status_counts = counts(views)
     output.add_page(page, render(
-        "pledges_index.md.j2", **common(context, page), rows=rows, status_counts=counts(views),
-        kind_counts=kind_counts(views), statuses=STATUSES))
+        "pledges_index.md.j2", **common(context, page), rows=rows, status_counts=status_counts,
+        kind_counts=kind_counts(views), statuses=shown_statuses(status_counts)))
     overdue = sorted((v for v in views if v.status.label == "逾期"),
                      key=lambda v: (-v.days_overdue, v.town.id, v.community.id, v.pledge.id))
     by_town = []

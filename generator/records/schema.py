@@ -43,6 +43,9 @@ Education = Literal["研究生", "本科", "大专", "中专", "高中", "初中
 OrgType = Literal["社区党委", "社区党总支", "社区党支部"]
 Channel = Literal["会议", "文件", "公开栏"]
 MilestoneStatus = Literal["未开始", "进行中", "已完成"]
+# A dated change of a pledge's state: 进行中 resumes, 停滞 stalls, the last three close it.
+UpdateStatus = Literal["进行中", "停滞", "部分完成", "未兑现", "已完成"]
+EXPLAINED_STATUSES = ("停滞", "部分完成", "未兑现")  # residents are told why, in public
 UnitKind = Literal["社区党组织", "两新组织", "驻区单位"]
 Coverage = Literal["小区", "楼栋", "家庭", "两新组织"]
 RosterKind = Literal["自管", "在职", "流动"]
@@ -364,6 +367,13 @@ class Milestone(Record):
     evidence: Text | None = Field(None, description="完成佐证")
 
 
+class PledgeUpdate(Record):
+    date: dt.date = Field(description="状态变更日期")
+    status: UpdateStatus = Field(description="变更后的状态")
+    source: Text = Field(description="依据或来源, e.g. 2026年9月居民议事会纪要")
+    explanation: Text | None = Field(None, description="公开说明: 停滞、部分完成、未兑现时必填")
+
+
 class PledgeMember(Record):
     display_name: Text = Field(description="公示姓名")
     post: Text = Field(description="岗位")
@@ -382,6 +392,7 @@ class Pledge(Record):
     published_on: dt.date
     due: dt.date
     milestones: list[Milestone] = Field(default_factory=list, description="履诺进度表")
+    updates: list[PledgeUpdate] = Field(default_factory=list, description="状态变更记录, 按日期先后")
     publication: Publication | None = None
 
 

@@ -17,7 +17,7 @@ from generator.records.facts import check_changes
 from generator.records.images import ImageProblem, check_decodes
 from generator.records.model import Community, District
 from generator.records.periods import period_bounds
-from generator.records.schema import ALL_CADRES, MemberCounts, locate
+from generator.records.schema import ALL_CADRES, EXPLAINED_STATUSES, MemberCounts, Pledge, locate
 
 
 def validate(district: District, as_of: dt.date, partial: bool = False) -> ErrorLog:
@@ -182,6 +182,40 @@ def _check_pledges(c: Community, as_of: dt.date, log: ErrorLog) -> None:
             if ms.done_on is not None and ms.done_on > as_of:
                 _err(c, "pledges.yml", (*mpath, "done_on"), f"{mf}.done_on",
                      msg("validate.done_on_in_future", today=as_of), log=log)
+        _check_updates(c, p, base, f, as_of, log)
+
+
+def _check_updates(c: Community, p: Pledge, base: tuple[str | int, ...], f: str, as_of: dt.date,
+                   log: ErrorLog) -> None:
+    """Status changes: dated in order between publication and today, explained where residents are owed a reason,
+    and not contradicting the milestones."""
+    previous: dt.date | None = None
+    open_milestones = [m for m in p.milestones if m.status != "已完成"]
+    for j, u in enumerate(p.updates):
+        upath = (*base, "updates", j)
+        uf = f"{f}.updates[{j}]"
+        if u.date < p.published_on:
+            _err(c, "pledges.yml", (*upath, "date"), f"{uf}.date",
+                 msg("validate.update_before_published", published_on=p.published_on), log=log)
+        if u.date > as_of:
+            _err(c, "pledges.yml", (*upath, "date"), f"{uf}.date", msg("validate.update_in_future", today=as_of),
+                 log=log)
+        if previous is not None and u.date < previous:
+            _err(c, "pledges.yml", (*upath, "date"), f"{uf}.date",
+                 msg("validate.updates_out_of_order", previous=previous), log=log)
+        previous = u.date
+        if u.status in EXPLAINED_STATUSES and u.explanation is None:
+            _err(c, "pledges.yml", upath, f"{uf}.explanation",
+                 msg("validate.update_needs_explanation", status=u.status), log=log)
+        if u.status == "已完成" and open_milestones:
+            _err(c, "pledges.yml", (*upath, "status"), f"{uf}.status",
+                 msg("validate.update_done_milestones_open", milestone=open_milestones[0].title), log=log)
+    applied = [j for j, u in enumerate(p.updates) if u.date <= as_of]
+    last = p.updates[applied[-1]] if applied else None
+    if last is not None and p.milestones and not open_milestones and last.status in EXPLAINED_STATUSES:
+        j = applied[-1]
+        _err(c, "pledges.yml", (*base, "updates", j, "status"), f"{f}.updates[{j}].status",
+             msg("validate.update_contradicts_milestones", status=last.status), log=log)
 
 
 def _counts_on(c: Community, day: dt.date) -> MemberCounts | None:

@@ -7,7 +7,8 @@ public board uses:
 
 * 进度节点 a pledge's milestone: :func:`pledge_status` (its ``MilestoneState``);
 * 承诺 a pledge's completion deadline (``due``): listed while :func:`pledge_status` says it is not
-  done; a pledge that is late only because of a milestone shows as that milestone's line;
+  closed (已完成, 部分完成 or 未兑现), so a stalled pledge stays listed; a pledge that is late only
+  because of a milestone shows as that milestone's line;
 * 半年报告 the report of each half-year asked for now (:func:`report_periods`), due on the
   half-year's last day (:func:`report_due`); its lateness by :func:`step_status`, as for any dated task;
 * 实施步骤 a step of the current cycle's plan: :func:`step_status`, as on the cycle page.
@@ -125,7 +126,7 @@ def _pledge_items(cv: CommunityView, as_of: dt.date, last: dt.date) -> list[DueI
     out = []
     for pv in cv.pledges:
         status = pv.status
-        if status.label == DONE:
+        if status.closed:  # done, partly done or not fulfilled: nothing falls due any more
             continue
         p = pv.pledge
         for ms in status.milestones:
@@ -134,7 +135,7 @@ def _pledge_items(cv: CommunityView, as_of: dt.date, last: dt.date) -> list[DueI
                 out.append(_item("milestone", t("due.title.milestone", pledge=p.title, milestone=m.title),
                                  m.date, as_of, ms.late, ms.days_late))
         if p.due <= last:
-            late = status.label == LATE and p.due < as_of  # past its deadline, not done
+            late = status.label in (LATE, "停滞") and p.due < as_of  # past its deadline, not done
             out.append(_item("pledge", t("due.title.pledge", pledge=p.title), p.due, as_of, late,
                              (as_of - p.due).days))
     return out

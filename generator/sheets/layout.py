@@ -42,6 +42,7 @@ SHEET_TITLES: dict[str, str] = {
     "members.members": "sheets.sheet.members",
     "pledges.pledges": "sheets.sheet.pledges",
     "pledges.pledges.milestones": "sheets.sheet.milestones",
+    "pledges.pledges.updates": "sheets.sheet.updates",
     "brands.brands": "sheets.sheet.brands",
     "brands.brands.images": "sheets.sheet.images",
     "brands.brands.years": "sheets.sheet.years",

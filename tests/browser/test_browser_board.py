@@ -43,7 +43,7 @@ def test_the_first_screen_answers_what_was_promised_and_how_we_scored(browser: A
 
 def test_the_board_lists_late_and_ongoing_pledges_first(open_page: Any, site_map: SiteMap) -> None:
     page = open_page(site_map.pages["board"], "375").page
-    order = {"逾期": 0, "进行中": 1, "未开始": 2, "已完成": 3}
+    order = {"逾期": 0, "停滞": 1, "进行中": 2, "未开始": 3, "未兑现": 4, "部分完成": 5, "已完成": 6}
     labels = page.locator("ul.dj-pledges:not(.dj-older ul) > li .dj-badge").all_inner_texts()
     ranks = [order[label] for label in labels]
     assert ranks == sorted(ranks), labels
@@ -51,6 +51,23 @@ def test_the_board_lists_late_and_ongoing_pledges_first(open_page: Any, site_map
                        page.locator("dl.dj-keyfigs dd").all_inner_texts(), strict=True))
     assert figures["承诺"].rstrip("项") == str(len(labels))
     assert int(figures["逾期"]) == labels.count("逾期") and int(figures["已完成"]) == labels.count("已完成")
+    for rarer in ("停滞", "未兑现", "部分完成"):  # shown only where they occur, and then counted right
+        assert int(figures.get(rarer, "0")) == labels.count(rarer)
+
+
+def test_a_stalled_pledge_shows_why_on_the_board_and_its_history_on_the_tracker(
+        open_page: Any, site_map: SiteMap) -> None:
+    page = open_page("towns/wangchuan/shuiyun/", "375").page
+    figures = dict(zip(page.locator("dl.dj-keyfigs dt").all_inner_texts(),
+                       page.locator("dl.dj-keyfigs dd").all_inner_texts(), strict=True))
+    assert (figures["停滞"], figures["部分完成"]) == ("1", "1")
+    stalled = page.locator("li.dj-status-stalled")
+    assert "房屋安全鉴定" in stalled.inner_text()
+    tracker = open_page("towns/wangchuan/shuiyun/pledges/", "375").page
+    history = tracker.locator("li.dj-status-stalled details.dj-history")
+    assert not history.locator("ol").is_visible()  # folded until asked for
+    history.locator("summary").click()
+    assert "状态改为“停滞”。依据：2026年7月水韵社区居民议事会纪要" in history.inner_text()
 
 
 @pytest.fixture(scope="module")
