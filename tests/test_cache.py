@@ -169,6 +169,23 @@ def test_encode_is_cached(tmp_path: Path) -> None:
     assert len(c["encode"].calls) == 1
 
 
+@pytest.mark.parametrize("change", ["code version", "source", "Pillow"])
+def test_another_encoder_does_not_meet_the_old_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       change: str) -> None:
+    image = web_image(png(tmp_path / "hall.png", (200, 40, 40)))
+    cache = tmp_path / ".cache"
+    encode(image, cache)
+    if change == "code version":
+        monkeypatch.setattr(images_module, "CODE_VERSION", images_module.CODE_VERSION + 1)
+    elif change == "source":
+        monkeypatch.setattr(images_module, "source_digest", lambda path: "an edited images.py")
+    else:
+        monkeypatch.setattr(images_module, "pillow_versions", lambda: ("99.0.0",))
+    with counting() as c:
+        encode(image, cache)
+    assert len(c["encode"].calls) == 1
+
+
 @pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
 def test_a_damaged_image_entry_is_rebuilt(tmp_path: Path, damage: Callable[[bytes], bytes]) -> None:
     image = web_image(jpeg(tmp_path / "hall.jpg", (200, 40, 40)))
@@ -333,3 +350,17 @@ def test_a_damaged_manifest_means_a_full_check(checked: Checked, damage: Callabl
     findings, scanned = checked.verify()
     assert findings == [] and len(scanned) > 200
     assert checked.verify() == ([], [])  # written again
+
+
+def test_a_parallel_check_keeps_the_same_manifest(checked: Checked, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files checked on every core come back with what they looked up: the manifest is the serial one."""
+    manifest = checked.cache / MANIFEST
+    manifest.unlink()
+    assert checked.verify()[0] == []
+    serial = manifest.read_bytes()
+    manifest.unlink()
+    monkeypatch.setattr(verify_module, "PARALLEL_FROM", 1)
+    assert checked.verify()[0] == []
+    assert manifest.read_bytes() == serial
+    monkeypatch.setattr(verify_module, "PARALLEL_FROM", 10**9)
+    assert checked.verify() == ([], [])

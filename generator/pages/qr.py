@@ -6,7 +6,8 @@ the page they point to as ``qr.svg`` (shown on the page, sharp at any print
 size) and ``qr.png`` (for pasting into office documents).
 
 A build takes both files from the project's cache (:mod:`generator.cache`) when it has them: the
-key is the URL, the drawing settings, :data:`CODE_VERSION` and the versions of segno and Pillow.
+key is the URL, the drawing settings, :data:`CODE_VERSION`, this module's source and the versions of
+segno and Pillow.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from PIL import Image
 
 from generator import urls
 from generator.cache import cache_folder, cache_key, read_entry, write_entry
-from generator.records.images import pillow_versions
+from generator.records.images import pillow_versions, source_digest
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -96,8 +97,8 @@ def brand_dirs(context: SiteContext) -> list[str]:
 
 def qr_files(url: str, cache_dir: Path | None = None) -> tuple[bytes, bytes]:
     """``qr.svg`` and ``qr.png`` for ``url``, from ``cache_dir`` when it has them."""
-    key = cache_key("qr", CODE_VERSION, segno.__version__, pillow_versions(), url, MASK, SVG_SCALE, PNG_SCALE,
-                    BORDER)
+    key = cache_key("qr", CODE_VERSION, source_digest(__file__), segno.__version__, pillow_versions(), url, MASK,
+                    SVG_SCALE, PNG_SCALE, BORDER)
     cached = read_entry(cache_dir, CACHE_KIND, key)
     if cached is not None and len(cached) == 2:
         return cached[0], cached[1]

@@ -6,12 +6,13 @@ output sizes cheaply; ``encode`` does the pixel work once, for the media files.
 
 Given a cache folder (:mod:`generator.cache`), ``encode`` and ``clean_copy`` do the pixel work once
 per input, not once per build: the key is the source bytes, the output sizes and settings,
-:data:`CODE_VERSION` and the versions of Pillow and its codecs.  Only successes are kept; a file
+:data:`CODE_VERSION`, this module's source and the versions of Pillow and its codecs.  Only successes are kept; a file
 that cannot be read is refused again by every build.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -33,6 +34,13 @@ _ORIENTATION = 0x0112
 _SWAPS = {5, 6, 7, 8}  # EXIF orientations that rotate by 90 degrees
 CODE_VERSION = 1  # bump when encode() or clean_copy() would write other bytes for the same input
 CACHE_KIND = "images"
+
+
+@cache
+def source_digest(path: str) -> str:
+    """SHA-256 of a module's source, part of its cache keys: an edited encoder never meets its old output,
+    even when nobody remembers to bump the code version."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 @cache
@@ -79,7 +87,8 @@ def clean_copy(data: bytes, suffix: str, cache_dir: Path | None = None) -> bytes
     kind = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".gif": "GIF"}.get(suffix.lower())
     if kind is None:
         raise ImageProblem(msg("images.unsupported_type", suffix=suffix))
-    key = cache_key("clean_copy", CODE_VERSION, pillow_versions(), kind, JPEG_QUALITY, MAX_PIXELS, data)
+    key = cache_key("clean_copy", CODE_VERSION, source_digest(__file__), pillow_versions(), kind, JPEG_QUALITY,
+                    MAX_PIXELS, data)
     cached = read_entry(cache_dir, CACHE_KIND, key)
     if cached is not None and len(cached) == 1:
         return cached[0]
@@ -190,7 +199,8 @@ def encode(image: WebImage, cache_dir: Path | None = None) -> dict[str, bytes]:
     except OSError as exc:
         raise _unreadable(exc) from exc
     sizes = [(r.width, r.height) for r in image.renditions]
-    key = cache_key("encode", CODE_VERSION, pillow_versions(), fmt, sizes, JPEG_QUALITY, MAX_PIXELS, data)
+    key = cache_key("encode", CODE_VERSION, source_digest(__file__), pillow_versions(), fmt, sizes, JPEG_QUALITY,
+                    MAX_PIXELS, data)
     blobs = read_entry(cache_dir, CACHE_KIND, key)
     if blobs is None or len(blobs) != len(sizes):
         blobs = _encode(data, fmt, sizes)
