@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator.cache import cache_folder
 from generator.engine import mkdocs_adapter as engine
 from generator.engine import publish
 from generator.engine.verify import verify_site
@@ -116,7 +117,8 @@ def swap_into_place(built: Path, target: Path, say: Report) -> None:
 
 def verify_output(config: SiteConfig, project: Path, site: Path, shown: str, say: Report) -> int:
     """Run the output checks; report and count the findings."""
-    findings = verify_site(site, config.site.url, list(config.pii_allow), theme=engine.theme_dir(project))
+    findings = verify_site(site, config.site.url, list(config.pii_allow), theme=engine.theme_dir(project),
+                           cache_dir=cache_folder(project))
     for finding in findings:
         say(t("build.error", text=f"{shown}/{finding}"))
     return len(findings)

@@ -21,7 +21,9 @@ By type (an unknown suffix, or none, is read as UTF-8 text, else it is a finding
   checked instead (a ``mermaid`` diagram or a repository widget in a page).  The theme's scripts are.
 * ``.gz`` (``sitemap.xml.gz``) and ``.svgz``: decompressed (at most 50 MB) and read as what they hold.
 
-Files are checked independently, on every core for large sites; findings come out sorted.
+Files are checked independently, on every core for large sites; findings come out sorted.  Given a
+cache folder, a file whose bytes (and the files its URLs name) are those of a file that verified
+clean before is not read again (:mod:`generator.engine.verify_cache`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pathlib import Path
 
 from generator.engine import material
 from generator.engine.verify_base import CHECKS, FileScan, Finding, Site, Trust
+from generator.engine.verify_cache import Clean, Manifest, clean_file, verifier_version
 from generator.engine.verify_files import css, image, json_data, pdf, text_file
 from generator.engine.verify_html import SCRIPT_SUFFIXES, HtmlScan, xml
 from generator.engine.verify_trust import build_trust, template_scripts
@@ -113,36 +116,48 @@ def _gzip(site: Site, scan: FileScan, inner: str, data: bytes, depth: int) -> No
     scan_data(site, scan.rel, inner, body, depth + 1)
 
 
-def _scan_chunk(site_dir: Path, site_url: str, allow: list[str], trust: Trust, rels: list[str]) -> list[Finding]:
+Scanned = tuple[list[Finding], list[Clean]]
+
+
+def _scan_chunk(site_dir: Path, site_url: str, allow: list[str], trust: Trust, rels: list[str],
+                record: bool = False) -> Scanned:
+    """The findings in ``rels``; with ``record``, also the files without any (what they looked up, too)."""
     site = Site(site_dir, site_url, allow, trust)
+    clean: list[Clean] = []
     for rel in rels:
         try:
             data = Path(site.root, rel).read_bytes()
         except OSError as exc:
             site.add(rel, "unreadable", msg("verify.unreadable_file", detail=exc.strerror or exc))
             continue
+        before = len(site.findings)
+        site.asked = set()
         scan_data(site, rel, rel, data)
-    return site.findings
+        if record and len(site.findings) == before:
+            clean.append(clean_file(site, rel, data))
+    return site.findings, clean
 
 
-def _scan(site_dir: Path, site_url: str, allow: list[str], trust: Trust, rels: list[str]) -> list[Finding]:
+def _scan(site_dir: Path, site_url: str, allow: list[str], trust: Trust, rels: list[str], record: bool) -> Scanned:
     """Scan the files, on every core for large sites (each file is checked on its own)."""
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(rels) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
-        return _scan_chunk(site_dir, site_url, allow, trust, rels)
+        return _scan_chunk(site_dir, site_url, allow, trust, rels, record)
     chunks = [rels[i::workers] for i in range(workers)]
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        parts = pool.map(_scan_chunk, *zip(*[(site_dir, site_url, allow, trust, c) for c in chunks], strict=True))
-        return [f for part in parts for f in part]
+        parts = list(pool.map(_scan_chunk, *zip(*[(site_dir, site_url, allow, trust, c, record) for c in chunks],
+                                                strict=True)))
+        return [f for part in parts for f in part[0]], [c for part in parts for c in part[1]]
 
 
 def verify_site(site_dir: Path, site_url: str, allow: list[str],
-                theme: Path | None = None) -> list[Finding]:
+                theme: Path | None = None, cache_dir: Path | None = None) -> list[Finding]:
     """Every finding in the built site at ``site_dir`` (empty when it is fit to publish).
 
     ``allow`` is the PII allow-list (``pii_allow``); ``theme`` the project's theme folder (this
     repository's by default), whose files and inline scripts may appear in the site with those of
-    the generator's page templates and of Material.
+    the generator's page templates and of Material.  ``cache_dir`` (the project's ``.cache/``) keeps
+    the files that verified clean, so that the next check reads only what changed.
     """
     if not site_dir.is_dir():
         return [Finding(str(site_dir), "unreadable", msg("verify.no_site"))]
@@ -157,5 +172,10 @@ def verify_site(site_dir: Path, site_url: str, allow: list[str],
             site.add(rel, "unsafe", msg("verify.symlink"))
         else:
             files.append(rel)
-    site.findings.extend(_scan(site_dir, site_url, allow, trust, files))
+    manifest = Manifest(cache_dir, verifier_version(site_url, allow, trust)) if cache_dir is not None else None
+    todo, kept = manifest.split(site, files) if manifest is not None else (files, [])
+    findings, clean = _scan(site_dir, site_url, allow, trust, todo, record=manifest is not None)
+    site.findings.extend(findings)
+    if manifest is not None:
+        manifest.save(kept + clean)
     return sorted(set(site.findings))

@@ -31,6 +31,7 @@ Where = tuple[str, ...] | None
 PLAIN_PATH = re.compile(r"(?!//)[^:?#%\\]+\Z")
 IN_LINK: Where = ("verify.where.link",)
 IN_QUERY: Where = ("verify.where.query",)
+LinkKey = tuple[str, bool]  # a site path as a URL names it, and whether the URL ends in "/"
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ class Site:
         self.prefix = url.path if url.path.endswith("/") else url.path + "/"
         self.allow = allow
         self.findings: list[Finding] = []
-        self.exists: dict[tuple[str, bool], str] = {}
+        self.exists: dict[LinkKey, str] = {}
+        self.asked: set[LinkKey] = set()  # what the file being scanned looked up (a cross-file fact of it)
         self.inline_cache: dict[str, tuple[str, ...] | None] = {}
 
     def add(self, file: str, check: str, message: Msg) -> None:
@@ -124,9 +126,15 @@ class Site:
         if rel is None:
             return None
         key = (rel, path.endswith("/"))
+        self.asked.add(key)
+        return self.resolved(key)
+
+    def resolved(self, key: LinkKey) -> str:
+        """The file a site path (``rel``, and whether it was asked for as a folder) names; ``""`` if none."""
         if key not in self.exists:  # the same nav links appear on every page
+            rel, folder = key
             full = os.path.join(self.root, rel) if rel else self.root
-            if key[1] or os.path.isdir(full):
+            if folder or os.path.isdir(full):
                 full, rel = os.path.join(full, "index.html"), f"{rel}/index.html" if rel else "index.html"
             self.exists[key] = rel if os.path.isfile(full) else ""
         return self.exists[key]

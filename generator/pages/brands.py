@@ -15,6 +15,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from generator import urls
+from generator.cache import cache_folder
 from generator.pages.core import common
 from generator.pages.qr import QrCode, qr_for
 from generator.pages.templating import oneline, render
@@ -70,10 +71,11 @@ def render_brands(context: SiteContext, output: Output) -> None:
         output.log.errors.append(problem)
     views = site.brands
     _gallery(context, output, views)
+    cache_dir = cache_folder(context.project)
     for v in views:
         for image, record in zip(v.images, v.image_records, strict=True):
             try:
-                for path, data in encode(image).items():
+                for path, data in encode(image, cache_dir).items():
                     output.add_file(path, data)
             except ImageProblem as exc:
                 output.log.add(*locate(record, f"{v.community.rel_dir}/brands.yml", "file"), exc.message)

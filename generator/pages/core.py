@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from generator import urls
+from generator.cache import cache_folder
 from generator.pages.status import STATUSES
 from generator.pages.templating import render
 from generator.pages.views import CommunityView, PledgeView, SiteViews, counts, site_views
@@ -122,7 +123,7 @@ def render_content(context: SiteContext, output: Output) -> None:
             output.add_page(rel, file.read_text(encoding="utf-8"))
             output.untrusted.add(rel)
         elif suffix in CONTENT_IMAGES:  # re-encoded: no EXIF, GPS, text chunks or XMP reaches the site
-            output.add_file(rel, clean_copy(file.read_bytes(), suffix))
+            output.add_file(rel, clean_copy(file.read_bytes(), suffix, cache_folder(context.project)))
         else:
             output.add_file(rel, file.read_bytes())
 

@@ -4,6 +4,10 @@ Each code encodes the page's public address: ``site.url`` from
 ``site_config.yml`` plus the page's directory URL.  Codes are written next to
 the page they point to as ``qr.svg`` (shown on the page, sharp at any print
 size) and ``qr.png`` (for pasting into office documents).
+
+A build takes both files from the project's cache (:mod:`generator.cache`) when it has them: the
+key is the URL, the drawing settings, :data:`CODE_VERSION`, this module's source and the versions of
+segno and Pillow.
 """
 
 from __future__ import annotations
@@ -16,13 +20,20 @@ import segno
 from PIL import Image
 
 from generator import urls
+from generator.cache import cache_folder, cache_key, read_entry, write_entry
+from generator.records.images import pillow_versions, source_digest
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from generator.context import SiteContext
     from generator.pages.output import Output
 
 SVG_SCALE = 6
 PNG_SCALE = 10
+BORDER = 4
+CODE_VERSION = 1  # bump when qr_svg() or qr_png() would write other bytes for the same URL
+CACHE_KIND = "qr"
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ def _code(url: str) -> segno.QRCode:
 
 def qr_svg(url: str, code: segno.QRCode | None = None) -> bytes:
     buf = io.BytesIO()
-    (code or _code(url)).save(buf, kind="svg", scale=SVG_SCALE, border=4, dark="#000", light="#fff", xmldecl=True,
+    (code or _code(url)).save(buf, kind="svg", scale=SVG_SCALE, border=BORDER, dark="#000", light="#fff", xmldecl=True,
                     title=url, svgclass=None, lineclass=None)
     return buf.getvalue()
 
@@ -65,7 +76,7 @@ def qr_svg(url: str, code: segno.QRCode | None = None) -> bytes:
 def qr_png(url: str, code: segno.QRCode | None = None) -> bytes:
     """The code as a black-and-white PNG (Pillow's C encoder; segno's pure-Python one is ~10x slower)."""
     matrix = (code or _code(url)).matrix
-    border = 4
+    border = BORDER
     side = len(matrix) + 2 * border
     img = Image.new("1", (side, side), 1)
     img.putdata([0 if (border <= y < side - border and border <= x < side - border
@@ -84,10 +95,24 @@ def brand_dirs(context: SiteContext) -> list[str]:
     return [urls.brand(b.id) for c in context.district.communities() for b in c.brands.brands]
 
 
+def qr_files(url: str, cache_dir: Path | None = None) -> tuple[bytes, bytes]:
+    """``qr.svg`` and ``qr.png`` for ``url``, from ``cache_dir`` when it has them."""
+    key = cache_key("qr", CODE_VERSION, source_digest(__file__), segno.__version__, pillow_versions(), url, MASK,
+                    SVG_SCALE, PNG_SCALE, BORDER)
+    cached = read_entry(cache_dir, CACHE_KIND, key)
+    if cached is not None and len(cached) == 2:
+        return cached[0], cached[1]
+    code = _code(url)
+    svg, png = qr_svg(url, code), qr_png(url, code)
+    write_entry(cache_dir, CACHE_KIND, key, [svg, png])
+    return svg, png
+
+
 def render_qr_codes(context: SiteContext, output: Output) -> None:
     """Write ``qr.svg`` and ``qr.png`` beside every community board and brand page."""
+    cache_dir = cache_folder(context.project)
     for page_dir in [*board_dirs(context), *brand_dirs(context)]:
         code = qr_for(context, page_dir)
-        matrix = _code(code.url)
-        output.add_file(code.svg, qr_svg(code.url, matrix))
-        output.add_file(code.png, qr_png(code.url, matrix))
+        svg, png = qr_files(code.url, cache_dir)
+        output.add_file(code.svg, svg)
+        output.add_file(code.png, png)

@@ -3,17 +3,26 @@
 Photos from a phone carry EXIF (camera, time, sometimes GPS); re-encoding drops
 all of it.  ``describe`` reads only the header, so page producers can know the
 output sizes cheaply; ``encode`` does the pixel work once, for the media files.
+
+Given a cache folder (:mod:`generator.cache`), ``encode`` and ``clean_copy`` do the pixel work once
+per input, not once per build: the key is the source bytes, the output sizes and settings,
+:data:`CODE_VERSION`, this module's source and the versions of Pillow and its codecs.  Only successes are kept; a file
+that cannot be read is refused again by every build.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+import PIL
+from PIL import Image, ImageOps, UnidentifiedImageError, features
 
+from generator.cache import cache_key, read_entry, write_entry
 from generator.messages import Msg, msg
 
 MAX_PIXELS = 40_000_000  # a phone photo is 12–50 MP; more is a decompression bomb, not a picture
@@ -23,6 +32,22 @@ JPEG_QUALITY = 80
 FORMATS = {".jpg": ("JPEG", "jpg"), ".jpeg": ("JPEG", "jpg"), ".png": ("PNG", "png"), ".webp": ("WEBP", "webp")}
 _ORIENTATION = 0x0112
 _SWAPS = {5, 6, 7, 8}  # EXIF orientations that rotate by 90 degrees
+CODE_VERSION = 1  # bump when encode() or clean_copy() would write other bytes for the same input
+CACHE_KIND = "images"
+
+
+@cache
+def source_digest(path: str) -> str:
+    """SHA-256 of a module's source, part of its cache keys: an edited encoder never meets its old output,
+    even when nobody remembers to bump the code version."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@cache
+def pillow_versions() -> tuple[str, ...]:
+    """Pillow's version and its codecs' (libjpeg, zlib, libwebp): the encoded bytes depend on all of them."""
+    names = ("jpg", "libjpeg_turbo", "zlib", "zlib_ng", "webp")  # an unknown name gives None: still a key part
+    return (PIL.__version__, *(str(features.version(name)) for name in names))
 
 
 class ImageProblem(Exception):
@@ -56,12 +81,23 @@ def _open(source: Path | io.BytesIO) -> Image.Image:
     return im
 
 
-def clean_copy(data: bytes, suffix: str) -> bytes:
+def clean_copy(data: bytes, suffix: str, cache_dir: Path | None = None) -> bytes:
     """``data`` decoded and encoded again, so nothing but pixels is published (no EXIF, GPS, text chunks,
     XMP or ICC profile); a PNG's content must really be a PNG, and so on for every kind."""
     kind = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".gif": "GIF"}.get(suffix.lower())
     if kind is None:
         raise ImageProblem(msg("images.unsupported_type", suffix=suffix))
+    key = cache_key("clean_copy", CODE_VERSION, source_digest(__file__), pillow_versions(), kind, JPEG_QUALITY,
+                    MAX_PIXELS, data)
+    cached = read_entry(cache_dir, CACHE_KIND, key)
+    if cached is not None and len(cached) == 1:
+        return cached[0]
+    out = _clean_copy(data, suffix, kind)
+    write_entry(cache_dir, CACHE_KIND, key, [out])
+    return out
+
+
+def _clean_copy(data: bytes, suffix: str, kind: str) -> bytes:
     try:
         with _open(io.BytesIO(data)) as im:
             if im.format != kind:
@@ -155,21 +191,36 @@ def check_decodes(source: Path) -> None:
         raise _unreadable(exc) from exc
 
 
-def encode(image: WebImage) -> dict[str, bytes]:
-    """The bytes of every rendition, keyed by docs-relative path."""
+def encode(image: WebImage, cache_dir: Path | None = None) -> dict[str, bytes]:
+    """The bytes of every rendition, keyed by docs-relative path (from ``cache_dir`` when it has them)."""
     fmt = FORMATS[image.source.suffix.lower()][0]
     try:
-        with _open(image.source) as im:
+        data = image.source.read_bytes()
+    except OSError as exc:
+        raise _unreadable(exc) from exc
+    sizes = [(r.width, r.height) for r in image.renditions]
+    key = cache_key("encode", CODE_VERSION, source_digest(__file__), pillow_versions(), fmt, sizes, JPEG_QUALITY,
+                    MAX_PIXELS, data)
+    blobs = read_entry(cache_dir, CACHE_KIND, key)
+    if blobs is None or len(blobs) != len(sizes):
+        blobs = _encode(data, fmt, sizes)
+        write_entry(cache_dir, CACHE_KIND, key, blobs)
+    return {r.path: blob for r, blob in zip(image.renditions, blobs, strict=True)}
+
+
+def _encode(data: bytes, fmt: str, sizes: list[tuple[int, int]]) -> list[bytes]:
+    """The pixel work: decode, turn upright, resize to each of ``sizes`` and encode without metadata."""
+    try:
+        with _open(io.BytesIO(data)) as im:
             im.load()
             upright = ImageOps.exif_transpose(im)
     except _BAD_IMAGE as exc:
         raise _unreadable(exc) from exc
     if fmt == "JPEG" and upright.mode != "RGB":
         upright = upright.convert("RGB")
-    out: dict[str, bytes] = {}
-    for r in image.renditions:
-        pixels = upright if upright.size == (r.width, r.height) else upright.resize(
-            (r.width, r.height), Image.Resampling.LANCZOS)
+    out: list[bytes] = []
+    for size in sizes:
+        pixels = upright if upright.size == size else upright.resize(size, Image.Resampling.LANCZOS)
         buf = io.BytesIO()
         if fmt == "JPEG":
             pixels.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
@@ -177,5 +228,5 @@ def encode(image: WebImage) -> dict[str, bytes]:
             pixels.save(buf, "PNG", compress_level=6)
         else:
             pixels.save(buf, "WEBP", quality=JPEG_QUALITY, method=4)
-        out[r.path] = buf.getvalue()
+        out.append(buf.getvalue())
     return out

@@ -12,6 +12,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator import urls
+from generator.cache import cache_folder
 from generator.errors import ErrorLog
 from generator.messages import join, msg
 from generator.records.frozen import RESULTS_DIR, FrozenPeriod, check_file_name, results_folder
@@ -246,7 +247,7 @@ def check_content(project: Path) -> ErrorLog:
                 log.add(rel, data[: exc.start].count(b"\n") + 1, "", msg("load.content_not_utf8"))
         elif suffix in CONTENT_IMAGES:
             try:
-                clean_copy(data, suffix)
+                clean_copy(data, suffix, cache_folder(project))
             except ImageProblem as exc:
                 log.add(rel, 0, "", msg("load.content_image", reason=exc.message))
         elif suffix == ".pdf":

@@ -1,0 +1,139 @@
+"""A content-addressed cache of work a build would otherwise repeat, under the project's ``.cache/``.
+
+What is kept: resized brand images and re-encoded content images (``images/``), QR codes
+(``qr/``) and the output check's list of files that verified clean (``verify/``).  Every entry is
+found by a key that hashes *all* its inputs: the input bytes, the parameters, a code version that
+is bumped when the encoder changes, and the versions of the libraries that write the bytes.  An
+entry is therefore never stale, only unused.
+
+The cache is never needed for a correct build:
+
+* ``DANGJIAN_NO_CACHE=1`` (any value but ``""`` and ``"0"``) turns it off; a build then gives the
+  same bytes, only slower;
+* an entry that cannot be read, or whose checksum does not match, is ignored and written again;
+* writes go to a temporary file in the same folder, then ``os.replace``: a reader (another build
+  running at the same time) sees the old entry or the new one, never half of one.  Two builds that
+  write the same key write the same bytes.  A write that fails (read-only project, full disk) is
+  skipped.
+
+Size: entries that no build uses any more are left in place.  The folder may be deleted at any
+time (``rm -rf .cache``); the next build fills it again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import struct
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+FOLDER = ".cache"
+DISABLE = "DANGJIAN_NO_CACHE"
+MAGIC = b"dangjian-cache 1\n"
+_COUNT = struct.Struct(">I")
+_LENGTH = struct.Struct(">Q")
+_DIGEST = 32  # SHA-256
+FILE_MODE = 0o644
+MAX_BLOBS = 1024  # no entry holds more; a larger count is a damaged header
+
+Part = bytes | str | int | float | bool | None | Sequence[object]
+
+
+def enabled() -> bool:
+    return os.environ.get(DISABLE, "") in ("", "0")
+
+
+def cache_folder(project: Path) -> Path | None:
+    """The project's cache folder, or None when ``DANGJIAN_NO_CACHE`` turns the cache off."""
+    return project / FOLDER if enabled() else None
+
+
+def cache_key(*parts: Part) -> str:
+    """A SHA-256 hex key over ``parts``: bytes as they are, anything else as canonical JSON.
+
+    Each part is tagged with its kind and length, so no two different lists of parts give one key.
+    """
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, bytes | bytearray | memoryview):
+            tag, data = b"b", bytes(part)
+        else:
+            tag, data = b"j", json.dumps(part, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        h.update(tag + _LENGTH.pack(len(data)))
+        h.update(data)
+    return h.hexdigest()
+
+
+def entry_path(folder: Path, kind: str, key: str) -> Path:
+    return folder / kind / key[:2] / key
+
+
+def pack(blobs: Sequence[bytes]) -> bytes:
+    """Magic, count, lengths, the blobs, and a SHA-256 of all that."""
+    body = b"".join([MAGIC, _COUNT.pack(len(blobs)), *(_LENGTH.pack(len(b)) for b in blobs), *blobs])
+    return body + hashlib.sha256(body).digest()
+
+
+def unpack(data: bytes) -> list[bytes] | None:
+    """The blobs of a packed entry; None if it is damaged in any way."""
+    if len(data) < len(MAGIC) + _COUNT.size + _DIGEST or not data.startswith(MAGIC):
+        return None
+    body, digest = data[:-_DIGEST], data[-_DIGEST:]
+    if hashlib.sha256(body).digest() != digest:
+        return None
+    pos = len(MAGIC)
+    (count,) = _COUNT.unpack_from(body, pos)
+    pos += _COUNT.size
+    if count > MAX_BLOBS or pos + count * _LENGTH.size > len(body):
+        return None
+    lengths = [_LENGTH.unpack_from(body, pos + i * _LENGTH.size)[0] for i in range(count)]
+    pos += count * _LENGTH.size
+    if pos + sum(lengths) != len(body):
+        return None
+    out: list[bytes] = []
+    for n in lengths:
+        out.append(body[pos:pos + n])
+        pos += n
+    return out
+
+
+def read_entry(folder: Path | None, kind: str, key: str) -> list[bytes] | None:
+    """The blobs stored under ``key``; None when there is no cache, no such entry or a damaged one."""
+    if folder is None:
+        return None
+    try:
+        data = entry_path(folder, kind, key).read_bytes()
+    except OSError:
+        return None
+    return unpack(data)
+
+
+def write_entry(folder: Path | None, kind: str, key: str, blobs: Sequence[bytes]) -> None:
+    """Store ``blobs`` under ``key`` atomically; a failure to write is not an error (the cache is optional)."""
+    if folder is None:
+        return
+    write_atomic(entry_path(folder, kind, key), pack(blobs))
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` through a temporary file and ``os.replace``; False if it could not be written."""
+    tmp = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        os.fchmod(fd, FILE_MODE)  # mkstemp's 0600 would hide the entry from the project's other users
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+        tmp = ""
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp:  # not replaced: a failed write or an interrupt (Ctrl-C) between the two steps
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

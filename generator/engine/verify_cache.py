@@ -1,0 +1,143 @@
+"""The output check's memory: a file whose bytes verified clean last time is not read again.
+
+What one file's checks (:func:`generator.engine.verify.scan_data`) say depends on its bytes, its path
+in the site, and *which files of the site its URLs name* (a link is broken when the file it names is
+missing; a ``<script src>`` must name a ``.js`` file).  So the manifest (``.cache/verify/manifest``)
+records, for every file that verified clean, the SHA-256 of its bytes and every site path its URLs
+looked up together with the file that path named then.  A later check skips a file whose bytes are the
+same and whose lookups all still name the same files; every other file is checked in full.  A file with
+a finding is never recorded, so it is checked again by the next run.
+
+The manifest holds for one *verifier version*: a hash of everything else that changes what the check
+says: the source of the verify modules, of the personal-information detector and of the Material facts
+(:data:`SOURCES`); the versions of Python, its Unicode tables and the parsers (:data:`LIBRARIES`); the
+site URL; the PII allow-list; and the trust lists (Material's and the theme's files by hash, the inline
+scripts of the templates).  A manifest of another version, or one that cannot be read, is empty.
+
+The checks of the whole site (personal information in file names, symbolic links) are never skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import unicodedata
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from generator.cache import cache_key, pack, unpack, write_atomic
+from generator.engine.verify_base import Site, Trust
+
+FORMAT = 1  # bump when the manifest's layout or the meaning of "clean" changes
+MANIFEST = Path("verify") / "manifest"
+PACKAGE = Path(__file__).resolve().parents[1]
+SOURCES = ("engine/verify.py", "engine/verify_base.py", "engine/verify_files.py", "engine/verify_html.py",
+           "engine/verify_trust.py", "engine/verify_cache.py", "engine/material.py", "records/pii.py", "cache.py")
+LIBRARIES = ("lxml", "tinycss2", "Pillow", "pypdf")
+
+Lookup = tuple[str, bool, str]  # a site path, asked for as a folder or not, and the file it named
+
+
+@dataclass(frozen=True)
+class Clean:
+    """A file that verified clean: its site path, the SHA-256 of its bytes, and the site paths it looked up."""
+
+    rel: str
+    sha256: str
+    lookups: tuple[Lookup, ...]
+
+
+def clean_file(site: Site, rel: str, data: bytes) -> Clean:
+    """The record of ``rel``, just checked without a finding (``site.asked`` holds what it looked up)."""
+    lookups = tuple(sorted((path, folder, site.exists[(path, folder)]) for path, folder in site.asked))
+    return Clean(rel, hashlib.sha256(data).hexdigest(), lookups)
+
+
+def _library(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def verifier_version(site_url: str, allow: list[str], trust: Trust) -> str:
+    """A key over everything but a file's own bytes and lookups that changes what the check says of it."""
+    sources = [(PACKAGE / rel).read_bytes() for rel in SOURCES]
+    return cache_key("verify", FORMAT, sys.version, unicodedata.unidata_version,
+                     [_library(n) for n in LIBRARIES], *sources, site_url, allow,
+                     sorted(trust.vendor), sorted(trust.ours), sorted(trust.sizes), sorted(trust.scripts),
+                     [p.pattern for p in trust.patterns])
+
+
+class Manifest:
+    """The files that verified clean under one verifier version, read from and written to the cache folder."""
+
+    def __init__(self, folder: Path, version: str) -> None:
+        self.path = folder / MANIFEST
+        self.version = version
+        self.files: dict[str, tuple[str, list[int]]] = {}  # site path -> (SHA-256, indexes into lookups)
+        self.lookups: list[Lookup] = []
+        self._read()
+
+    def _read(self) -> None:
+        try:
+            blobs = unpack(self.path.read_bytes())
+            doc = json.loads(blobs[0]) if blobs and len(blobs) == 1 else None
+        except (OSError, ValueError):
+            return
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != self.version:
+            return
+        lookups, files = doc.get("lookups"), doc.get("files")
+        if not isinstance(lookups, list) or not isinstance(files, dict):
+            return
+        table: list[Lookup] = []
+        for item in lookups:
+            if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
+                    and isinstance(item[1], bool) and isinstance(item[2], str)):
+                return
+            table.append((item[0], item[1], item[2]))
+        out: dict[str, tuple[str, list[int]]] = {}
+        for rel, entry in files.items():
+            if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                    and isinstance(entry[1], list)
+                    and all(isinstance(i, int) and 0 <= i < len(table) for i in entry[1])):
+                return
+            out[rel] = (entry[0], entry[1])
+        self.lookups, self.files = table, out
+
+    def split(self, site: Site, rels: list[str]) -> tuple[list[str], list[Clean]]:
+        """The files of ``rels`` to check, and those that are still clean (same bytes, same files named)."""
+        todo: list[str] = []
+        kept: list[Clean] = []
+        still: dict[int, bool] = {}
+        for rel in rels:
+            entry = self.files.get(rel)
+            if entry is None:
+                todo.append(rel)
+                continue
+            try:
+                digest = hashlib.sha256(Path(site.root, rel).read_bytes()).hexdigest()
+            except OSError:
+                todo.append(rel)
+                continue
+            for i in entry[1]:
+                if i not in still:
+                    path, folder, named = self.lookups[i]
+                    still[i] = site.resolved((path, folder)) == named
+            if digest == entry[0] and all(still[i] for i in entry[1]):
+                kept.append(Clean(rel, digest, tuple(self.lookups[i] for i in entry[1])))
+            else:
+                todo.append(rel)
+        return todo, kept
+
+    def save(self, clean: list[Clean]) -> None:
+        """Replace the manifest with ``clean`` (atomically; a manifest that cannot be written is skipped)."""
+        index: dict[Lookup, int] = {}
+        files: dict[str, list[object]] = {}
+        for c in sorted(clean, key=lambda c: c.rel):
+            files[c.rel] = [c.sha256, [index.setdefault(item, len(index)) for item in c.lookups]]
+        doc = {"format": FORMAT, "version": self.version, "lookups": [list(k) for k in index], "files": files}
+        write_atomic(self.path, pack([json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()]))
+
