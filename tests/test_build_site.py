@@ -42,7 +42,7 @@ def test_no_google_fonts(site: Path) -> None:
 
 def test_sample_banner_and_footer_identity(site: Path) -> None:
     html = (site / "towns/demo-town/demo-community/index.html").read_text(encoding="utf-8")
-    assert "示例数据:本站所有社区、人员和数字均为虚构" in html
+    assert "示例数据：本站所有社区、人员和数字均为虚构" in html
     assert "<p>主办单位：中共青禾区委组织部(示例) · 承办单位：青禾区党建信息中心(示例)</p>" in html
     assert "示ICP备00000000号" in html and "示公网安备00000000000000号" in html
     assert '<html lang="zh"' in html

@@ -101,4 +101,4 @@ def test_a_version_without_record_changes_says_so(repo: Path) -> None:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "about page only", day="2026-03-05")
     changes = pages(repo)[urls.source(urls.CHANGES)]
-    assert "与 2026年2月10日的版本相比,公开记录没有变化。" in changes
+    assert "与 2026年2月10日的版本相比，公开记录没有变化。" in changes

@@ -49,9 +49,9 @@ description: {{ description | yaml_str }}
 {% if first %}
 <p class="dj-lead">{{ first_text }}</p>
 {% else %}
-<p class="dj-lead">{% if since %}与 {{ since | cn_date }}的版本相比,{% endif %}[#- (no spaces in Chinese) -#]
+<p class="dj-lead">{% if since %}与 {{ since | cn_date }}的版本相比，{% endif %}[#- (no spaces in Chinese) -#]
 {% if total %}{{ updated | cn_date }}更新了 {{ total }} 项内容。{% else %}公开记录没有变化。{% endif %}[#- -#]
-每条公开记录的内容指纹见 <a href="{{ root }}{{ url.MANIFEST }}">{{ url.MANIFEST }}</a>,任何修改都会出现在这里。</p>
+每条公开记录的内容指纹见 <a href="{{ root }}{{ url.MANIFEST }}">{{ url.MANIFEST }}</a>，任何修改都会出现在这里。</p>
 {% for section in sections %}
 
 ## {{ section.title }} {#{{ section.type }}}
@@ -61,7 +61,7 @@ description: {{ description | yaml_str }}
 <li>
 {%- if item.href %}<a href="{{ item.href }}">{{ item.title }}</a>{% else %}{{ item.title }}{% endif %}
 {%- if item.place %} · {{ item.place }}{% endif %}{% if item.kind %} · {{ item.kind }}{% endif %}
-{%- if item.before or item.after %}:{{ item.before or "—" }} → {{ item.after or "—" }}{% endif -%}
+{%- if item.before or item.after %}：{{ item.before or "—" }} → {{ item.after or "—" }}{% endif -%}
 {%- if item.history %} · <a href="{{ item.history }}">修改记录</a>{% endif -%}
 </li>
 {% endfor %}
@@ -147,7 +147,7 @@ def render_changes(context: SiteContext, output: Output) -> None:
     updated = _day(manifest["updated"])
     description = ("本站首次发布。" if manifest["first"] else
                    f"{cn_date(updated)}更新了 {total} 项内容:新增承诺、状态与得分变化、新表彰及修改记录。" if total
-                   else "与上一版本相比,公开记录没有变化。")
+                   else "与上一版本相比，公开记录没有变化。")
     text = environment().from_string(TEMPLATE).render(
         first=manifest["first"], first_text=FIRST, since=_day(manifest["since"]), updated=updated,
         total=total,
