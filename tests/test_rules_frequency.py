@@ -116,7 +116,8 @@ def test_the_score_page_says_a_frequency_is_not_yet_assessable(tmp_path: Path) -
     page = result.output.pages["towns/demo-town/demo-community/score/index.md"]
     item = card(page, 16)
     assert (item.lost, item.score, item.mark) == (True, "1.5/3分", "扣1.5分")
-    assert item.explanation == ("①组织关系在社区的党员参与率80%(参与40人/组织关系在社区50人),符合“超过60%”;"
-                                "②集中服务活动:尚无已结束的双月(2025年1–2月尚未结束),暂不能评定是否“每两月不少于1次”,"
+    # The page sets the rule's words (kept as written in scores.json) with full-width marks.
+    assert item.explanation == ("①组织关系在社区的党员参与率80%（参与40人/组织关系在社区50人），符合“超过60%”；"
+                                "②集中服务活动：尚无已结束的双月（2025年1–2月尚未结束），暂不能评定是否“每两月不少于1次”，"
                                 "本项条件暂不得分。2项条件满足1项")
-    assert item.why == "差距：暂不能评定:待2025年1–2月结束后按“每两月不少于1次”计算"
+    assert item.why == "差距：暂不能评定：待2025年1–2月结束后按“每两月不少于1次”计算"

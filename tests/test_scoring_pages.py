@@ -148,7 +148,7 @@ def test_gaps_and_refinements_are_shown(output: Output) -> None:
     assert [a.attrs["href"] for a in tree(page).one("p", "dj-score-plain").find("a")] == ["#item-10", "#item-16"]
     brand = card(page, 10)
     assert (brand.lost, brand.score, brand.mark) == (True, "3/5分", "扣2分")
-    assert brand.why == "差距：缺:年终有验收(年终有验收12月1日至次年1月31日内没有记录)"
+    assert brand.why == "差距：缺：年终有验收（年终有验收12月1日至次年1月31日内没有记录）"
     service = card(page, 16)  # the 南城 refinement gives 2 points for one condition
     assert (service.lost, service.score, service.mark) == (True, "2/3分", "扣1分")
     assert service.basis.endswith("南城街道细化（南城党工委〔2025〕3号）：参与率达标即得2分"), service.basis
@@ -195,14 +195,15 @@ def test_rubric_page_shows_every_rule_in_plain_chinese(output: Output) -> None:
     assert len(rows) == 23
     for row_id, (no, text, weight, rule, _note) in rows.items():
         assert no == row_id[5:] and text and weight
-        assert rule.startswith(("计算:", "评定:")), rule
-    assert rows["item-16"][3] == ("计算:①组织关系在社区的党员参与率超过60%;②考核年度内每个双月(1–2月、3–4月……11–12月)"
-                                  "都开展集中服务活动,每两月不少于1次;满足0、1、2项分别得0、1.5、3分")
+        assert rule.startswith(("计算：", "评定：")), rule
+    assert rows["item-16"][3] == ("计算：①组织关系在社区的党员参与率超过60%；"
+                                  "②考核年度内每个双月（1–2月、3–4月……11–12月）"
+                                  "都开展集中服务活动，每两月不少于1次；满足0、1、2项分别得0、1.5、3分")
     assert ("南城街道细化（南城党工委〔2025〕3号）：参与率达标即得2分"
             "（分档：满足0项得0分、满足1项得2分、满足2项得3分）") in rows["item-16"][4]
-    assert rows["item-10"][3] == ("计算:同一品牌、同一年度依次核查①年初有计划(1月1日至3月31日);"
-                                  "②半年有检查(6月1日至8月31日);③年终有验收(12月1日至次年1月31日);"
-                                  "每个环节须在所属时段内,前一环节未做到的,后面的环节不计;"
+    assert rows["item-10"][3] == ("计算：同一品牌、同一年度依次核查①年初有计划（1月1日至3月31日）；"
+                                  "②半年有检查（6月1日至8月31日）；③年终有验收（12月1日至次年1月31日）；"
+                                  "每个环节须在所属时段内，前一环节未做到的，后面的环节不计；"
                                   "满足0、1、2、3个环节分别得0、1.5、3、5分")
     assert "次年1月进行的年终验收属于被验收的年度" in rows["item-10"][4]
 

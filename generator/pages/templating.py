@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.pages.markup import render_markdown
+from generator.pages.typeset import cn_punct
 from generator.records.periods import period_label
 
 # Plain text is text: besides HTML's own characters, every character that could start Markdown or an
@@ -74,7 +75,7 @@ def environment() -> Environment:
         comment_end_string="#]",
     )
     env.filters.update(cn_date=cn_date, percent=percent, yaml_str=yaml_str, markdown=markdown_filter,
-                       oneline=oneline, period_label=period_label)
+                       oneline=oneline, period_label=period_label, cn_punct=cn_punct)
     env.globals["url"] = urls  # every address comes from the URL module
     return env
 
