@@ -1,15 +1,61 @@
-"""The benchmark script still runs (it imports the generator by module path, so a refactor can break it)."""
+"""The benchmark script still runs and reports every stage of a build (it patches the generator's functions
+by module path, so a refactor can silently break it: a stage that is never entered must fail the run)."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import subprocess
 import sys
+from pathlib import Path
+from types import ModuleType
 
 from support import REPO
 
+# Written out here, not imported from the script: dropping a stage there must fail this test.
+EXPECTED_STAGES = {"load", "validate", "publish_pii", "score", "history", "render", "engine", "search", "verify",
+                   "write"}
 
-def test_the_benchmark_builds_a_small_synthetic_district() -> None:
-    done = subprocess.run([sys.executable, "scripts/benchmark.py", "--sizes", "3", "--skip-naive-above", "0"],
-                          cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("benchmark_script", REPO / "scripts" / "benchmark.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_project_generator_writes_n_communities_in_towns(tmp_path: Path) -> None:
+    _script().make_project(3, tmp_path)
+    boards = sorted(p.parent.name for p in (tmp_path / "communities").glob("*/*/profile.yml"))
+    assert boards == ["c-00000", "c-00001", "c-00002"]
+    assert (tmp_path / "communities" / "town-000" / "town.yml").is_file()
+    assert (tmp_path / "site_config.yml").is_file() and (tmp_path / "content").is_dir()
+
+
+def test_a_tiny_benchmark_reports_every_stage_within_the_wall_time(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, "scripts/benchmark.py", "--sizes", "3", "--only-mode", "optimised",
+                           "--json", str(out)], cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "N=    3 optimised" in done.stdout and "pages" in done.stdout
+    assert "Seconds per stage" in done.stdout and "Peak RSS" in done.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["sizes"] == [3] and report["machine"]["cpu_count"] >= 1 and report["machine"]["python"]
+    assert "commit" in report["git"]
+    (result,) = report["results"]
+    assert (result["n"], result["mode"], result["communities"]) == (3, "optimised", 3)
+    assert result["pages"] > 0
+    (run,) = result["runs"]
+    assert set(run["stages"]) == EXPECTED_STAGES
+    for name, stage in run["stages"].items():
+        assert isinstance(stage["seconds"], float) and stage["seconds"] >= 0, name
+        assert isinstance(stage["cpu_s"], float) and stage["cpu_s"] >= 0, name
+        assert stage["calls"] > 0, name
+        assert stage["peak_mib"] > 0, name
+    assert sum(stage["seconds"] for stage in run["stages"].values()) <= run["wall_s"]
+    assert run["other_s"] >= 0
+    summary = result["summary"]
+    assert set(summary["stages"]) == EXPECTED_STAGES
+    for name, stage in summary["stages"].items():
+        assert stage["seconds"]["min"] <= stage["seconds"]["median"] <= stage["seconds"]["max"], name
+        assert stage["seconds"]["median"] == run["stages"][name]["seconds"], name
