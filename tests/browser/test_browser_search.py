@@ -55,6 +55,16 @@ def test_the_index_loads_on_the_first_focus_not_on_page_view(open_page: Any, sit
     assert [u for u in seen if u.endswith(INDEX)]
 
 
+@pytest.mark.parametrize("kind", ["home", "board"])
+def test_a_page_view_fetches_nothing_that_grows_with_the_district(open_page: Any, site_map: SiteMap,
+                                                                  kind: str) -> None:
+    """No sitemap.xml (Material fetches it beside every <link rel="alternate">) and no search index."""
+    seen: list[str] = []
+    visit = open_page(site_map.pages[kind], "375", before=lambda p: p.on("request", lambda r: seen.append(r.url)))
+    visit.page.wait_for_timeout(1500)
+    assert [u for u in seen if u.endswith(("sitemap.xml", INDEX))] == []
+
+
 def test_a_pasted_query_finds_results(open_page: Any, site_map: SiteMap) -> None:
     page = open_page(site_map.pages["home"], "375").page
     _open(page)
