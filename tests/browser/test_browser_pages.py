@@ -190,7 +190,7 @@ def test_screenshot_is_written_at_the_viewport_width(open_page: Any, site_map: S
 
 def test_feed_is_served_as_atom(open_page: Any, site_map: SiteMap, base_url: str) -> None:
     visit = open_page("", "375")
-    href = visit.page.locator("link[type='application/atom+xml']").get_attribute("href")
+    href = visit.page.locator("a.dj-button", has_text="订阅更新").get_attribute("href")  # the visible link
     response = visit.page.request.get(base_url + href.lstrip("./").replace("../", ""))
     assert response.ok and "xml" in response.headers.get("content-type", "")
     feed = ElementTree.fromstring(response.body())
