@@ -17,15 +17,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from generator.records.schema import EXPLAINED_STATUSES, Milestone, Pledge, PledgeUpdate
+from generator.records.schema import Milestone, Pledge, PledgeUpdate
 
 # Tracker order: what needs attention first, closed outcomes last.
 STATUSES = ("逾期", "停滞", "进行中", "未开始", "未兑现", "部分完成", "已完成")
 STATUS_IDS = {"逾期": "overdue", "停滞": "stalled", "进行中": "ongoing", "未开始": "not-started",
               "未兑现": "unfulfilled", "部分完成": "partial", "已完成": "done"}
 CORE_STATUSES = ("逾期", "进行中", "未开始", "已完成")  # always shown; the others only where they occur
+RARER_STATUSES = tuple(s for s in STATUSES if s not in CORE_STATUSES)  # 停滞, 未兑现, 部分完成
 CLOSED = ("未兑现", "部分完成", "已完成")  # a closed pledge is no longer late, however long ago its date passed
-NEEDS_EXPLANATION = EXPLAINED_STATUSES
 
 
 def shown_statuses(counts: dict[str, int]) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.pages.markup import render_markdown
+from generator.pages.status import RARER_STATUSES
 from generator.pages.typeset import cn_punct
 from generator.records.periods import period_label
 
@@ -77,6 +78,7 @@ def environment() -> Environment:
     env.filters.update(cn_date=cn_date, percent=percent, yaml_str=yaml_str, markdown=markdown_filter,
                        oneline=oneline, period_label=period_label, cn_punct=cn_punct)
     env.globals["url"] = urls  # every address comes from the URL module
+    env.globals["rarer_statuses"] = RARER_STATUSES  # counted on summaries only where they occur
     return env
 
 
