@@ -7,7 +7,12 @@ runs ``generator.build.build`` - what ``dangjian build`` does - in a fresh proce
 
 * ``optimised`` - ``dangjian build`` as shipped (small nav: towns only);
 * ``naive``     - the same pages, but every community page listed in the nav (what a straightforward
-                  MkDocs site would do; it grows with N², see ``--skip-naive-above``).
+                  MkDocs site would do; it grows with N², see ``--skip-naive-above``);
+* ``warm``      - the shipped build after **one community changed**, with the content cache on: one
+                  untimed priming build fills ``.cache/`` and publishes the site, then before each timed
+                  run one community's name is edited (a different community each run) and the site is
+                  built again over the published one, as a district office does after entering one
+                  result.  The other two modes are clean builds (``DANGJIAN_NO_CACHE=1``).
 
 Stages.  The build process wraps, at run time, the functions the build calls (patched where the caller
 looks them up; nothing in ``generator/`` is changed).  Time is *exclusive*: when a wrapped call runs
@@ -60,7 +65,7 @@ the git commit, the sizes, every run's figures, the summaries, the pages and the
 largest to the smallest size (2000/200 when both are measured).
 
 Usage: python scripts/benchmark.py [--sizes 200 2000] [--runs 1] [--skip-naive-above 2000]
-                                   [--only-mode optimised|naive] [--json PATH] [--keep DIR]
+                                   [--only-mode optimised|naive|warm] [--json PATH] [--keep DIR]
 (``--sizes 10000`` works too, for a city; it needs several times the time and memory of 2,000.)
 """
 
@@ -93,7 +98,7 @@ from generator.records.yamlio import read_yaml  # noqa: E402
 
 TOWN_SIZE = 40
 AS_OF = "2026-11-27"
-MODES = ("optimised", "naive")
+MODES = ("optimised", "naive", "warm")
 STAGES = ("load", "validate", "publish_pii", "score", "history", "render", "engine", "search", "verify", "write")
 LABELS = {"publish_pii": "publish+PII"}
 CHILD_FLAG = "--run-one-build"
@@ -277,14 +282,20 @@ def run_one_build(project: Path, target: Path, mode: str, as_of: str) -> dict[st
 
 # --- the parent: one fresh process per build -----------------------------------------------------------------
 
-def timed_build(project: Path, mode: str) -> dict[str, Any]:
+def timed_build(project: Path, mode: str, site: Path | None = None) -> dict[str, Any]:
+    """One build in a fresh process.  ``warm`` builds over ``site`` with the cache on; the others are clean."""
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        target = site if mode == "warm" and site is not None else Path(tmp) / "site"
+        env = dict(os.environ)
+        if mode == "warm":
+            env.pop("DANGJIAN_NO_CACHE", None)
+        else:  # clean builds: the content cache (.cache/ in the project) would make every build after the first warm
+            env["DANGJIAN_NO_CACHE"] = "1"
+        child_mode = "optimised" if mode == "warm" else mode
         cpu_started = _usage()[0]
         started = time.perf_counter()
-        # Clean builds: the content cache (.cache/ in the project) would make every build after the first warm.
-        env = {**os.environ, "DANGJIAN_NO_CACHE": "1"}
-        proc = subprocess.run([sys.executable, __file__, CHILD_FLAG, str(project), str(Path(tmp) / "site"), mode,
+        proc = subprocess.run([sys.executable, __file__, CHILD_FLAG, str(project), str(target), child_mode,
                                AS_OF], capture_output=True, text=True, cwd=REPO, check=False, env=env)
         wall = time.perf_counter() - started
         cpu = _usage()[0] - cpu_started
@@ -295,6 +306,21 @@ def timed_build(project: Path, mode: str) -> dict[str, Any]:
     stats["load_average"] = {"before": load_before, "after": os.getloadavg()[0]}  # 1-minute, whole machine
     stats["other_s"] = wall - sum(s["seconds"] for s in stats["stages"].values())
     return stats
+
+
+def change_one_community(project: Path, k: int) -> str:
+    """Edit the name of the k-th community (cycling through them): the change a warm build publishes."""
+    profiles = sorted((project / "communities").glob("*/*/profile.yml"))
+    profile = profiles[(k * 37) % len(profiles)]
+    text = profile.read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
+    name = str(doc["name"])
+    edited = f"{name}改" if not name.endswith("改") else name[:-1]
+    lines = [f"name: {edited}" if line.startswith("name:") else line for line in text.splitlines()]
+    if lines == text.splitlines():
+        raise SystemExit(f"no top-level name: line in {profile}")
+    profile.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return profile.relative_to(project).as_posix()
 
 
 def spread(values: list[float]) -> dict[str, float]:
@@ -379,14 +405,22 @@ def main(argv: list[str] | None = None) -> None:
     for n in args.sizes:
         modes = [m for m in MODES if (args.only_mode in (None, m)) and not (m == "naive" and n > args.skip_naive_above)]
         with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
-            project = Path(tmp)
+            project = Path(tmp) / "project"
+            project.mkdir()
             make_project(n, project)
             if args.keep:
                 shutil.copytree(project, args.keep / f"n{n}", dirs_exist_ok=True)
             runs: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
+            published = Path(tmp) / "published-site"
+            if "warm" in modes:  # untimed: fills .cache/ and publishes the site the warm builds replace
+                timed_build(project, "warm", published)
             for k in range(args.runs):
                 for mode in modes:
-                    stats = timed_build(project, mode)
+                    if mode == "warm":
+                        changed = change_one_community(project, k)
+                    stats = timed_build(project, mode, published)
+                    if mode == "warm":
+                        stats["changed"] = changed
                     runs[mode].append(stats)
                     top = max(STAGES, key=lambda st: stats["stages"][st]["seconds"])
                     print(f"N={n:5d} {mode:9s} run {k + 1}/{args.runs}: {stats['wall_s']:7.1f} s"

@@ -59,3 +59,25 @@ def test_a_tiny_benchmark_reports_every_stage_within_the_wall_time(tmp_path: Pat
     for name, stage in summary["stages"].items():
         assert stage["seconds"]["min"] <= stage["seconds"]["median"] <= stage["seconds"]["max"], name
         assert stage["seconds"]["median"] == run["stages"][name]["seconds"], name
+
+
+def test_a_warm_run_changes_one_community_and_builds_over_the_published_site(tmp_path: Path) -> None:
+    script = _script()
+    script.make_project(3, tmp_path)
+    profiles = sorted((tmp_path / "communities").glob("*/*/profile.yml"))
+    before = {p: p.read_text(encoding="utf-8") for p in profiles}
+    changed = [script.change_one_community(tmp_path, k) for k in range(2)]
+    edited = [p for p in profiles if p.read_text(encoding="utf-8") != before[p]]
+    assert len(set(changed)) == 2 and len(edited) == 2  # a different community each run
+    for profile in edited:
+        old = next(line for line in before[profile].splitlines() if line.startswith("name:"))
+        assert f"{old}改" in profile.read_text(encoding="utf-8")
+
+    out = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, "scripts/benchmark.py", "--sizes", "3", "--only-mode", "warm",
+                           "--runs", "2", "--json", str(out)], cwd=REPO, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (result,) = json.loads(out.read_text(encoding="utf-8"))["results"]
+    assert result["mode"] == "warm" and result["communities"] == 3
+    assert [run["changed"] for run in result["runs"]] == changed  # the same edits, made in the build's project
