@@ -23,6 +23,7 @@ from PIL import Image
 from support import AS_OF_ARG, REPO, cli
 from trust_util import tree
 
+import generator.engine.mkdocs_adapter as adapter_module
 import generator.engine.verify as verify_module
 import generator.pages.qr as qr_module
 import generator.records.images as images_module
@@ -33,7 +34,7 @@ from generator.pages.qr import qr_files, qr_png, qr_svg
 from generator.records.images import ImageProblem, WebImage, clean_copy, describe, encode
 
 SITE_URL = "https://dangjian.example.gov.cn/"
-WORK = ("encode", "clean_copy", "qr", "scan")
+WORK = ("encode", "clean_copy", "qr", "scan", "search")
 
 
 class Counter:
@@ -52,10 +53,12 @@ class Counter:
 
 @contextlib.contextmanager
 def counting() -> Iterator[dict[str, Counter]]:
-    """Count the work the cache saves: image encodes, content-image copies, QR codes, files checked."""
+    """Count the work the cache saves: image encodes, content-image copies, QR codes, files checked, pages
+    parsed and segmented for the search index."""
     with pytest.MonkeyPatch.context() as mp:
         yield {"encode": Counter(mp, images_module, "_encode"), "clean_copy": Counter(mp, images_module, "_clean_copy"),
-               "qr": Counter(mp, qr_module, "_code"), "scan": Counter(mp, verify_module, "scan_data")}
+               "qr": Counter(mp, qr_module, "_code"), "scan": Counter(mp, verify_module, "scan_data"),
+               "search": Counter(mp, adapter_module, "_index_page")}
 
 
 def png(path: Path, color: tuple[int, int, int], size: tuple[int, int] = (1200, 800)) -> Path:
@@ -124,6 +127,7 @@ def test_warm_build_does_the_work_no_more(sample: Sample) -> None:
     cache = sample.project / ".cache"
     assert (cache / MANIFEST).is_file()
     assert list((cache / "images").rglob("*")) and list((cache / "qr").rglob("*"))
+    assert list((cache / "search").rglob("*"))
     assert not [p for p in cache.rglob(".tmp-*")]
 
 

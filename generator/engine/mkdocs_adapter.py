@@ -22,6 +22,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from generator import urls
+from generator.cache import cache_folder, cache_key, read_entry, write_entry
 from generator.engine import publish
 from generator.engine.html_blocks import Stash
 
@@ -138,7 +139,7 @@ def content_pages(project: Path, output: Output) -> set[str]:
 
 
 def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.date,
-            untrusted: set[str]) -> Any:
+            untrusted: set[str], cache_dir: Path | None = None) -> Any:
     from mkdocs.plugins import BasePlugin
 
     class Injector(BasePlugin):  # type: ignore[type-arg]
@@ -146,6 +147,7 @@ def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.da
         stashes: dict[str, Stash] = {}  # noqa: RUF012 - one plugin instance per build
 
         def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+            cache_search_entries(config, cache_dir)  # runs after the search plugin made its index
             return harden_config(config)
 
         def on_env(self, env: Environment, **kwargs: Any) -> Environment:
@@ -190,6 +192,52 @@ def after_markdown(html: str, page: Page, untrusted: set[str], stashes: dict[str
         return sanitize_content_page(html)
     stash = stashes.pop(page.file.src_uri, None)
     return stash.restore(html) if stash is not None else html
+
+
+SEARCH_CACHE_KIND = "search"
+SEARCH_CACHE_VERSION = 1  # bump when what an entry is made of changes
+
+
+def _index_page(add: Callable[[Page], None], page: Page) -> None:
+    """The search plugin's own work for one page: parse its HTML, segment its Chinese (jieba)."""
+    add(page)
+
+
+def _toc_ids(items: Any) -> list[Any]:
+    return [[item.id, item.url, str(item.title), _toc_ids(item.children)] for item in items]
+
+
+def cache_search_entries(config: MkDocsConfig, cache_dir: Path | None) -> None:
+    """Take a page's search entries from the content cache when its HTML, address, outline and
+    metadata are those of a page indexed before (same search code, same jieba): the index is the
+    same, without parsing and segmenting every unchanged page again."""
+    from importlib.metadata import version
+
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(search, "search_index", None)
+    if index is None:
+        return
+    versions = [SEARCH_CACHE_VERSION, version("mkdocs-material"), version("jieba")]
+    add = index.add_entry_from_context
+
+    def add_entry_from_context(page: Page) -> None:
+        if cache_dir is None:
+            _index_page(add, page)
+            return
+        meta = json.dumps({k: page.meta.get(k) for k in ("title", "tags", "search")}, default=str)
+        key = cache_key(SEARCH_CACHE_KIND, versions, page.url, str(page.title), meta, _toc_ids(page.toc),
+                        page.content or "")
+        cached = read_entry(cache_dir, SEARCH_CACHE_KIND, key)
+        entries = json.loads(cached[0]) if cached is not None and len(cached) == 1 else None
+        if isinstance(entries, list):
+            index.entries.extend(entries)
+            return
+        before = len(index.entries)
+        _index_page(add, page)
+        write_entry(cache_dir, SEARCH_CACHE_KIND, key,
+                    [json.dumps(index.entries[before:], ensure_ascii=False, default=str).encode()])
+
+    index.add_entry_from_context = add_entry_from_context
 
 
 def compact_search_index(path: Path) -> None:
@@ -322,7 +370,8 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
         try:
             config = load_config(config_file=str(cfg_file))
             untrusted = content_pages(context.project, output)
-            config.plugins["dangjian"] = _plugin(output, progress, context.as_of, untrusted)
+            config.plugins["dangjian"] = _plugin(output, progress, context.as_of, untrusted,
+                                                 cache_folder(context.project))
             build(config)
         except (SystemExit, Exception) as exc:
             raise EngineError("\n".join([*counter.messages, f"{type(exc).__name__}: {exc}"])) from exc
