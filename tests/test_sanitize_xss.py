@@ -23,6 +23,7 @@ import yaml
 from support import REPO, TRUST, copy_project
 from trust_util import approved, build, pledge, write_yaml
 
+from generator.engine import search_parts
 from generator.engine.material import sanitize_content_page as sanitize_page
 from generator.pages.markup import render_markdown, safe_link, sanitize
 
@@ -169,7 +170,7 @@ def file_traces(rel: str, data: bytes) -> list[str]:
             if el.text and "<" in el.text and not atom_text:
                 found += html_traces(el.text, f"{rel} <{tag}> text")
         return found
-    if rel == "search/search_index.json":  # Material shows these strings as HTML
+    if search_parts.is_index(rel):  # Material shows these strings as HTML
         return [t for s in _json_strings(json.loads(text)) for t in html_traces(s, f"{rel} (HTML in JSON)")]
     if suffix in (".json", ".webmanifest"):  # data: text stays text, but links must be safe to follow
         return [f"{rel}: {k} is an unsafe URL {v[:60]!r}" for k, v in _json_links(json.loads(text))

@@ -180,6 +180,8 @@ def test_links_out_are_allowed_but_only_http(site: Path) -> None:
                  "</description></item></channel></rss>", "feed.xml: third-party: <img> loads from cdn"),
     ("search/search_index.json", '{"docs": [{"location": "gone/#x", "title": "", "text": ""}]}',
      "search/search_index.json: broken-link: gone/#x does not exist"),
+    ("search/towns/east.json", '{"docs": [{"location": "gone/#x", "title": "", "text": ""}]}',
+     "search/towns/east.json: broken-link: gone/#x does not exist"),  # a town's part of the index
 ])
 def test_other_file_types(site: Path, rel: str, text: str, expected: str) -> None:
     write(site, rel, text)

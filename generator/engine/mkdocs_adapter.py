@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from generator import urls
 from generator.cache import cache_folder, cache_key, read_entry, write_entry
-from generator.engine import publish
+from generator.engine import publish, search_parts
 from generator.engine.html_blocks import Stash
 
 # Absolute import: `dangjian serve` loads this file as a MkDocs hooks module, outside the package.
@@ -79,8 +79,10 @@ def search_synonyms() -> list[list[str]]:
 
 
 def config_text(cfg: SiteConfig, project: Path, output: Output | None, docs_dir: Path, site_dir: Path,
-                serve: bool = False) -> str:
-    """The MkDocs configuration derived from ``site_config.yml``, as YAML text."""
+                serve: bool = False, search_towns: list[str] | None = None) -> str:
+    """The MkDocs configuration derived from ``site_config.yml``, as YAML text.
+
+    ``search_towns``: the towns whose pages load their own part of the search index (see search_parts)."""
     footer = cfg.footer.model_dump(exclude_none=True)
     data: dict[str, Any] = {
         "site_name": cfg.site.name,
@@ -106,7 +108,8 @@ def config_text(cfg: SiteConfig, project: Path, output: Output | None, docs_dir:
             {"toc": {"permalink": False, "slugify": "__SLUGIFY__"}},
         ],
         "extra": {"generator": False, "footer": footer, "sample_data": cfg.site.sample_data,
-                  "short_name": cfg.site.short_name, "feed": urls.FEED, "search_synonyms": search_synonyms()},
+                  "short_name": cfg.site.short_name, "feed": urls.FEED, "search_synonyms": search_synonyms(),
+                  "search_towns": search_towns or []},
         "extra_css": ["assets/stylesheets/dangjian.css"],
         "extra_javascript": ["assets/javascripts/dangjian.js"],
         "not_in_nav": "".join(f"/{pattern}\n" for pattern in urls.UNLISTED),
@@ -139,7 +142,7 @@ def content_pages(project: Path, output: Output) -> set[str]:
 
 
 def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.date,
-            untrusted: set[str], cache_dir: Path | None = None) -> Any:
+            untrusted: set[str], cache_dir: Path | None = None, search: SearchParts | None = None) -> Any:
     from mkdocs.plugins import BasePlugin
 
     class Injector(BasePlugin):  # type: ignore[type-arg]
@@ -173,7 +176,7 @@ def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.da
             return valid_html(output_content) if template_name.endswith(".html") else output_content
 
         def on_post_build(self, *, config: MkDocsConfig) -> None:
-            compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
+            compact_search_index(Path(config.site_dir), search)
 
     return Injector()
 
@@ -240,12 +243,23 @@ def cache_search_entries(config: MkDocsConfig, cache_dir: Path | None) -> None:
     index.add_entry_from_context = add_entry_from_context
 
 
-def compact_search_index(path: Path) -> None:
-    """Rewrite the search index as UTF-8 instead of ``\\uXXXX`` escapes: about half the bytes
-    for Chinese text, and phones download it on every first visit."""
-    if path.is_file():
-        data = json.loads(path.read_text(encoding="utf-8"))
-        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+SearchParts = tuple[list[search_parts.Owner], list[str]]
+
+
+def search_split(context: SiteContext) -> SearchParts | None:
+    """Who owns which pages, for a search index in parts; None for a district small enough for one index."""
+    communities = context.district.communities()
+    if not search_parts.use_parts(len(communities)):
+        return None
+    owners = [search_parts.Owner(c.town_id, urls.community(c.town_id, c.id),
+                                 tuple(urls.brand(b.id) for b in c.brands.brands)) for c in communities]
+    return owners, [t.id for t in context.district.towns]
+
+
+def compact_search_index(site_dir: Path, search: SearchParts | None = None) -> None:
+    """Rewrite the search index as UTF-8 instead of ``\\uXXXX`` escapes (about half the bytes for Chinese
+    text), in parts for a city-sized district (:mod:`generator.engine.search_parts`)."""
+    search_parts.write(site_dir, *(search if search is not None else (None, [])))
 
 
 # --- hardening: MkDocs's Jinja environment does not autoescape, and Material prints titles,
@@ -358,7 +372,9 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
         docs = Path(tmp) / "docs"
         docs.mkdir()
         cfg_file = Path(tmp) / "mkdocs.yml"
-        cfg_file.write_text(config_text(context.config, context.project, output, docs, site_dir), encoding="utf-8")
+        search = search_split(context)
+        cfg_file.write_text(config_text(context.config, context.project, output, docs, site_dir,
+                                        search_towns=search[1] if search else None), encoding="utf-8")
         counter = _Counter()
         mk_log = logging.getLogger("mkdocs")
         mk_log.addHandler(counter)
@@ -371,7 +387,7 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
             config = load_config(config_file=str(cfg_file))
             untrusted = content_pages(context.project, output)
             config.plugins["dangjian"] = _plugin(output, progress, context.as_of, untrusted,
-                                                 cache_folder(context.project))
+                                                 cache_folder(context.project), search)
             build(config)
         except (SystemExit, Exception) as exc:
             raise EngineError("\n".join([*counter.messages, f"{type(exc).__name__}: {exc}"])) from exc

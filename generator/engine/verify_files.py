@@ -26,6 +26,7 @@ from typing import Any
 import tinycss2
 from PIL import Image
 
+from generator.engine import search_parts
 from generator.engine.verify_base import FileScan, short
 from generator.messages import msg
 
@@ -118,7 +119,7 @@ def json_data(scan: FileScan, data: bytes | str, *, name: str = "") -> object:
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         scan.add("unreadable", msg("verify.bad_json", detail=short(str(exc))))
         return None
-    search_index = name == "search/search_index.json"
+    search_index = search_parts.is_index(name)
     if search_index:
         scan.base = ""  # the theme resolves locations against the site's root
     manifest = name.endswith(".webmanifest")

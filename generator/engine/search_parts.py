@@ -1,0 +1,100 @@
+"""The search index in parts, so that a search on a city-sized site downloads what the reader's town needs.
+
+A resident's first search downloads the whole index (the theme fetches it when the search box is first
+used).  At 2,000 communities that is about 2.4 MB gzipped, most of it the pledge, brand and score text of
+communities the reader will never look for.  From ``PARTS_FROM`` communities on, the index is written in
+parts:
+
+* ``search/search_index.json`` (the theme's own address, used on every page outside a town): every page
+  that is not one community's, in full, plus the title of every community board and brand page, so a
+  community or a brand is found by name from anywhere;
+* ``search/towns/<town>.json`` (used on the town's pages and its communities' pages): the same, plus
+  every entry of that town's communities' pages and of their brands' pages, in full.
+
+Smaller districts keep one index with everything.  Entries are the search plugin's, unchanged and in the
+plugin's order; only which file holds them differs.  The file a page uses is named in its
+``<meta name="dj-search-part">`` (``search_part``), read by the theme's search loader (``main.html``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PARTS_FROM = 60  # communities; below this one index holds everything
+INDEX = "search/search_index.json"
+PART = "search/towns/{town}.json"
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Where a community's pages live, and its brands' pages (site-relative page URLs)."""
+
+    town: str
+    prefix: str  # towns/<town>/<community>/
+    brands: tuple[str, ...]  # brands/<id>/
+
+
+def is_index(rel: str) -> bool:
+    """A file of the search index (the whole-site file or a town's part)."""
+    return rel == INDEX or (rel.startswith("search/towns/") and rel.endswith(".json") and rel.count("/") == 2)
+
+
+def use_parts(communities: int) -> bool:
+    return communities >= PARTS_FROM
+
+
+def search_part(page_url: str, towns: Iterable[str]) -> str | None:
+    """The index part a page at ``page_url`` loads (site-relative), or None for the whole-site file."""
+    parts = page_url.split("/")
+    if len(parts) > 2 and parts[0] == "towns" and parts[1] in set(towns):
+        return PART.format(town=parts[1])
+    return None
+
+
+def _page(location: str) -> str:
+    return location.split("#", 1)[0]
+
+
+def split(data: dict[str, Any], owners: list[Owner], towns: list[str]) -> dict[str, dict[str, Any]]:
+    """The index files (site-relative path -> content) for the plugin's index ``data``."""
+    by_prefix = {o.prefix: o for o in owners}
+    by_brand = {b: o for o in owners for b in o.brands}
+    shared: list[Any] = []
+    own: dict[str, list[Any]] = {t: [] for t in towns}
+    for doc in data["docs"]:
+        location = str(doc.get("location", ""))
+        page = _page(location)
+        segments = page.split("/")
+        owner = by_brand.get(page) or (by_prefix.get("/".join(segments[:3]) + "/") if len(segments) > 3 else None)
+        if owner is None or owner.town not in own:
+            shared.append(doc)
+            continue
+        own[owner.town].append(doc)
+        if location == page and (page == owner.prefix or page in owner.brands):
+            shared.append({"location": location, "title": doc.get("title", ""), "text": ""})
+    files = {INDEX: {"config": data["config"], "docs": shared}}
+    for town in towns:
+        files[PART.format(town=town)] = {"config": data["config"], "docs": shared + own[town]}
+    return files
+
+
+def dump(data: dict[str, Any]) -> str:
+    """UTF-8 JSON instead of ``\\uXXXX`` escapes: about half the bytes for Chinese text."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write(site_dir: Path, owners: list[Owner] | None, towns: list[str]) -> None:
+    """Rewrite the plugin's index at ``site_dir`` compactly; in parts when ``owners`` is given."""
+    path = site_dir / INDEX
+    if not path.is_file():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    files = split(data, owners, towns) if owners is not None else {INDEX: data}
+    for rel, content in files.items():
+        target = site_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(dump(content), encoding="utf-8")

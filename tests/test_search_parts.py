@@ -1,0 +1,95 @@
+"""A city-sized site's search index comes in parts: the whole-site file finds every community and brand by
+name, and a town's part adds the full text of that town's communities' pages (generator/engine/search_parts.py)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from support import AS_OF_ARG, REPO, cli
+
+from generator.engine import search_parts
+from generator.engine.search_parts import INDEX, PART, Owner, search_part, split
+
+CONFIG = {"lang": ["zh"], "separator": "x", "pipeline": [], "fields": {}}
+OWNERS = [Owner("east", "towns/east/pine/", ("brands/garden/",)), Owner("west", "towns/west/oak/", ())]
+
+
+def _doc(location: str, title: str = "T", text: str = "body") -> dict[str, str]:
+    return {"location": location, "title": title, "text": text}
+
+
+def test_a_town_part_holds_its_communities_and_the_shared_pages() -> None:
+    docs = [_doc("about/"), _doc("towns/east/"), _doc("towns/east/pine/", "松社区"), _doc("towns/east/pine/#pledges"),
+            _doc("towns/east/pine/pledges/"), _doc("brands/garden/", "花园"), _doc("brands/garden/#story"),
+            _doc("towns/west/oak/", "橡社区"), _doc("brands/other/"), _doc("towns/east/reports/2026-H1/")]
+    files = split({"config": CONFIG, "docs": docs}, OWNERS, ["east", "west"])
+    assert sorted(files) == sorted([INDEX, PART.format(town="east"), PART.format(town="west")])
+    shared = files[INDEX]["docs"]
+    assert files[INDEX]["config"] == CONFIG
+    # Not one community's pages: in full.  A board and a brand page: by title only.
+    assert shared == [docs[0], docs[1], _doc("towns/east/pine/", "松社区", ""), _doc("brands/garden/", "花园", ""),
+                      _doc("towns/west/oak/", "橡社区", ""), docs[8], docs[9]]
+    assert files[PART.format(town="east")]["docs"] == [*shared, docs[2], docs[3], docs[4], docs[5], docs[6]]
+    assert files[PART.format(town="west")]["docs"] == [*shared, docs[7]]
+
+
+def test_a_community_whose_id_starts_like_another_is_not_mixed_up() -> None:
+    owners = [Owner("east", "towns/east/pine/", ()), Owner("east", "towns/east/pine-2/", ())]
+    files = split({"config": CONFIG, "docs": [_doc("towns/east/pine-2/#x")]}, owners, ["east"])
+    assert files[INDEX]["docs"] == []
+    assert files[PART.format(town="east")]["docs"] == [_doc("towns/east/pine-2/#x")]
+
+
+@pytest.mark.parametrize(("url", "part"), [
+    ("towns/east/", PART.format(town="east")), ("towns/east/pine/pledges/", PART.format(town="east")),
+    ("towns/", None), ("", None), ("brands/garden/", None), ("towns/gone/pine/", None)])
+def test_which_part_a_page_loads(url: str, part: str | None) -> None:
+    assert search_part(url, ["east", "west"]) == part
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sample built as it ships (one index: a small district) and with the parts turned on."""
+    root = tmp_path_factory.mktemp("parts")
+    whole, parted = root / "whole", root / "parted"
+    for out in (whole, parted):
+        with pytest.MonkeyPatch.context() as mp:
+            if out is parted:
+                mp.setattr(search_parts, "PARTS_FROM", 1)
+            result = cli("build", "-p", str(REPO), "--as-of", AS_OF_ARG, "-o", str(out),
+                         env={"DANGJIAN_NO_CACHE": "1"})
+            assert result.exit_code == 0, result.output
+    return whole, parted
+
+
+def _docs(site: Path, rel: str) -> list[dict[str, str]]:
+    return json.loads((site / rel).read_text(encoding="utf-8"))["docs"]
+
+
+def test_the_sample_keeps_one_index(sites: tuple[Path, Path]) -> None:
+    whole, _ = sites
+    assert not (whole / "search" / "towns").exists()
+    assert "<meta name=\"dj-search-town\"" not in (whole / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_parts_lose_no_entry_and_pages_name_their_part(sites: tuple[Path, Path]) -> None:
+    whole, parted = sites
+    everything = _docs(whole, INDEX)
+    shared = _docs(parted, INDEX)
+    towns = sorted(p.parent.name for p in (REPO / "communities").glob("*/town.yml"))
+    parts = {t: _docs(parted, PART.format(town=t)) for t in towns if (parted / PART.format(town=t)).is_file()}
+    assert parts and len(shared) < len(everything)
+    own = [d for t, docs in parts.items() for d in docs[len(shared):]]
+    assert all(docs[:len(shared)] == shared for docs in parts.values())
+    full_shared = [d for d in shared if d in everything]
+    assert Counter(json.dumps(d, sort_keys=True) for d in full_shared + own) == Counter(
+        json.dumps(d, sort_keys=True) for d in everything)  # every entry, once, in the shared file or its town's part
+    town = next(iter(parts))
+    board = next(p for p in sorted((parted / "towns" / town).glob("*/index.html")))
+    assert f'<meta name="dj-search-town" content="{town}">' in board.read_text(encoding="utf-8")
+    assert "<meta name=\"dj-search-town\"" not in (parted / "index.html").read_text(encoding="utf-8")
+    community = board.parent.relative_to(parted).as_posix() + "/"
+    assert any(d["location"] == community and d["text"] == "" for d in shared)  # found by name from anywhere
