@@ -29,10 +29,11 @@ def test_a_town_part_holds_its_communities_and_the_shared_pages() -> None:
     assert sorted(files) == sorted([INDEX, PART.format(town="east"), PART.format(town="west")])
     shared = files[INDEX]["docs"]
     assert files[INDEX]["config"] == CONFIG
-    # Not one community's pages: in full.  A board and a brand page: by title only.
-    assert shared == [docs[0], docs[1], _doc("towns/east/pine/", "松社区", ""), _doc("brands/garden/", "花园", ""),
-                      _doc("towns/west/oak/", "橡社区", ""), docs[8], docs[9]]
-    assert files[PART.format(town="east")]["docs"] == [*shared, docs[2], docs[3], docs[4], docs[5], docs[6]]
+    # Not a town's pages: in full.  A town page, a board and a brand page: by title only.
+    assert shared == [docs[0], _doc("towns/east/", "T", ""), _doc("towns/east/pine/", "松社区", ""),
+                      _doc("brands/garden/", "花园", ""), _doc("towns/west/oak/", "橡社区", ""), docs[8]]
+    assert files[PART.format(town="east")]["docs"] == [*shared, docs[1], docs[2], docs[3], docs[4], docs[5], docs[6],
+                                                       docs[9]]
     assert files[PART.format(town="west")]["docs"] == [*shared, docs[7]]
 
 

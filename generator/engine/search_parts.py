@@ -6,10 +6,10 @@ communities the reader will never look for.  From ``PARTS_FROM`` communities on,
 parts:
 
 * ``search/search_index.json`` (the theme's own address, used on every page outside a town): every page
-  that is not one community's, in full, plus the title of every community board and brand page, so a
-  community or a brand is found by name from anywhere;
+  that is not a town's or one of its communities', in full, plus the title of every town page, community
+  board and brand page, so a town, a community or a brand is found by name from anywhere;
 * ``search/towns/<town>.json`` (used on the town's pages and its communities' pages): the same, plus
-  every entry of that town's communities' pages and of their brands' pages, in full.
+  every entry of the town's own pages (``towns/<town>/…``) and of its communities' brand pages, in full.
 
 Smaller districts keep one index with everything.  Entries are the search plugin's, unchanged and in the
 plugin's order; only which file holds them differs.  The file a page uses is named in its
@@ -70,11 +70,14 @@ def split(data: dict[str, Any], owners: list[Owner], towns: list[str]) -> dict[s
         page = _page(location)
         segments = page.split("/")
         owner = by_brand.get(page) or (by_prefix.get("/".join(segments[:3]) + "/") if len(segments) > 3 else None)
-        if owner is None or owner.town not in own:
+        town = owner.town if owner is not None else (segments[1] if segments[0] == "towns" and len(segments) > 2
+                                                     else None)
+        if town not in own:
             shared.append(doc)
             continue
-        own[owner.town].append(doc)
-        if location == page and (page == owner.prefix or page in owner.brands):
+        own[town].append(doc)
+        named = page in (owner.prefix, *owner.brands) if owner is not None else page == f"towns/{town}/"
+        if location == page and named:
             shared.append({"location": location, "title": doc.get("title", ""), "text": ""})
     files = {INDEX: {"config": data["config"], "docs": shared}}
     for town in towns:
