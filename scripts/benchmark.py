@@ -29,7 +29,8 @@ publish_pii   ``publish`` (publication gate), ``check_recipients`` and ``scan_pu
 score         ``score_district`` and ``apply_frozen`` (frozen periods compared)
 history       ``add_history``: record histories from git and the previous version of the records
               (part of ``pipeline.run`` before rendering; the synthetic project has no git history)
-render        ``render_site``: every page's Markdown, QR codes, resized images, feeds (in memory)
+render        ``render_site``: every page's Markdown, QR codes, resized images, feeds (in memory; the
+              communities' pages on forked workers for large districts, ``generator/pages/parallel.py``)
 engine        ``mkdocs_adapter.build_site`` minus the search and write stages inside it: MkDocs config,
               Markdown -> HTML, the Material templates (Jinja), our page hooks, nav, sitemap, links
 search        the search plugin inside the engine: its ``on_page_context`` (HTML parsing and jieba
@@ -49,7 +50,7 @@ their stage: ``sitemap.xml.gz`` (MkDocs writes it directly: engine) and the comp
 (rewritten by ``compact_search_index``: search).
 
 CPU seconds are reported beside wall seconds, per stage the same way (exclusive): user + system time of
-the build process and of its children finished during the stage (the output check's workers, git).  On
+the build process and of its children finished during the stage (the render and output check workers, git).  On
 a shared machine a stage whose wall time is well above its CPU time (single-threaded stages) was waiting
 for a core; the machine's 1-minute load average before each build is recorded too.  Targets use wall
 time.

@@ -7,6 +7,7 @@ a fixture project for a test that edits it, and the in-process CLI.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -52,3 +53,16 @@ def cli(*args: str, catch: bool = False, env: dict[str, str] | None = None) -> R
     ``env`` adds environment variables for this run, e.g. ``{"DANGJIAN_LANG": "en"}`` for English messages.
     """
     return CliRunner().invoke(main, list(args), catch_exceptions=catch, env=env)
+
+
+def synthetic_project(dest: Path, communities: int, town_size: int) -> Path:
+    """A district of ``communities`` copies of the sample's, in towns of ``town_size``, written at ``dest``
+    the way ``scripts/benchmark.py`` writes its districts (``make_project``)."""
+    spec = importlib.util.spec_from_file_location("benchmark_script", REPO / "scripts" / "benchmark.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    script.TOWN_SIZE = town_size
+    dest.mkdir(parents=True)
+    script.make_project(communities, dest)
+    return dest

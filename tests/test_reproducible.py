@@ -13,9 +13,10 @@ import re
 import shutil
 import struct
 from pathlib import Path
+from typing import Any
 
 import pytest
-from support import AS_OF, AS_OF_ARG, REPO, TRUST, copy_project
+from support import AS_OF, AS_OF_ARG, REPO, TRUST, copy_project, synthetic_project
 from trust_util import build, build_subprocess, tree
 
 AS_OF_EPOCH = int(dt.datetime.combine(AS_OF, dt.time(), dt.UTC).timestamp())
@@ -111,3 +112,30 @@ def test_templates_see_the_as_of_date_as_build_date(tmp_path: Path) -> None:
     result = build_subprocess(project, out, as_of="2026-06-30")
     assert result.returncode == 0, result.stderr
     assert '<meta name="dj-built" content="2026-06-30">' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_pooled_build_gives_the_bytes_of_a_serial_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering on worker processes (issue 14) changes nothing in the site: whole builds with
+    ``DANGJIAN_WORKERS=2`` (forced: the district is below the pool's threshold) and ``=1`` are byte-identical."""
+    from generator.pages import parallel, registry
+
+    project = synthetic_project(tmp_path / "project", 8, 3)  # three towns: 3, 3 and 2 communities
+    monkeypatch.setenv("DANGJIAN_NO_CACHE", "1")
+    pooled: list[bool] = []
+    real = registry.render_in_pool
+
+    def spy(*args: Any) -> Any:
+        output = real(*args)
+        pooled.append(output is not None)
+        return output
+
+    monkeypatch.setattr(registry, "render_in_pool", spy)
+    sites = {}
+    for workers in ("2", "1"):
+        monkeypatch.setenv(parallel.WORKERS_ENV, workers)
+        result = build(project, tmp_path / f"site-{workers}")
+        assert result.exit_code == 0, result.output
+        sites[workers] = tree(tmp_path / f"site-{workers}")
+    assert pooled == [True]  # the first build rendered in the pool, the second did not try
+    assert len(sites["1"]) > 100 and sorted(sites["2"]) == sorted(sites["1"])
+    assert [p for p in sites["1"] if sites["1"][p] != sites["2"][p]] == []

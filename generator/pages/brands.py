@@ -67,12 +67,15 @@ a{{color:#8e0000;display:inline-block;min-height:44px;line-height:44px}}</style>
 
 def render_brands(context: SiteContext, output: Output) -> None:
     site = site_views(context)
-    for problem in site.image_problems:
-        output.log.errors.append(problem)
     views = site.brands
-    _gallery(context, output, views)
+    if output.site_wide:  # the gallery, and the image problems found for every brand at once (site_views)
+        for problem in site.image_problems:
+            output.log.errors.append(problem)
+        _gallery(context, output, views)
     cache_dir = cache_folder(context.project)
-    for v in views:
+    for v in views:  # a brand's page, images and redirects are its community's
+        if not output.covers(v.community.key):
+            continue
         for image, record in zip(v.images, v.image_records, strict=True):
             try:
                 for path, data in encode(image, cache_dir).items():

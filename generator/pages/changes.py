@@ -18,6 +18,7 @@ from generator.pages.manifest import (
     dump,
     read_previous,
 )
+from generator.pages.output import site_wide_only
 from generator.pages.templating import cn_date, environment, render
 
 if TYPE_CHECKING:
@@ -71,19 +72,23 @@ description: {{ description | yaml_str }}
 """
 
 
-def _links(context: SiteContext, output: Output, root: str) -> dict[str, str]:
-    """Record id -> page that shows it, for records that are still published."""
+def _links(context: SiteContext, root: str) -> dict[str, str]:
+    """Record id -> page that shows it, for records that are still published.
+
+    Worked out from the records, not from the pages rendered so far, so the page is the same when the
+    communities' pages are rendered elsewhere (``registry.render_site`` on worker processes): every
+    published community has a board, every brand of one a page (``render_brands``), and the
+    commendations are on the honours page (``render_honours``).
+    """
     links: dict[str, str] = {}
     for c in context.district.communities():
         links[f"community:{c.key}"] = root + c.url
         for p in c.pledges.pledges:
             links[f"pledge:{c.key}/{p.id}"] = root + urls.pledge(c.town_id, c.id, p.id)
         for b in c.brands.brands:
-            if urls.source(urls.brand(b.id)) in output.pages:
-                links[f"brand:{b.id}"] = root + urls.brand(b.id)
-    if urls.source(urls.HONOURS) in output.pages:
-        for cm in context.district.info.commendations:
-            links[f"commendation:{cm.id}"] = root + urls.HONOURS
+            links[f"brand:{b.id}"] = root + urls.brand(b.id)
+    for cm in context.district.info.commendations:
+        links[f"commendation:{cm.id}"] = root + urls.HONOURS
     return links
 
 
@@ -127,13 +132,14 @@ def _previous(context: SiteContext, output: Output) -> dict[str, Any] | None:
         return None
 
 
+@site_wide_only
 def render_changes(context: SiteContext, output: Output) -> None:
     """Write the manifest and the page listing what changed since the previous published build."""
     previous = _previous(context, output)
     manifest = build_manifest(context, previous)
     output.add_file(MANIFEST_PATH, dump(manifest))
     root = urls.root_prefix(PAGE)
-    links, places = _links(context, output, root), _places(context)
+    links, places = _links(context, root), _places(context)
     changes = [c for c in manifest["changes"] if isinstance(c, dict)]
     history_root = root + urls.HISTORY
     sections = []
@@ -166,7 +172,7 @@ def history_anchor(record_id: str) -> str:
 def _history_page(context: SiteContext, output: Output, places: dict[str, str]) -> None:
     page = urls.source(urls.HISTORY)
     root = urls.root_prefix(page)
-    links = _links(context, output, root)
+    links = _links(context, root)
     titles = {rid: rec.title for rid, rec in collect(context).items()}
     records = []
     for rid, changes in sorted(context.history.items(), key=lambda kv: (-kv[1][-1].day.toordinal(), kv[0])):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from generator import urls
 from generator.cache import cache_folder
+from generator.pages.output import site_wide_only
 from generator.pages.status import STATUSES
 from generator.pages.templating import render
 from generator.pages.views import CommunityView, PledgeView, SiteViews, counts, site_views
@@ -29,6 +30,7 @@ def _status_counts(views: SiteViews, communities: list[Community]) -> dict[str, 
     return counts([p for c in communities for p in views.of(c).pledges])
 
 
+@site_wide_only
 def render_home(context: SiteContext, output: Output) -> None:
     d = context.district
     communities = d.communities()
@@ -46,6 +48,7 @@ def render_home(context: SiteContext, output: Output) -> None:
     ))
 
 
+@site_wide_only
 def render_town_list(context: SiteContext, output: Output) -> None:
     """One page listing every town (the menu links here when the towns are too many to list)."""
     views = site_views(context)
@@ -55,6 +58,7 @@ def render_town_list(context: SiteContext, output: Output) -> None:
     output.add_page(page, render("towns.md.j2", **common(context, page), rows=rows))
 
 
+@site_wide_only
 def render_towns(context: SiteContext, output: Output) -> None:
     views = site_views(context)
     for town in context.district.towns:
@@ -88,6 +92,8 @@ def render_boards(context: SiteContext, output: Output) -> None:
     limit = context.config.recent_activities
     for town in context.district.towns:
         for c in town.communities:
+            if not output.covers(c.key):
+                continue
             page = urls.source(urls.community(town.id, c.id))
             v = views.of(c)
             shown = _board_pledges(v)
@@ -109,6 +115,7 @@ def _board_pledges(v: CommunityView) -> tuple[PledgeView, ...]:
     return tuple(sorted(pledges, key=lambda p: STATUSES.index(p.status.label)))
 
 
+@site_wide_only
 def render_content(context: SiteContext, output: Output) -> None:
     """Hand-written pages from ``content/``, passed through as Markdown."""
     folder = context.project / "content"

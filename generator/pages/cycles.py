@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 def render_cycles(context: SiteContext, output: Output) -> None:
     for cv in site_views(context).communities:
         c = cv.community
+        if not output.covers(c.key):
+            continue
         for view in cv.cycles:
             page = urls.source(urls.cycle(c.town_id, c.id, view.id))
             output.add_page(page, render(

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from generator import urls
+from generator.pages.output import site_wide_only
 from generator.pages.views import site_views
 from generator.records.periods import period_label
 from generator.scoring.rules.compare import fmt_number
@@ -120,5 +121,6 @@ def atom_feed(context: SiteContext, entries: list[FeedEntry]) -> bytes:
                                                                     xml_declaration=False) + b"\n"
 
 
+@site_wide_only
 def render_feed(context: SiteContext, output: Output) -> None:
     output.add_file(FEED_PATH, atom_feed(context, feed_entries(context)))

@@ -13,6 +13,7 @@ from generator import urls
 from generator.pages.core import common
 from generator.pages.halfyear import half_year_report
 from generator.pages.halfyear_outline import outline
+from generator.pages.output import site_wide_only
 from generator.pages.templating import render
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from generator.pages.output import Output
 
 
+@site_wide_only
 def render_halfyear_reports(context: SiteContext, output: Output) -> None:
     towns = [t for t in context.district.towns if t.communities]
     for period in context.config.publish_reports:

@@ -1,7 +1,13 @@
-"""What producers write: Markdown pages and verbatim files (docs-relative paths), and the nav."""
+"""What producers write: Markdown pages and verbatim files (docs-relative paths), and the nav.
+
+An :class:`Output` also says which share of the site it is for (its :class:`Scope`), so that one
+producer can render the whole site, one community's pages (``dangjian serve`` after an edit) or a
+town's on a worker process (``render_site`` on a large district), with the same page code.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -19,6 +25,26 @@ class NavEntry:
     children: list[NavEntry] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Which pages a render writes: those of some communities, and/or the site-wide ones.
+
+    A community's pages are everything about that community alone (its board and every page under
+    its address, its screen page, its brands' pages and images, their QR codes).  Site-wide pages
+    are the rest: pages that list communities (home, towns, rankings, overviews), the feed and the
+    data files, the changes page, the content pages, and the nav.
+    """
+
+    communities: frozenset[str] | None = None  # community keys ("town/community"); None: every community
+    site_wide: bool = True
+
+    def covers(self, key: str) -> bool:
+        return self.communities is None or key in self.communities
+
+
+EVERYTHING = Scope()
+
+
 @dataclass
 class Output:
     """Rendered pages (docs-relative ``.md`` paths) and verbatim files (docs-relative)."""
@@ -28,6 +54,16 @@ class Output:
     nav: list[NavEntry] = field(default_factory=list)
     untrusted: set[str] = field(default_factory=set)  # pages written by hand in content/: sanitised after rendering
     log: ErrorLog = field(default_factory=ErrorLog)
+    scope: Scope = EVERYTHING  # what this output is for; producers write only the pages it covers
+
+    @property
+    def site_wide(self) -> bool:
+        """Whether the site-wide pages belong in this output."""
+        return self.scope.site_wide
+
+    def covers(self, key: str) -> bool:
+        """Whether the pages of the community keyed ``key`` belong in this output."""
+        return self.scope.covers(key)
 
     def add_page(self, path: str, text: str) -> None:
         if path in self.pages:
@@ -41,3 +77,14 @@ class Output:
 
 
 Producer = Callable[["SiteContext", Output], None]
+
+
+def site_wide_only(producer: Producer) -> Producer:
+    """Mark a producer whose every page is site-wide: it writes nothing into a communities-only output."""
+
+    @functools.wraps(producer)
+    def scoped(context: SiteContext, output: Output) -> None:
+        if output.site_wide:
+            producer(context, output)
+
+    return scoped

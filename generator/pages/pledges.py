@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from generator import urls
 from generator.pages.core import common
+from generator.pages.output import site_wide_only
 from generator.pages.status import STATUS_IDS, STATUSES, shown_statuses
 from generator.pages.templating import render
 from generator.pages.views import KINDS, counts, kind_counts, site_views
@@ -32,6 +33,8 @@ def render_pledge_trackers(context: SiteContext, output: Output) -> None:
     """One tracker page per published community."""
     for cv in site_views(context).communities:
         c, views = cv.community, list(cv.pledges)
+        if not output.covers(c.key):
+            continue
         page = urls.source(urls.community_pledges(c.town_id, c.id))
         status_counts = counts(views)
         shown = shown_statuses(status_counts)
@@ -43,6 +46,7 @@ def render_pledge_trackers(context: SiteContext, output: Output) -> None:
             status_filters=filters))
 
 
+@site_wide_only
 def render_pledge_overview(context: SiteContext, output: Output) -> None:
     """The district summary and the district-wide overdue list."""
     site = site_views(context)

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 def render_print_sheets(context: SiteContext, output: Output) -> None:
     for cv in site_views(context).communities:
         c = cv.community
+        if not output.covers(c.key):
+            continue
         page = urls.source(urls.community_print(c.town_id, c.id))
         output.add_page(page, render(
             "print_sheet.md.j2", **common(context, page), town=cv.town, c=c, views=list(cv.pledges),

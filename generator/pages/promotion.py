@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from generator import urls
 from generator.pages.brands import published_communities
 from generator.pages.core import common
+from generator.pages.output import site_wide_only
 from generator.pages.templating import render
 from generator.pages.views import site_views
 from generator.records.schema import PROMOTION_KINDS
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from generator.pages.output import Output
 
 
+@site_wide_only
 def render_promotion(context: SiteContext, output: Output) -> None:
     brands = site_views(context).brands
     records = sorted(((m, v) for v in brands for m in v.brand.mentions),

@@ -87,12 +87,6 @@ def qr_png(url: str, code: segno.QRCode | None = None) -> bytes:
     return buf.getvalue()
 
 
-def board_dirs(context: SiteContext) -> list[str]:
-    return [c.url for c in context.district.communities()]
-
-
-def brand_dirs(context: SiteContext) -> list[str]:
-    return [urls.brand(b.id) for c in context.district.communities() for b in c.brands.brands]
 
 
 def qr_files(url: str, cache_dir: Path | None = None) -> tuple[bytes, bytes]:
@@ -108,10 +102,20 @@ def qr_files(url: str, cache_dir: Path | None = None) -> tuple[bytes, bytes]:
     return svg, png
 
 
-def render_qr_codes(context: SiteContext, output: Output) -> None:
-    """Write ``qr.svg`` and ``qr.png`` beside every community board and brand page."""
+def render_board_qr_codes(context: SiteContext, output: Output) -> None:
+    """Write ``qr.svg`` and ``qr.png`` beside every community board."""
+    _write_codes(context, output, [c.url for c in context.district.communities() if output.covers(c.key)])
+
+
+def render_brand_qr_codes(context: SiteContext, output: Output) -> None:
+    """Write ``qr.svg`` and ``qr.png`` beside every brand page (the brand's community's files)."""
+    _write_codes(context, output, [urls.brand(b.id) for c in context.district.communities() if output.covers(c.key)
+                                   for b in c.brands.brands])
+
+
+def _write_codes(context: SiteContext, output: Output, page_dirs: list[str]) -> None:
     cache_dir = cache_folder(context.project)
-    for page_dir in [*board_dirs(context), *brand_dirs(context)]:
+    for page_dir in page_dirs:
         code = qr_for(context, page_dir)
         svg, png = qr_files(code.url, cache_dir)
         output.add_file(code.svg, svg)

@@ -3,6 +3,13 @@
 Each page family is a *producer*: ``(context, output) -> None``.  Producers
 only read the context and add pages/files to ``output``; adding a page family
 means adding one producer to ``PRODUCERS``.
+
+A producer writes only what ``output.scope`` covers (:class:`~generator.pages.output.Scope`): a
+producer of site-wide pages is marked ``@site_wide_only``; one that loops over communities skips
+those that ``output.covers`` does not.  It writes its site-wide pages first, then its communities'
+in district order (what lets :mod:`generator.pages.parallel` put a pooled build back in serial order).
+:func:`render_scoped` renders a share of the site; :func:`render_site` all of it, on every core for
+a large district.
 """
 
 from __future__ import annotations
@@ -17,11 +24,12 @@ from generator.pages.core import render_boards, render_content, render_home, ren
 from generator.pages.cycles import render_cycles
 from generator.pages.feeds import render_feed
 from generator.pages.halfyear_page import render_halfyear_reports
-from generator.pages.output import NavEntry, Output, Producer
+from generator.pages.output import NavEntry, Output, Producer, Scope
+from generator.pages.parallel import Mark, Part, plan, render_in_pool
 from generator.pages.pledges import render_pledge_overview, render_pledge_trackers
 from generator.pages.print_sheet import render_print_sheets
 from generator.pages.promotion import render_promotion
-from generator.pages.qr import render_qr_codes
+from generator.pages.qr import render_board_qr_codes, render_brand_qr_codes
 from generator.pages.scores import SCORE_PRODUCERS
 from generator.pages.screen import render_screens
 
@@ -38,7 +46,8 @@ BOARD_PRODUCERS: list[Producer] = [
     render_pledge_overview,
     render_brands,
     render_promotion,
-    render_qr_codes,
+    render_board_qr_codes,
+    render_brand_qr_codes,
     render_screens,
     render_print_sheets,
     render_feed,
@@ -52,11 +61,38 @@ PRODUCERS: list[Producer] = [*CORE_PRODUCERS, *BOARD_PRODUCERS, *SCORE_PRODUCERS
 
 
 def render_site(context: SiteContext) -> tuple[Output, ErrorLog]:
-    output = Output()
+    """Every page and file of the site; a large district's community pages on forked workers.
+
+    The pooled render gives what the serial one gives, in the same order; when any part of it fails,
+    the site is rendered serially, so a failure surfaces as it would without the pool.
+    """
+    workers, shard_keys = plan(context)
+    output = render_in_pool(context, workers, shard_keys, render_part) if shard_keys else None
+    if output is None:
+        output = render_part(context, Scope()).output
+    return output, output.log
+
+
+def render_scoped(context: SiteContext, communities: frozenset[str] | None, site_wide: bool) -> Output:
+    """The pages and files of ``communities`` (community keys, ``town/community``; None: every one),
+    and with ``site_wide`` the site-wide ones and the nav (see :class:`~generator.pages.output.Scope`).
+
+    Each path of the site belongs to one community or to the site: renders of disjoint scopes share
+    no path, and together they hold the site's pages, files and log.
+    """
+    return render_part(context, Scope(communities, site_wide)).output
+
+
+def render_part(context: SiteContext, scope: Scope) -> Part:
+    """The share ``scope`` of the site, with where each producer's pages, files and log entries end."""
+    output = Output(scope=scope)
+    marks = []
     for producer in PRODUCERS:
         producer(context, output)
-    output.nav = build_nav(context, output)
-    return output, output.log
+        marks.append(Mark.of(output))
+    if scope.site_wide:
+        output.nav = build_nav(context, output)
+    return Part(output, marks)
 
 
 NAV_TOWNS_MAX = 12  # more towns than this: the menu links to the towns page instead of listing them

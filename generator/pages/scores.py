@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from generator import urls
 from generator.pages.core import common
+from generator.pages.output import site_wide_only
 from generator.pages.templating import render
 from generator.records.periods import period_label
 from generator.scoring.export import csv_columns, load_schema, schema_fields, scores_csv, scores_json
@@ -62,6 +63,8 @@ def render_score_pages(context: SiteContext, output: Output) -> None:
         return
     interpretations = {i.no: i.interpretation or "" for i in scores.rubric.items}
     for latest in scores.results:
+        if not output.covers(latest.community):
+            continue
         c = context.district.community(latest.community)
         if c is None:
             continue
@@ -74,6 +77,7 @@ def render_score_pages(context: SiteContext, output: Output) -> None:
                 history=history, latest=latest, interpretations=interpretations))
 
 
+@site_wide_only
 def render_rankings(context: SiteContext, output: Output) -> None:
     scores = _scores(context)
     if scores is None:
@@ -90,6 +94,7 @@ def render_rankings(context: SiteContext, output: Output) -> None:
             unscored=[c for c in unscored if town is None or c.town_id == town.id]))
 
 
+@site_wide_only
 def render_rubric_page(context: SiteContext, output: Output) -> None:
     scores = _scores(context)
     if scores is None or scores.rubric is None:
@@ -104,6 +109,7 @@ def render_rubric_page(context: SiteContext, output: Output) -> None:
                                  rules=rules, refinements=refinements))
 
 
+@site_wide_only
 def render_item_pages(context: SiteContext, output: Output) -> None:
     """A page per rubric item across communities (latest period of each), lowest scores first."""
     scores = _scores(context)
@@ -124,6 +130,7 @@ def render_item_pages(context: SiteContext, output: Output) -> None:
             n_items=len(scores.rubric.items)))
 
 
+@site_wide_only
 def render_honours(context: SiteContext, output: Output) -> None:
     info = context.district.info
     scores = context.scores or Scores()
@@ -140,6 +147,7 @@ def render_honours(context: SiteContext, output: Output) -> None:
     output.add_page(page, render("honours.md.j2", **common(context, page), **helpers(), decisions=decisions))
 
 
+@site_wide_only
 def render_score_data(context: SiteContext, output: Output) -> None:
     scores = _scores(context)
     if scores is None:

@@ -31,6 +31,8 @@ def chunks(items: list[PledgeView], size: int) -> list[list[PledgeView]]:
 def render_screens(context: SiteContext, output: Output) -> None:
     for cv in site_views(context).communities:
         c, views = cv.community, list(cv.pledges)
+        if not output.covers(c.key):
+            continue
         page = urls.source(urls.screen(c.town_id, c.id))
         output.add_page(page, render(
             "screen.md.j2", **common(context, page), town=cv.town, c=c, views=views,
