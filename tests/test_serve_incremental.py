@@ -12,7 +12,11 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from preview_util import Previewer, fresh_site, site_files
+from trust_util import build
+
+from generator.engine import mkdocs_adapter
 
 XINYUAN = "communities/hehua/xinyuan/profile.yml"
 XINYUAN_PAGE = "towns/hehua/xinyuan/index.md"
@@ -122,4 +126,37 @@ def test_an_edit_to_content_rebuilds_the_changed_page_and_matches_a_fresh_previe
 
     assert "about.md" in plan.changed
     assert "新增一段说明" in (preview.site / "about" / "index.html").read_text(encoding="utf-8")
+    assert site_files(preview.site) == fresh_site(project, tmp_path / "fresh")
+
+
+def test_the_preview_search_index_is_the_one_a_build_writes(
+        project_copy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project: Path = project_copy("boards_district")
+    preview = Previewer(project, tmp_path / "serve")
+    preview.reload()
+    rename(project, XINYUAN, "改名社区")
+    preview.reload()
+    built = build(project, tmp_path / "built")
+    assert built.exit_code == 0, built.output
+    index = "search/search_index.json"
+    assert (preview.site / index).read_bytes() == (tmp_path / "built" / index).read_bytes()
+
+
+def test_a_build_that_failed_half_way_is_followed_by_a_full_one(
+        project_copy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    project: Path = project_copy("boards_district")
+    preview = Previewer(project, tmp_path / "serve")
+    preview.reload()
+    rename(project, XINYUAN, "改名社区")
+    real = mkdocs_adapter.valid_html
+
+    def broken(html: str) -> str:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(mkdocs_adapter, "valid_html", broken)
+    with pytest.raises(OSError):
+        preview.reload()
+    monkeypatch.setattr(mkdocs_adapter, "valid_html", real)
+
+    assert preview.reload().full  # the pages the failed build did not write are written now
     assert site_files(preview.site) == fresh_site(project, tmp_path / "fresh")

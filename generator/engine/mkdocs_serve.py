@@ -12,7 +12,8 @@ site folder as it is.  Whatever a dirty build would get wrong is handled here:
   those of the pages not rebuilt kept from their last build (Material's own dirty-build merge assumes
   a single page and is not used);
 * a change of the nav, of which pages are hand-written, or of the records between good and broken
-  (every address then shows the problems), and the first build, rebuild everything from an empty folder;
+  (every address then shows the problems), the first build and a build after one that failed rebuild
+  everything from an empty folder;
   so do pages with Markdown links when pages are added or removed (a link's target may have appeared).
 
 The served folder is then the one a clean build of the same pages would give.
@@ -21,6 +22,7 @@ The served folder is then the one a clean build of the same pages would give.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import tempfile
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
 from mkdocs import utils
 from mkdocs.structure.files import File, Files, InclusionLevel
 
@@ -55,6 +58,54 @@ Built = Callable[[dict[str, Any]], None]
 """Told after each build: seconds per step and how many pages and files were written."""
 
 LINK_SYNTAX = ("](", "]:")  # Markdown links MkDocs resolves against the site's files
+SEARCH_CONFIG = ("lang", "separator", "pipeline", "fields")  # what the search plugin puts in its index
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates compiled once per process, not once per build (MkDocs makes a new Jinja
+    environment for every build); a template whose source changed is compiled again (Jinja checks)."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+class _ThemeListing:
+    """The theme folders' static files, listed once per process: MkDocs walks every theme folder (Material's
+    thousands of icons) for every build.  The preview does not watch the theme, as MkDocs's own does not
+    by default, so what a rebuild would list is what the first build listed."""
+
+    def __init__(self) -> None:
+        self.names: dict[tuple[str, ...], list[str]] = {}
+
+    def install(self, config: MkDocsConfig) -> None:
+        theme = config.theme
+        make_env = type(theme).get_env.__get__(theme)
+        key = (*theme.dirs, "|", *theme.static_templates)
+
+        def get_env() -> jinja2.Environment:
+            env = make_env()
+            listed = env.list_templates
+
+            def list_templates(extensions: Any = None, filter_func: Any = None) -> list[str]:
+                if extensions is not None or filter_func is None:
+                    return listed(extensions, filter_func)
+                mine = (*key, filter_func.__qualname__)  # one caller: Files.add_files_from_theme
+                if mine not in self.names:
+                    self.names[mine] = listed(None, filter_func)
+                return list(self.names[mine])
+
+            env.list_templates = list_templates  # type: ignore[method-assign]
+            return env
+
+        theme.get_env = get_env  # type: ignore[method-assign]
 
 
 class ServeFile(File):
@@ -99,8 +150,11 @@ class Preview:
         self.read: dict[str, tuple[dict[str, Any], str]] = {}  # page -> its front matter and date, as last read
         self.order: list[str] = []  # the pages, in build order
         self.mark = 0  # search entries already given to a page in this build
+        self.templates = _CompiledTemplates()
+        self.listing = _ThemeListing()
         self.seconds: dict[str, float] = {}
         self.started = 0.0
+        self.finished = True  # the last build ran to its end (a failed one leaves the folder half-written)
 
     # --- the hooks' work -------------------------------------------------------------------------------
 
@@ -118,6 +172,7 @@ class Preview:
             nav = adapter._nav(output.nav)
             self.untrusted = adapter.content_pages(Path(config.extra["dangjian_project"]), output)
         config.nav = nav
+        self.listing.install(config)
         self.output = output
         self.plan = self._plan(_Last({**output.pages, **output.files}, nav, self.untrusted, bool(problems)))
         self.mark = 0
@@ -128,7 +183,9 @@ class Preview:
 
     def _plan(self, now: _Last) -> Plan:
         last, self.last = self.last, now
-        if last is None or (last.nav, last.untrusted, last.broken) != (now.nav, now.untrusted, now.broken):
+        finished, self.finished = self.finished, False
+        if last is None or not finished or (last.nav, last.untrusted, last.broken) != (now.nav, now.untrusted,
+                                                                                     now.broken):
             return Plan(full=True)
         changed = {path for path, data in now.sources.items() if last.sources.get(path) != data}
         removed = set(last.sources) - set(now.sources)
@@ -181,6 +238,7 @@ class Preview:
             read = self.read.get(file.src_uri)
             if file.page is not None and not file.is_modified() and read is not None:
                 file.page.meta, file.page.update_date = dict(read[0]), read[1]
+        env.bytecode_cache = self.templates
         return adapter.harden_env(env)
 
     def indexed(self, page: Page, config: MkDocsConfig) -> None:
@@ -195,11 +253,13 @@ class Preview:
     def finish(self, config: MkDocsConfig) -> None:
         """Write the search index of every page, then report the build."""
         search = _search_plugin(config)
-        if search is not None:
-            search.search_index.entries = [e for src in self.order for e in self.entries.get(src, [])]
-            path = Path(config.site_dir) / "search" / "search_index.json"
-            utils.write_file(search.search_index.generate_search_index(None).encode("utf-8"), str(path))
-            adapter.compact_search_index(path)
+        if search is not None:  # as the plugin writes it (``generate_search_index``), compacted as builds do
+            index = search.search_index
+            data = {"config": {key: index.config[key] for key in SEARCH_CONFIG},
+                    "docs": [e for src in self.order for e in self.entries.get(src, [])]}
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+            utils.write_file(text.encode("utf-8"), str(Path(config.site_dir) / "search" / "search_index.json"))
+        self.finished = True
         self.seconds["engine"] = time.perf_counter() - self.started - self.seconds["pipeline"]
         if self.built is not None:
             written = len(self.output.pages) + len(self.output.files) if self.plan.full and self.output else len(
