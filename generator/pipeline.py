@@ -162,6 +162,7 @@ class Live:
         self.snapshot: Snapshot | None = None
         self.output: Output | None = None  # the last render
         self.pending: frozenset[str] | None = None  # communities changed since that render (None: anything)
+        self.history: tuple[object, ...] | None = None  # what git gave the last run (a commit changes it)
         self.seconds: dict[str, float] = {}
 
     def run(self) -> Result:
@@ -177,6 +178,8 @@ class Live:
         if result.context is None or result.log.errors:
             return result
         add_history(result.context, self.caches)
+        self.pending = _history_scope(self.pending, self.history, result.context)
+        self.history = (result.context.history, result.context.previous_records, result.context.previous_day)
         clock.lap("history")
         output = rerender(result.context, self.output, self.pending if self.output is not None else None)
         clock.lap("render")
@@ -184,6 +187,28 @@ class Live:
         result.log.extend(output.log)
         result.output = output
         return result
+
+
+def _history_scope(pending: frozenset[str] | None, last: tuple[object, ...] | None,
+                   context: SiteContext) -> frozenset[str] | None:
+    """``pending`` and the communities whose record history from git changed since the ``last`` run (a commit
+    changes what pages show without changing a file); None when the previous version of the records changed."""
+    if pending is None or last is None:
+        return None
+    history, previous_records, previous_day = last
+    if (previous_records, previous_day) != (context.previous_records, context.previous_day):
+        return None
+    assert isinstance(history, dict)
+    moved = {rid for rid in history.keys() | context.history.keys() if history.get(rid) != context.history.get(rid)}
+    brands = {b.id: c.key for c in context.district.communities() for b in c.brands.brands}
+    keys = set()
+    for rid in moved:
+        kind, _, rest = rid.partition(":")
+        key = brands.get(rest) if kind == "brand" else "/".join(rest.split("/")[:2]) if kind != "district" else None
+        if not key or key.count("/") != 1:
+            return None
+        keys.add(key)
+    return pending | keys
 
 
 class _Clock:

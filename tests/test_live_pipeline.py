@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import AS_OF, REPO
+from scoring_util import ALPHA
+from support import AS_OF, FULL_MARKS, REPO, copy_project
+from test_history import PLEDGES, git
 
-from generator import pipeline
+from generator import pipeline, urls
 from generator.records import pii
 from generator.records.load import ParseCache, load_district
 from generator.records.watch import scope_of
@@ -207,3 +209,21 @@ def test_changed_files_belong_to_their_community_or_to_the_whole_site() -> None:
     for rel in ("communities/district.yml", "communities/a/town.yml", "communities/results/2026-H1.yml",
                 "content/about.md", "site_config.yml", "communities/a/stray.yml"):
         assert scope_of(["communities/a/b/profile.yml", rel]) is None, rel
+
+
+def test_a_commit_that_changes_a_records_history_re_renders_its_community(
+        tmp_path: Path, spied: dict[str, list[Any]]) -> None:
+    project = copy_project(FULL_MARKS, tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "first", day="2026-01-25")
+    edit(project, PLEDGES, "    due: 2025-12-31\n    milestones:\n      - {date: 2025-06-30, title: 完成选址",
+         "    due: 2026-03-31\n    milestones:\n      - {date: 2025-06-30, title: 完成选址")
+    live = pipeline.Live(project, AS_OF)
+    same_as_fresh(live, project)  # uncommitted: the edit is not in the history yet
+
+    git(project, "commit", "-q", "-am", "due date moved", day="2026-02-10")  # no file changes, a new history
+    again = same_as_fresh(live, project)
+
+    assert spied["rerender"][-1] == frozenset({ALPHA.removeprefix("communities/")})
+    assert again.output is not None and "2025-12-31 → 2026-03-31" in again.output.pages[urls.source(urls.HISTORY)]
