@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
+import os
 import shutil
 import signal
 import tempfile
@@ -17,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from generator.cache import cache_folder
@@ -27,7 +30,7 @@ from generator.errors import DataError, ErrorLog
 from generator.messages import t
 from generator.pages.data_errors import render_error_site
 from generator.pages.output import Output
-from generator.pipeline import run
+from generator.pipeline import Live, run
 from generator.records.config import SiteConfig, load_config
 
 Report = Callable[[str], None]
@@ -175,17 +178,26 @@ def _build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str
                  len(result.log.warnings) + len(stats.warnings), time.perf_counter() - started)
 
 
+TIMINGS = "DANGJIAN_SERVE_TIMINGS"  # a file: `dangjian serve` appends each rebuild's seconds per step (benchmarks)
+
+
 def serve(project: Path, as_of: dt.date, host: str, port: int, say: Report) -> int:
     """Preview with live reload. Broken records, at the start or after an edit, show as an error page
-    at every address at once; the page reloads by itself when the records are good again."""
+    at every address at once; the page reloads by itself when the records are good again.
+
+    Each reload runs the pipeline from the last run (``pipeline.Live``: only changed record files are
+    parsed, only changed communities re-checked) and rebuilds only the pages whose text changed."""
+    from generator.engine.mkdocs_serve import serve_site
+
     config, config_log = load_config(project / "site_config.yml", project)
     if config is None:  # without a configuration there is no site to show the problems in
         report_log(config_log, False, say)
         return DATA_FAILED
     last_good: set[str] = set()
+    live = Live(project, as_of)
 
     def rebuild() -> tuple[Output, list[str]]:
-        again = run(project, as_of)
+        again = live.run()
         if again.output is None or again.log.errors:
             lines = [t("build.error", text=err) for err in again.log]
             lines.append(t("build.serve_broken", n=len(lines)))
@@ -194,7 +206,15 @@ def serve(project: Path, as_of: dt.date, host: str, port: int, say: Report) -> i
         last_good.update(again.output.pages)
         return again.output, []
 
+    timings = os.environ.get(TIMINGS)
+
+    def built(figures: dict[str, Any]) -> None:
+        if timings:
+            line = {**figures, "seconds": {**live.seconds, **figures["seconds"]}}
+            with open(timings, "a", encoding="utf-8") as out:
+                out.write(json.dumps(line) + "\n")
+
     path = urlsplit(config.site.url).path or "/"
     say(t("build.serve_url", url=f"http://{host}:{port}{path}"))
-    engine.serve_site(config, project, as_of, host, port, rebuild)
+    serve_site(config, project, as_of, host, port, rebuild, built)
     return 0

@@ -8,25 +8,28 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.context import SiteContext
 from generator.errors import ErrorLog
+from generator.pages.incremental import rerender
 from generator.pages.manifest import collect
 from generator.pages.output import Output
 from generator.pages.registry import render_site
 from generator.records.config import load_config
-from generator.records.history import FieldChange, previous_version, record_history
-from generator.records.load import check_content, load_district
+from generator.records.history import FieldChange, GitMemo, previous_commit, previous_version, record_history
+from generator.records.load import ParseCache, check_content, load_district
 from generator.records.periods import period_label
 from generator.records.pii import scan_published
 from generator.records.publish import check_recipients, publish
 from generator.records.validate import check_published_images, validate
+from generator.records.watch import Snapshot, scope_of
 from generator.scoring.freeze import apply_frozen
 from generator.scoring.rubric import parse_refinements
 from generator.scoring.rules.compare import fmt_number
-from generator.scoring.score import score_district
+from generator.scoring.score import Scored, score_district
 
 
 @dataclass
@@ -36,10 +39,34 @@ class Result:
     output: Output | None = None
 
 
-def prepare(project: Path, as_of: dt.date) -> Result:
+@dataclass
+class Caches:
+    """What ``dangjian serve`` keeps from one run to the next; each gives what a fresh run would.
+
+    Records are re-parsed only where a file's bytes changed (``ParseCache``); the personal-information
+    findings and the scores are kept per community, and :meth:`forget` drops those of the communities
+    whose files changed (all of them when anything else changed); git objects never change (``GitMemo``),
+    and the previous version of the records is kept with the commit it was read from.
+    """
+
+    records: ParseCache = field(default_factory=ParseCache)
+    pii: dict[str, ErrorLog] = field(default_factory=dict)
+    scores: dict[str, Scored] = field(default_factory=dict)
+    git: GitMemo = field(default_factory=dict)
+    previous: tuple[str, dict[str, dict[str, str]] | None, dt.date | None] | None = None  # commit, records, day
+
+    def forget(self, changed: frozenset[str] | None) -> None:
+        for kept in (self.pii, self.scores):
+            if changed is None:
+                kept.clear()
+            for key in changed or ():
+                kept.pop(key, None)
+
+
+def prepare(project: Path, as_of: dt.date, caches: Caches | None = None) -> Result:
     """load -> validate -> publish -> score. Stops before rendering."""
     config, log = load_config(project / "site_config.yml", project)
-    district, load_log = load_district(project / "communities", project)
+    district, load_log = load_district(project / "communities", project, caches.records if caches else None)
     log.extend(load_log)
     if district is not None:
         log.extend(validate(district, as_of, partial=bool(log.errors)))
@@ -56,12 +83,13 @@ def prepare(project: Path, as_of: dt.date) -> Result:
     if log.errors:
         return Result(log)
     context = SiteContext(project=project, config=config, district=public, as_of=as_of, held_back=held)
-    log.extend(scan_published(project, config, public))  # personal information in anything published is an error
+    # Personal information in anything published is an error.
+    log.extend(scan_published(project, config, public, caches.pii if caches else None))
     # A held-back town's refinements are held back with it (its name must not reach the rubric page).
     public_towns = {t.id for t in public.towns}
     held_towns = {t.id for t in district.towns} - public_towns
     refinements = [r for r in refinements if r.town not in held_towns]
-    scores, score_log = score_district(public, config, refinements, as_of)
+    scores, score_log = score_district(public, config, refinements, as_of, caches.scores if caches else None)
     log.extend(score_log)
     apply_frozen(public, scores, log)  # published results are history: frozen periods must not change silently
     context.scores = scores
@@ -69,22 +97,29 @@ def prepare(project: Path, as_of: dt.date) -> Result:
     return Result(log, context)
 
 
-def add_history(context: SiteContext) -> None:
+def add_history(context: SiteContext, caches: Caches | None = None) -> None:
     """Record histories from git, and the previous version of the records for the "本次更新" page.
 
     The previous version is read with the same pipeline; if it cannot be (an older record format),
     the page falls back to the previous site's manifest.
     """
     project = context.project
-    with tempfile.TemporaryDirectory(prefix=f"dangjian-previous-{os.getpid()}-") as tmp:
-        commit = previous_version(project, Path(tmp))
-        if commit is not None:
-            old = prepare(Path(tmp), context.as_of)  # same day: only the records differ
-            if old.context is not None and not old.log.errors:
-                context.previous_records = {rid: r.as_json() for rid, r in collect(old.context).items()}
-                context.previous_day = commit.day
+    commit = previous_commit(project)
+    if commit is None:
+        pass
+    elif caches is not None and caches.previous is not None and caches.previous[0] == commit.sha:
+        context.previous_records, context.previous_day = caches.previous[1], caches.previous[2]
+    else:
+        with tempfile.TemporaryDirectory(prefix=f"dangjian-previous-{os.getpid()}-") as tmp:
+            if previous_version(project, Path(tmp), commit) is not None:
+                old = prepare(Path(tmp), context.as_of)  # same day: only the records differ
+                if old.context is not None and not old.log.errors:
+                    context.previous_records = {rid: r.as_json() for rid, r in collect(old.context).items()}
+                    context.previous_day = commit.day
+        if caches is not None:  # a version that cannot be read stays so: it is not read again
+            caches.previous = (commit.sha, context.previous_records, context.previous_day)
     published = set(collect(context))
-    history = record_history(project, published, list(context.config.pii_allow))
+    history = record_history(project, published, list(context.config.pii_allow), memo=caches.git if caches else None)
     for r in context.scores.history if context.scores else []:
         fix = r.correction
         if fix is not None:
@@ -110,3 +145,77 @@ def run(project: Path, as_of: dt.date, previous_site: Path | None = None) -> Res
     result.log.extend(render_log)
     result.output = output
     return result
+
+
+class Live:
+    """The pipeline of ``dangjian serve``: each run starts from what the last one kept.
+
+    A run compares the project's files with the last run's (``records.watch``), drops what the changed
+    files invalidate (:meth:`Caches.forget`) and re-renders only what changed since the last render
+    (``pages.incremental.rerender``).  Its result is the one :func:`run` gives on the same files.
+    ``seconds`` holds the last run's time per step.
+    """
+
+    def __init__(self, project: Path, as_of: dt.date) -> None:
+        self.project, self.as_of = project, as_of
+        self.caches = Caches()
+        self.snapshot: Snapshot | None = None
+        self.output: Output | None = None  # the last render
+        self.pending: frozenset[str] | None = None  # communities changed since that render (None: anything)
+        self.history: tuple[object, ...] | None = None  # what git gave the last run (a commit changes it)
+        self.seconds: dict[str, float] = {}
+
+    def run(self) -> Result:
+        clock = _Clock(self.seconds)
+        snapshot = Snapshot.take(self.project, self.snapshot)
+        changed = None if self.snapshot is None else scope_of(self.snapshot.changed(snapshot))
+        self.snapshot = snapshot
+        self.caches.forget(changed)
+        self.pending = None if self.pending is None or changed is None else self.pending | changed
+        clock.lap("changes")
+        result = prepare(self.project, self.as_of, self.caches)
+        clock.lap("prepare")
+        if result.context is None or result.log.errors:
+            return result
+        add_history(result.context, self.caches)
+        self.pending = _history_scope(self.pending, self.history, result.context)
+        self.history = (result.context.history, result.context.previous_records, result.context.previous_day)
+        clock.lap("history")
+        output = rerender(result.context, self.output, self.pending if self.output is not None else None)
+        clock.lap("render")
+        self.output, self.pending = output, frozenset()
+        result.log.extend(output.log)
+        result.output = output
+        return result
+
+
+def _history_scope(pending: frozenset[str] | None, last: tuple[object, ...] | None,
+                   context: SiteContext) -> frozenset[str] | None:
+    """``pending`` and the communities whose record history from git changed since the ``last`` run (a commit
+    changes what pages show without changing a file); None when the previous version of the records changed."""
+    if pending is None or last is None:
+        return None
+    history, previous_records, previous_day = last
+    if (previous_records, previous_day) != (context.previous_records, context.previous_day):
+        return None
+    assert isinstance(history, dict)
+    moved = {rid for rid in history.keys() | context.history.keys() if history.get(rid) != context.history.get(rid)}
+    brands = {b.id: c.key for c in context.district.communities() for b in c.brands.brands}
+    keys = set()
+    for rid in moved:
+        kind, _, rest = rid.partition(":")
+        key = brands.get(rest) if kind == "brand" else "/".join(rest.split("/")[:2]) if kind != "district" else None
+        if not key or key.count("/") != 1:
+            return None
+        keys.add(key)
+    return pending | keys
+
+
+class _Clock:
+    def __init__(self, seconds: dict[str, float]) -> None:
+        seconds.clear()
+        self.seconds, self.started = seconds, time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.seconds[step], self.started = now - self.started, now

@@ -1,8 +1,7 @@
-"""The only module that touches MkDocs: config, in-memory page injection, build, serve.
+"""The only module that touches MkDocs (with its serve part, ``mkdocs_serve``): config, in-memory page
+injection, build, and the hardening both share.
 
-Swapping the engine (ProperDocs, Zensical) means rewriting this module only.
-It is also loaded by MkDocs itself as a *hooks* file during ``dangjian serve``,
-so that every live-reload re-runs the data pipeline from the YAML records.
+Swapping the engine (ProperDocs, Zensical) means rewriting these two modules only.
 """
 
 from __future__ import annotations
@@ -79,7 +78,7 @@ def search_synonyms() -> list[list[str]]:
 
 
 def config_text(cfg: SiteConfig, project: Path, output: Output | None, docs_dir: Path, site_dir: Path,
-                serve: bool = False, search_towns: list[str] | None = None) -> str:
+                serve_hooks: Path | None = None, search_towns: list[str] | None = None) -> str:
     """The MkDocs configuration derived from ``site_config.yml``, as YAML text.
 
     ``search_towns``: the towns whose pages load their own part of the search index (see search_parts)."""
@@ -118,8 +117,8 @@ def config_text(cfg: SiteConfig, project: Path, output: Output | None, docs_dir:
     }
     if output is not None:
         data["nav"] = _nav(output.nav)
-    if serve:
-        data["hooks"] = [__file__]
+    if serve_hooks is not None:  # `dangjian serve`: the hooks re-run the pipeline on every reload
+        data["hooks"] = [str(serve_hooks)]
         data["watch"] = [str(project / n) for n in ("communities", "content", "site_config.yml")]
         data["extra"]["dangjian_project"] = str(project)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
@@ -396,91 +395,3 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
             if own_epoch:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
     return BuildStats(pages=len(output.pages), files=len(output.files), warnings=counter.messages)
-
-
-ServeRebuild = Callable[[], tuple["Output", list[str]]]
-
-
-@dataclass
-class _Serving:
-    """Set by ``serve_site``, read by the hooks: the rebuild callback and the as-of date (a date, not text)."""
-
-    rebuild: ServeRebuild
-    as_of: dt.date
-
-
-_SERVE: dict[str, _Serving] = {}
-
-
-def serve_site(config: SiteConfig, project: Path, as_of: dt.date, host: str, port: int,
-               rebuild: ServeRebuild) -> None:
-    """Preview with live reload; edits to records, content or config rebuild the open page.
-
-    ``rebuild`` runs the data pipeline and returns the pages to serve and the problems to print
-    (none when the records are good; otherwise the pages show the problems).
-    """
-    from mkdocs.commands.serve import serve
-
-    _SERVE["serving"] = _Serving(rebuild, as_of)
-
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    with tempfile.TemporaryDirectory(prefix=publish.process_temp_prefix("dangjian-serve-")) as tmp:
-        docs = Path(tmp) / "docs"
-        docs.mkdir()
-        cfg_file = Path(tmp) / "mkdocs.yml"
-        cfg_file.write_text(config_text(config, project, None, docs, Path(tmp) / "site", serve=True), encoding="utf-8")
-        serve(config_file=str(cfg_file), dev_addr=f"{host}:{port}", livereload=True)
-
-
-# --- hooks used by `dangjian serve` (MkDocs loads this file as a hooks module) --------
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Re-run the data pipeline (through the callback ``serve_site`` registered) on every reload.
-    Broken records come back as an error page at every address, never as a failed build: a failed
-    build would leave each request waiting."""
-    extra = config.extra
-    if "dangjian_project" not in extra:
-        return config
-    # MkDocs loads this file as a separate hooks module: the registration lives in the package's copy.
-    from generator.engine import mkdocs_adapter as registered
-
-    serving = registered._SERVE["serving"]
-    output, problems = serving.rebuild()
-    if problems:
-        logging.getLogger("mkdocs").error("\n".join(problems))
-        config.nav = [{"首页": urls.source(urls.HOME)}]
-        config["dangjian_untrusted"] = set()
-    else:
-        config.nav = _nav(output.nav)
-        config["dangjian_untrusted"] = content_pages(Path(extra["dangjian_project"]), output)
-    config["dangjian_output"] = output
-    config["dangjian_as_of"] = serving.as_of
-    return harden_config(config)
-
-
-def on_env(env: Environment, **kwargs: Any) -> Environment:
-    return harden_env(env)
-
-
-def on_post_page(html: str, **kwargs: Any) -> str:
-    return valid_html(html)
-
-
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    output = config.get("dangjian_output")
-    return _inject(files, config, output) if output is not None else files
-
-
-_SERVE_STASHES: dict[str, Stash] = {}
-
-
-def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
-    as_of = config.get("dangjian_as_of")
-    if as_of is None:
-        return markdown
-    harden_page(page, as_of)
-    return before_markdown(markdown, page, config.get("dangjian_untrusted", set()), _SERVE_STASHES)
-
-
-def on_page_content(html: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
-    return after_markdown(html, page, config.get("dangjian_untrusted", set()), _SERVE_STASHES)

@@ -73,16 +73,18 @@ def is_dirty(project: Path) -> bool:
     return bool(out and out.strip())
 
 
-def previous_version(project: Path, dest: Path) -> Commit | None:
-    """Write the records of the version before the current one into ``dest``; ``None`` if there is none.
-
-    The current version is the working tree.  With uncommitted record changes the previous one is
-    HEAD; otherwise it is the commit before the last one that changed the records.
-    """
+def previous_commit(project: Path) -> Commit | None:
+    """The version before the current one (the working tree): with uncommitted record changes HEAD,
+    otherwise the commit before the last one that changed the records; ``None`` if there is none."""
     commits = data_commits(project)
     if not commits:
         return None
-    previous = commits[0] if is_dirty(project) else (commits[1] if len(commits) > 1 else None)
+    return commits[0] if is_dirty(project) else (commits[1] if len(commits) > 1 else None)
+
+
+def previous_version(project: Path, dest: Path, previous: Commit | None = None) -> Commit | None:
+    """Write the records of :func:`previous_commit` (or of ``previous``) into ``dest``; ``None`` if there is none."""
+    previous = previous or previous_commit(project)
     if previous is None:
         return None
     prefix = (_git(project, "rev-parse", "--show-prefix") or b"").decode().strip()
@@ -163,33 +165,48 @@ def _versions(data: Any, file: str, key: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def _changed_files(project: Path, commit: Commit) -> list[str]:
-    out = _git(project, "show", "--format=", "--name-only", "--no-renames", commit.sha, "--", "communities")
-    return [] if out is None else [line for line in out.decode().splitlines() if Path(line).name in TRACKED]
+GitMemo = dict[tuple[str, ...], Any]
+"""What was read from git objects, by what was asked (a commit's changed files, a file at a commit): a commit
+never changes, so a long-running process (``dangjian serve``) keeps this between runs."""
 
 
-def _read(project: Path, sha: str, path: str) -> Any:
-    raw = _git(project, "show", f"{sha}:{path}")
-    return None if raw is None else parse_yaml_bytes(raw, path)
+def _changed_files(project: Path, commit: Commit, memo: GitMemo) -> list[str]:
+    key = ("changed", commit.sha)
+    if key not in memo:
+        out = _git(project, "show", "--format=", "--name-only", "--no-renames", commit.sha, "--", "communities")
+        memo[key] = [] if out is None else [line for line in out.decode().splitlines() if Path(line).name in TRACKED]
+    return list(memo[key])
+
+
+def _file_versions(project: Path, rev: str, path: str, file: str, key: str, memo: GitMemo) -> dict[str, dict[str, str]]:
+    """:func:`_versions` of ``path`` at ``rev`` (a commit, or its parent ``sha^``)."""
+    memo_key = ("versions", rev, path, file, key)
+    if memo_key not in memo:
+        raw = _git(project, "show", f"{rev}:{path}")
+        memo[memo_key] = _versions(None if raw is None else parse_yaml_bytes(raw, path), file, key)
+    found: dict[str, dict[str, str]] = memo[memo_key]
+    return found
 
 
 def record_history(project: Path, published: set[str], allow: list[str],
-                   keep: Callable[[str], bool] = lambda rid: True) -> dict[str, list[FieldChange]]:
+                   keep: Callable[[str], bool] = lambda rid: True,
+                   memo: GitMemo | None = None) -> dict[str, list[FieldChange]]:
     """Field changes of each published record, oldest first (empty when git has no history)."""
     commits = data_commits(project)
     if not commits:
         return {}
+    memo = {} if memo is None else memo
     prefix = (_git(project, "rev-parse", "--show-prefix") or b"").decode().strip()
     out: dict[str, list[FieldChange]] = {}
     for commit in reversed(commits):
-        for path in _changed_files(project, commit):
+        for path in _changed_files(project, commit, memo):
             rel = path[len(prefix):] if path.startswith(prefix) else path
             parts = Path(rel).parts
             if len(parts) != 4 or parts[0] != "communities":
                 continue
             key = f"{parts[1]}/{parts[2]}"
-            before = _versions(_read(project, f"{commit.sha}^", path), parts[3], key)
-            after = _versions(_read(project, commit.sha, path), parts[3], key)
+            before = _file_versions(project, f"{commit.sha}^", path, parts[3], key, memo)
+            after = _file_versions(project, commit.sha, path, parts[3], key, memo)
             for rid, fields in after.items():
                 if rid not in published or not keep(rid) or rid not in before:
                     continue

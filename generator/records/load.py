@@ -5,22 +5,24 @@ Every file is read even when others fail, so all problems surface in one run.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from generator import urls
 from generator.cache import cache_folder
-from generator.errors import ErrorLog
+from generator.errors import DataError, ErrorLog
 from generator.messages import join, msg
 from generator.records.frozen import RESULTS_DIR, FrozenPeriod, check_file_name, results_folder
 from generator.records.images import ImageProblem, clean_copy
 from generator.records.messages import validation_errors
 from generator.records.model import Community, District, Sources, Town
 from generator.records.schema import FILE_MODELS, DistrictFile, ProfileFile, TownFile, attach_sources
-from generator.records.yamlio import YamlDoc, read_yaml
+from generator.records.yamlio import MAX_FILE_BYTES, YamlDoc, read_yaml, read_yaml_bytes
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ALLOWED_DIRS = {"images"}
@@ -42,9 +44,57 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _parse(file: Path, project: Path, model: type[M], log: ErrorLog) -> tuple[M | None, YamlDoc | None]:
+@dataclass
+class ParseCache:
+    """The parsed record files of earlier loads, so that a long-running process (``dangjian serve``)
+    re-parses only the files whose bytes changed.
+
+    An entry is found by the file's project-relative path, its record model and a SHA-256 of its bytes,
+    and holds exactly what parsing those bytes gave: the record (or None), the document and the errors.
+    Records are only read after loading (``records/model.py``), so a reused record is the one a fresh
+    parse would build.  Each load keeps only the entries it used: a removed file's entry goes with it.
+    """
+
+    entries: dict[tuple[str, str], tuple[bytes, Any, YamlDoc | None, list[DataError]]] = field(default_factory=dict)
+    used: set[tuple[str, str]] = field(default_factory=set)
+    parsed: list[str] = field(default_factory=list)  # files parsed (not reused) by the last load
+
+    def start(self) -> None:
+        self.used.clear()
+        self.parsed.clear()
+
+    def finish(self) -> None:
+        for key in set(self.entries) - self.used:
+            del self.entries[key]
+
+
+def _parse(file: Path, project: Path, model: type[M], log: ErrorLog,
+           cache: ParseCache | None = None) -> tuple[M | None, YamlDoc | None]:
     rel = _rel(file, project)
-    doc, errors = read_yaml(file, rel)
+    try:
+        small = cache is not None and file.stat().st_size <= MAX_FILE_BYTES
+    except OSError:
+        small = False  # read_yaml reports it
+    if cache is None or not small:
+        return _parse_fresh(file, None, rel, model, log)
+    raw = file.read_bytes()
+    key, digest = (rel, f"{model.__module__}.{model.__qualname__}"), hashlib.sha256(raw).digest()
+    cache.used.add(key)
+    hit = cache.entries.get(key)
+    if hit is not None and hit[0] == digest:
+        log.errors.extend(hit[3])
+        return hit[1], hit[2]
+    own = ErrorLog()
+    record, doc = _parse_fresh(file, raw, rel, model, own)
+    cache.entries[key] = (digest, record, doc, list(own.errors))
+    cache.parsed.append(rel)
+    log.extend(own)
+    return record, doc
+
+
+def _parse_fresh(file: Path, raw: bytes | None, rel: str, model: type[M],
+                 log: ErrorLog) -> tuple[M | None, YamlDoc | None]:
+    doc, errors = read_yaml(file, rel) if raw is None else read_yaml_bytes(raw, rel)
     log.errors.extend(errors)
     if doc is None or errors:
         return None, doc
@@ -72,12 +122,24 @@ def _children(folder: Path, project: Path, root: Path, log: ErrorLog) -> list[Pa
     return out
 
 
-def load_district(root: Path, project: Path) -> tuple[District | None, ErrorLog]:
+def load_district(root: Path, project: Path, cache: ParseCache | None = None) -> tuple[District | None, ErrorLog]:
     """Load ``root`` (the communities folder).
 
     Returns the district with every town and community that loaded cleanly (so
     later checks can still run on them) or ``None`` if the district file failed.
+    With ``cache``, files whose bytes are unchanged since the cache's last load are not parsed again;
+    the district is the same as without it.
     """
+    if cache is not None:
+        cache.start()
+    try:
+        return _load_district(root, project, cache)
+    finally:
+        if cache is not None:
+            cache.finish()
+
+
+def _load_district(root: Path, project: Path, cache: ParseCache | None) -> tuple[District | None, ErrorLog]:
     log = ErrorLog()
     if not root.is_dir():
         log.add(_rel(root, project), 0, "", msg("load.communities_not_found"))
@@ -85,7 +147,7 @@ def load_district(root: Path, project: Path) -> tuple[District | None, ErrorLog]
     district_file = root / "district.yml"
     info, ddoc = (None, None)
     if district_file.is_file():
-        info, ddoc = _parse(district_file, project, DistrictFile, log)
+        info, ddoc = _parse(district_file, project, DistrictFile, log, cache)
     else:
         log.add(_rel(district_file, project), 0, "", msg("load.file_missing", hint=msg("load.hint.district_file")))
     towns = []
@@ -96,10 +158,10 @@ def load_district(root: Path, project: Path) -> tuple[District | None, ErrorLog]
             continue
         if entry.name == RESULTS_DIR:
             continue  # frozen results, read below
-        town = _load_town(entry, project, root, log)
+        town = _load_town(entry, project, root, log, cache)
         if town is not None:
             towns.append(town)
-    frozen = _load_frozen(results_folder(root), project, root, log)
+    frozen = _load_frozen(results_folder(root), project, root, log, cache)
     if info is None:
         return None, log
     district = District(root=root, info=info, towns=towns, frozen=frozen)
@@ -108,7 +170,8 @@ def load_district(root: Path, project: Path) -> tuple[District | None, ErrorLog]
     return district, log
 
 
-def _load_frozen(folder: Path, project: Path, root: Path, log: ErrorLog) -> list[FrozenPeriod]:
+def _load_frozen(folder: Path, project: Path, root: Path, log: ErrorLog,
+                 cache: ParseCache | None) -> list[FrozenPeriod]:
     """``communities/results/<period>.yml``: frozen acceptance results, oldest period first."""
     if not folder.is_dir():
         return []
@@ -117,7 +180,7 @@ def _load_frozen(folder: Path, project: Path, root: Path, log: ErrorLog) -> list
         if entry.is_dir() or entry.suffix not in (".yml", ".yaml"):
             log.add(_rel(entry, project), 0, "", msg("load.unexpected_entry"))
             continue
-        obj, _doc = _parse(entry, project, FrozenPeriod, log)
+        obj, _doc = _parse(entry, project, FrozenPeriod, log, cache)
         if obj is not None:
             check_file_name(obj, _rel(entry, project), log)
             out.append(obj)
@@ -131,14 +194,14 @@ def _check_id(entry: Path, project: Path, log: ErrorLog) -> bool:
     return False
 
 
-def _load_town(folder: Path, project: Path, root: Path, log: ErrorLog) -> Town | None:
+def _load_town(folder: Path, project: Path, root: Path, log: ErrorLog, cache: ParseCache | None) -> Town | None:
     if not _check_id(folder, project, log):
         return None
     town_file = folder / "town.yml"
     if not town_file.is_file():
         log.add(_rel(town_file, project), 0, "", msg("load.file_missing", hint=msg("load.hint.town_file")))
         return None
-    info, doc = _parse(town_file, project, TownFile, log)
+    info, doc = _parse(town_file, project, TownFile, log, cache)
     communities = []
     for entry in _children(folder, project, root, log):
         if entry.is_file():
@@ -146,7 +209,7 @@ def _load_town(folder: Path, project: Path, root: Path, log: ErrorLog) -> Town |
                 log.add(_rel(entry, project), 0, "",
                         msg("load.unexpected_file", hint=msg("load.hint.community_folder")))
             continue
-        community = _load_community(folder.name, entry, project, root, log)
+        community = _load_community(folder.name, entry, project, root, log, cache)
         if community is not None:
             communities.append(community)
     if info is None or doc is None:
@@ -156,7 +219,8 @@ def _load_town(folder: Path, project: Path, root: Path, log: ErrorLog) -> Town |
     return town
 
 
-def _load_community(town_id: str, folder: Path, project: Path, root: Path, log: ErrorLog) -> Community | None:
+def _load_community(town_id: str, folder: Path, project: Path, root: Path, log: ErrorLog,
+                    cache: ParseCache | None) -> Community | None:
     if not _check_id(folder, project, log):
         return None
     parsed: dict[str, BaseModel] = {}
@@ -174,7 +238,7 @@ def _load_community(town_id: str, folder: Path, project: Path, root: Path, log: 
             log.add(_rel(entry, project), 0, "", msg("load.unknown_record_file", files=join(FILE_MODELS)))
             ok = False
             continue
-        obj, doc = _parse(entry, project, model, log)
+        obj, doc = _parse(entry, project, model, log, cache)
         if doc is not None:
             sources.docs[entry.name] = doc
         if obj is None:

@@ -40,7 +40,7 @@ from generator.records.yamlio import PathKey, YamlDoc, format_path
 
 if TYPE_CHECKING:
     from generator.records.config import SiteConfig
-    from generator.records.model import District
+    from generator.records.model import Community, District
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -272,8 +272,14 @@ def _scan_model(model: BaseModel, rel: str, allow: list[str], log: ErrorLog) -> 
                     format_path(path), _in_text(hit))
 
 
-def scan_published(project: Path, config: SiteConfig, d: District) -> ErrorLog:
-    """Scan every published string: config, records, content/ pages and file names."""
+def scan_published(project: Path, config: SiteConfig, d: District,
+                   known: dict[str, ErrorLog] | None = None) -> ErrorLog:
+    """Scan every published string: config, records, content/ pages and file names.
+
+    ``known`` (``dangjian serve``) holds each community's findings by key: a community found there is not
+    scanned again, one missing is scanned and added.  The caller removes the communities whose published
+    records may have changed; the log is the same as without it.
+    """
     log = ErrorLog()
     allow = list(config.pii_allow)
     _scan_model(config.model_copy(update={"pii_allow": []}), config.source_path, allow, log)
@@ -281,11 +287,23 @@ def scan_published(project: Path, config: SiteConfig, d: District) -> ErrorLog:
     for town in d.towns:
         _scan_model(town.info, f"communities/{town.id}/town.yml", allow, log)
         for c in town.communities:
-            for name, model in (("profile.yml", c.profile), ("members.yml", c.members), ("pledges.yml", c.pledges),
-                                ("brands.yml", c.brands), ("activities.yml", c.activities),
-                                ("assessments.yml", c.assessments)):
-                _scan_model(model, f"{c.rel_dir}/{name}", allow, log)
+            found = known.get(c.key) if known is not None else None
+            if found is None:
+                found = scan_community(c, allow)
+                if known is not None:
+                    known[c.key] = found
+            log.extend(found)
     _scan_content(project / "content", project, allow, log)
+    return log
+
+
+def scan_community(c: Community, allow: list[str]) -> ErrorLog:
+    """The personal-information findings in one community's published records."""
+    log = ErrorLog()
+    for name, model in (("profile.yml", c.profile), ("members.yml", c.members), ("pledges.yml", c.pledges),
+                        ("brands.yml", c.brands), ("activities.yml", c.activities),
+                        ("assessments.yml", c.assessments)):
+        _scan_model(model, f"{c.rel_dir}/{name}", allow, log)
     return log
 
 

@@ -166,9 +166,19 @@ class Scores:
         return sorted(rows, key=lambda r: (r.rank_in_district, r.community))
 
 
+Scored = tuple[list["CommunityResult"], ErrorLog]
+"""One community's results, period by period, before ranking, and what checking its acceptance records found."""
+
+
 def score_district(district: District, config: SiteConfig, refinements: list[RubricRefinement],
-                   as_of: dt.date) -> tuple[Scores, ErrorLog]:
-    """Score every published community's acceptance records as of ``as_of``."""
+                   as_of: dt.date, known: dict[str, Scored] | None = None) -> tuple[Scores, ErrorLog]:
+    """Score every published community's acceptance records as of ``as_of``.
+
+    ``known`` (``dangjian serve``) holds each community's :data:`Scored` by key: a community found there is
+    not scored again (its results are copied, so ranking and freezing never change the kept ones), one
+    missing is scored and added.  The caller removes the communities whose records, town, configuration
+    or refinements may have changed; the scores are the same as without it.
+    """
     rubric, log = load_rubric()
     if rubric is None:
         return Scores(), log
@@ -177,8 +187,15 @@ def score_district(district: District, config: SiteConfig, refinements: list[Rub
     history: list[CommunityResult] = []
     for town in district.towns:
         for c in town.communities:
-            for acc in check_acceptance(c, rubric, as_of, log):
-                history.append(score_period(c, town.name, acc, rubric, config, as_of, by_item))
+            scored = known.get(c.key) if known is not None else None
+            if scored is None:
+                own = ErrorLog()
+                scored = ([score_period(c, town.name, acc, rubric, config, as_of, by_item)
+                           for acc in check_acceptance(c, rubric, as_of, own)], own)
+                if known is not None:
+                    known[c.key] = scored
+            log.extend(scored[1])
+            history += [_copy(r) for r in scored[0]]
     rank(history)
     link_trends(history)
     latest: dict[str, CommunityResult] = {}
@@ -189,6 +206,11 @@ def score_district(district: District, config: SiteConfig, refinements: list[Rub
     scores = Scores(results, history, rubric, district_indicators(today, as_of), refinements)
     check_commendations(district, scores, config.excellence_line, log)
     return scores, log
+
+
+def _copy(r: CommunityResult) -> CommunityResult:
+    """A result that ranking, trends and freezing may change (they set attributes) without changing ``r``."""
+    return dataclasses.replace(r, items=[dataclasses.replace(i) for i in r.items])
 
 
 def score_period(c: Community, town_name: str, acc: AcceptanceMarks, rubric: Rubric, config: SiteConfig,

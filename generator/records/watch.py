@@ -1,0 +1,81 @@
+"""What changed in a project between two runs of a long-running process (``dangjian serve``), and whose it is.
+
+A :class:`Snapshot` is a digest of every file the site is made from (``communities/``, ``content/``,
+``site_config.yml``); comparing two gives the changed paths, and :func:`scope_of` maps them to the
+communities they belong to: ``communities/<town>/<community>/…`` belongs to that community; anything else
+(``district.yml``, a ``town.yml``, frozen results, ``content/``, ``site_config.yml``) may change every page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.records.frozen import RESULTS_DIR
+
+SOURCES = ("communities", "content", "site_config.yml")
+Stat = tuple[int, int, int]  # mtime_ns, size, inode
+
+
+@dataclass
+class Snapshot:
+    """Project-relative path -> SHA-256 of the bytes (hidden files and folders left out, as the loader does)."""
+
+    digests: dict[str, bytes] = field(default_factory=dict)
+    stats: dict[str, Stat] = field(default_factory=dict)
+
+    @classmethod
+    def take(cls, project: Path, previous: Snapshot | None = None) -> Snapshot:
+        """Read every source file; a file whose size, inode and modification time are those ``previous``
+        saw keeps its digest unread."""
+        out = cls()
+        for rel, path in _files(project):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            stat = (st.st_mtime_ns, st.st_size, st.st_ino)
+            if previous is not None and previous.stats.get(rel) == stat:
+                out.digests[rel], out.stats[rel] = previous.digests[rel], stat
+                continue
+            try:
+                out.digests[rel] = hashlib.sha256(path.read_bytes()).digest()
+            except OSError:
+                continue
+            out.stats[rel] = stat
+        return out
+
+    def changed(self, other: Snapshot) -> set[str]:
+        """Paths added, removed or rewritten with other bytes between ``self`` and ``other``."""
+        return {rel for rel in self.digests.keys() | other.digests.keys()
+                if self.digests.get(rel) != other.digests.get(rel)}
+
+
+def _files(project: Path) -> Iterable[tuple[str, Path]]:
+    for name in SOURCES:
+        top = project / name
+        if top.is_file():
+            yield name, top
+            continue
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            base = Path(folder)
+            for file in sorted(files):
+                if not file.startswith("."):
+                    path = base / file
+                    yield path.relative_to(project).as_posix(), path
+
+
+def scope_of(paths: Iterable[str]) -> frozenset[str] | None:
+    """The communities (``town/community`` keys) that ``paths`` belong to; None when one of them may change
+    every page (or none is a community's)."""
+    keys = set()
+    for rel in paths:
+        parts = rel.split("/")
+        if len(parts) < 4 or parts[0] != "communities" or parts[1] == RESULTS_DIR:
+            return None
+        keys.add(f"{parts[1]}/{parts[2]}")
+    return frozenset(keys)
