@@ -296,6 +296,7 @@ def serve_site(config: SiteConfig, project: Path, as_of: dt.date, host: str, por
 
     _PREVIEWS["serving"] = Preview(rebuild, as_of, built)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    adapter._quiet_jieba()  # as builds do: no English lines about loading the dictionary
     quiet = _NoDirtyWarning()
     logging.getLogger("mkdocs.commands.build").addFilter(quiet)
     try:
