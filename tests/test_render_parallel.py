@@ -93,6 +93,15 @@ def _serial(context: SiteContext) -> Output:
     return _SERIAL[context]
 
 
+@pytest.fixture(autouse=True)
+def _alone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test session may hold idle server threads of its own (the browser tests' site server), which
+    the pool's guard against forking a threaded process would see; the guard is tested on its own
+    (``other_thread``), with a real thread and the real count."""
+    if "other_thread" not in request.fixturenames:
+        monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+
+
 def _pooled(context: SiteContext, monkeypatch: pytest.MonkeyPatch, workers: str = "2") -> Output:
     """The pool's render; fails when the pool would not be used or gave up (no silent serial fallback)."""
     monkeypatch.setenv(parallel.WORKERS_ENV, workers)
