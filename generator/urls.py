@@ -158,6 +158,11 @@ def brand_redirect(brand_id: str) -> str:
     return _fill(FILES["brand_redirect"], brand=brand_id)
 
 
+def search_part(town_id: str) -> str:
+    """A town's part of the search index, written by the engine (engine/search_parts.py), not a producer."""
+    return _fill(SEARCH_PART, town=town_id)
+
+
 def town_ranking(town_id: str) -> str:
     return _fill(PAGES["town_ranking"], town=town_id)
 
@@ -246,6 +251,7 @@ def file_kind(path: str) -> str | None:
 
 # Addresses the site engine writes itself (theme assets, search index, sitemap, error page).
 ENGINE_FOLDERS = ("assets", "search")
+SEARCH_PART = "search/towns/{town}.json"
 ENGINE_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz")
 
 

@@ -73,7 +73,7 @@ def _docs(site: Path, rel: str) -> list[dict[str, str]]:
 def test_the_sample_keeps_one_index(sites: tuple[Path, Path]) -> None:
     whole, _ = sites
     assert not (whole / "search" / "towns").exists()
-    assert "<meta name=\"dj-search-town\"" not in (whole / "index.html").read_text(encoding="utf-8")
+    assert "<meta name=\"dj-search-part\"" not in (whole / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_parts_lose_no_entry_and_pages_name_their_part(sites: tuple[Path, Path]) -> None:
@@ -90,7 +90,7 @@ def test_the_parts_lose_no_entry_and_pages_name_their_part(sites: tuple[Path, Pa
         json.dumps(d, sort_keys=True) for d in everything)  # every entry, once, in the shared file or its town's part
     town = next(iter(parts))
     board = next(p for p in sorted((parted / "towns" / town).glob("*/index.html")))
-    assert f'<meta name="dj-search-town" content="{town}">' in board.read_text(encoding="utf-8")
-    assert "<meta name=\"dj-search-town\"" not in (parted / "index.html").read_text(encoding="utf-8")
+    assert f'<meta name="dj-search-part" content="{PART.format(town=town)}">' in board.read_text(encoding="utf-8")
+    assert "<meta name=\"dj-search-part\"" not in (parted / "index.html").read_text(encoding="utf-8")
     community = board.parent.relative_to(parted).as_posix() + "/"
     assert any(d["location"] == community and d["text"] == "" for d in shared)  # found by name from anywhere

@@ -108,7 +108,7 @@ def config_text(cfg: SiteConfig, project: Path, output: Output | None, docs_dir:
         ],
         "extra": {"generator": False, "footer": footer, "sample_data": cfg.site.sample_data,
                   "short_name": cfg.site.short_name, "feed": urls.FEED, "search_synonyms": search_synonyms(),
-                  "search_towns": search_towns or []},
+                  "search_towns": {town: urls.search_part(town) for town in search_towns or []}},
         "extra_css": ["assets/stylesheets/dangjian.css"],
         "extra_javascript": ["assets/javascripts/dangjian.js"],
         "not_in_nav": "".join(f"/{pattern}\n" for pattern in urls.UNLISTED),

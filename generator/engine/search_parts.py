@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator import urls
+
 PARTS_FROM = 60  # communities; below this one index holds everything
 INDEX = "search/search_index.json"
-PART = "search/towns/{town}.json"
+PART = urls.SEARCH_PART
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def search_part(page_url: str, towns: Iterable[str]) -> str | None:
     """The index part a page at ``page_url`` loads (site-relative), or None for the whole-site file."""
     parts = page_url.split("/")
     if len(parts) > 2 and parts[0] == "towns" and parts[1] in set(towns):
-        return PART.format(town=parts[1])
+        return urls.search_part(parts[1])
     return None
 
 
@@ -76,12 +78,12 @@ def split(data: dict[str, Any], owners: list[Owner], towns: list[str]) -> dict[s
             shared.append(doc)
             continue
         own[town].append(doc)
-        named = page in (owner.prefix, *owner.brands) if owner is not None else page == f"towns/{town}/"
+        named = page in (owner.prefix, *owner.brands) if owner is not None else page == urls.town(town)
         if location == page and named:
             shared.append({"location": location, "title": doc.get("title", ""), "text": ""})
     files = {INDEX: {"config": data["config"], "docs": shared}}
     for town in towns:
-        files[PART.format(town=town)] = {"config": data["config"], "docs": shared + own[town]}
+        files[urls.search_part(town)] = {"config": data["config"], "docs": shared + own[town]}
     return files
 
 
