@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import gzip
 import json
+import os
 import posixpath
 from pathlib import Path
 
@@ -176,3 +177,20 @@ def test_the_manifest_version_covers_every_module_of_the_check() -> None:
     modules = {p.relative_to(PACKAGE).as_posix() for pattern in ("engine/verify*.py", "records/pii*.py")
                for p in PACKAGE.glob(pattern)}
     assert modules and modules <= set(SOURCES)
+
+
+def test_site_files_are_listed_as_rglob_lists_them(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    for rel in ("index.html", ".hidden", "a/b/c.txt", "a-b/x", "a/b.c/d", "z/.well-known/e", "a/b/.f"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    (root / "empty").mkdir()
+    (root / "a" / "link.html").symlink_to(root / "index.html")
+    (root / "folder-link").symlink_to(root / "a")  # listed as a link, not followed
+    (root / "dangling").symlink_to(root / "nowhere")
+    os.mkfifo(root / "a" / "pipe")  # neither a file nor a link: not listed
+    expected = [(p.relative_to(root).as_posix(), p.is_symlink())
+                for p in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink())]
+    assert verify_module.site_files(str(root)) == expected
+    assert ("a/b/c.txt", False) in expected and ("folder-link", True) in expected
+    assert not any(rel.startswith("folder-link/") for rel, _ in expected)

@@ -208,6 +208,27 @@ def _scan(job: Job, rels: list[str]) -> Scanned:
     return [f for part in parts for f in part[0]], [c for part in parts for c in part[1]]
 
 
+def site_files(root: str) -> list[tuple[str, bool]]:
+    """Every file and symbolic link under ``root`` (links to folders are not followed): its site path, and
+    whether it is a link; in path order, as ``sorted(Path(root).rglob("*"))`` lists them."""
+    out: list[tuple[str, bool]] = []
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(os.path.join(root, folder)) as entries:
+                for entry in entries:
+                    rel = f"{folder}/{entry.name}" if folder else entry.name
+                    link = entry.is_symlink()
+                    if link or entry.is_file():
+                        out.append((rel, link))
+                    elif entry.is_dir():
+                        folders.append(rel)
+        except PermissionError:
+            continue  # as rglob: a folder that cannot be listed has nothing in it
+    return sorted(out, key=lambda item: item[0].split("/"))
+
+
 def verify_site(site_dir: Path, site_url: str, allow: list[str],
                 theme: Path | None = None, cache_dir: Path | None = None) -> list[Finding]:
     """Every finding in the built site at ``site_dir`` (empty when it is fit to publish).
@@ -223,10 +244,9 @@ def verify_site(site_dir: Path, site_url: str, allow: list[str],
     trust = build_trust(package / "pages" / "templates", theme or package.parent / "theme")
     site = Site(site_dir, site_url, allow, trust)
     files: list[str] = []
-    for path in sorted(p for p in Path(site.root).rglob("*") if p.is_file() or p.is_symlink()):
-        rel = path.relative_to(site.root).as_posix()
+    for rel, link in site_files(site.root):
         site.pii(rel, rel, msg("verify.where.file_name"))
-        if path.is_symlink():
+        if link:
             site.add(rel, "unsafe", msg("verify.symlink"))
         else:
             files.append(rel)
