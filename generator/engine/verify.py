@@ -21,13 +21,17 @@ By type (an unknown suffix, or none, is read as UTF-8 text, else it is a finding
   checked instead (a ``mermaid`` diagram or a repository widget in a page).  The theme's scripts are.
 * ``.gz`` (``sitemap.xml.gz``) and ``.svgz``: decompressed (at most 50 MB) and read as what they hold.
 
-Files are checked independently, on every core for large sites; findings come out sorted.  Given a
-cache folder, a file whose bytes (and the files its URLs name) are those of a file that verified
-clean before is not read again (:mod:`generator.engine.verify_cache`).
+Files are checked independently, on every core for large sites: forked workers take tasks of similar
+size, the largest files first, so that no worker is left with a long file at the end; the parent's
+objects are frozen for the garbage collector meanwhile, so the workers do not copy its heap page by page.
+Findings come out sorted.  Given a cache folder, a file whose bytes (and the files its URLs name) are
+those of a file that verified clean before is not checked again (:mod:`generator.engine.verify_cache`;
+the workers compare the bytes they read with the manifest).
 """
 
 from __future__ import annotations
 
+import gc
 import gzip
 import io
 import multiprocessing as mp
@@ -35,6 +39,7 @@ import os
 import re
 import zlib
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.engine import material
@@ -117,12 +122,29 @@ def _gzip(site: Site, scan: FileScan, inner: str, data: bytes, depth: int) -> No
 
 
 Scanned = tuple[list[Finding], list[Clean]]
+BATCHES_PER_WORKER = 16  # tasks of about equal size per worker: a worker that is done takes the next one
+BATCH_FILES = 64  # files at most in one task
 
 
-def _scan_chunk(site_dir: Path, site_url: str, allow: list[str], trust: Trust, rels: list[str],
-                record: bool = False) -> Scanned:
-    """The findings in ``rels``; with ``record``, also the files without any (what they looked up, too)."""
-    site = Site(site_dir, site_url, allow, trust)
+@dataclass(frozen=True)
+class Job:
+    """What every file's check needs besides the file; a forked worker inherits it (a task names files only)."""
+
+    site_dir: Path
+    site_url: str
+    allow: list[str]
+    trust: Trust
+    manifest: Manifest | None  # with a manifest, files still clean are skipped and clean files recorded
+
+
+_inherited: list[Job] = []  # the job of the pool being run, for its forked workers
+
+
+def _scan_files(job: Job, rels: list[str]) -> Scanned:
+    """The findings in ``rels``; with a manifest, also the files without any (what they looked up, too),
+    whether checked now or still clean from last time."""
+    site = Site(job.site_dir, job.site_url, job.allow, job.trust)
+    manifest = job.manifest
     clean: list[Clean] = []
     for rel in rels:
         try:
@@ -130,24 +152,81 @@ def _scan_chunk(site_dir: Path, site_url: str, allow: list[str], trust: Trust, r
         except OSError as exc:
             site.add(rel, "unreadable", msg("verify.unreadable_file", detail=exc.strerror or exc))
             continue
+        if manifest is not None and (kept := manifest.kept(site, rel, data)) is not None:
+            clean.append(kept)
+            continue
         before = len(site.findings)
         site.asked = set()
         scan_data(site, rel, rel, data)
-        if record and len(site.findings) == before:
+        if manifest is not None and len(site.findings) == before:
             clean.append(clean_file(site, rel, data))
     return site.findings, clean
 
 
-def _scan(site_dir: Path, site_url: str, allow: list[str], trust: Trust, rels: list[str], record: bool) -> Scanned:
+def _scan_inherited(rels: list[str]) -> Scanned:
+    return _scan_files(_inherited[0], rels)
+
+
+def batches(root: Path, rels: list[str], count: int) -> list[list[str]]:
+    """``rels`` in about ``count`` tasks of similar size (bytes), the largest first, so that the last
+    tasks to finish are small ones; a file larger than a task's share is a task of its own."""
+    sizes: dict[str, int] = {}
+    for rel in rels:
+        try:
+            sizes[rel] = os.stat(os.path.join(root, rel)).st_size
+        except OSError:
+            sizes[rel] = 0  # reported when it is read
+    share = max(sum(sizes.values()) // max(count, 1), 1)
+    out: list[list[str]] = []
+    batch: list[str] = []
+    total = 0
+    for rel in sorted(rels, key=lambda r: (-sizes[r], r)):
+        batch.append(rel)
+        total += sizes[rel]
+        if total >= share or len(batch) >= BATCH_FILES:
+            out.append(batch)
+            batch, total = [], 0
+    if batch:
+        out.append(batch)
+    return out
+
+
+def _scan(job: Job, rels: list[str]) -> Scanned:
     """Scan the files, on every core for large sites (each file is checked on its own)."""
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(rels) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
-        return _scan_chunk(site_dir, site_url, allow, trust, rels, record)
-    chunks = [rels[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        parts = list(pool.map(_scan_chunk, *zip(*[(site_dir, site_url, allow, trust, c, record) for c in chunks],
-                                                strict=True)))
-        return [f for part in parts for f in part[0]], [c for part in parts for c in part[1]]
+        return _scan_files(job, rels)
+    tasks = batches(job.site_dir, rels, workers * BATCHES_PER_WORKER)
+    _inherited.append(job)
+    gc.freeze()  # the parent's objects are left out of the workers' collections: no copy-on-write of its heap
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            parts = list(pool.map(_scan_inherited, tasks))
+    finally:
+        gc.unfreeze()
+        _inherited.clear()
+    return [f for part in parts for f in part[0]], [c for part in parts for c in part[1]]
+
+
+def site_files(root: str) -> list[tuple[str, bool]]:
+    """Every file and symbolic link under ``root`` (links to folders are not followed): its site path, and
+    whether it is a link; in path order, as ``sorted(Path(root).rglob("*"))`` lists them."""
+    out: list[tuple[str, bool]] = []
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(os.path.join(root, folder)) as entries:
+                for entry in entries:
+                    rel = f"{folder}/{entry.name}" if folder else entry.name
+                    link = entry.is_symlink()
+                    if link or entry.is_file():
+                        out.append((rel, link))
+                    elif entry.is_dir():
+                        folders.append(rel)
+        except PermissionError:
+            continue  # as rglob: a folder that cannot be listed has nothing in it
+    return sorted(out, key=lambda item: item[0].split("/"))
 
 
 def verify_site(site_dir: Path, site_url: str, allow: list[str],
@@ -165,17 +244,15 @@ def verify_site(site_dir: Path, site_url: str, allow: list[str],
     trust = build_trust(package / "pages" / "templates", theme or package.parent / "theme")
     site = Site(site_dir, site_url, allow, trust)
     files: list[str] = []
-    for path in sorted(p for p in Path(site.root).rglob("*") if p.is_file() or p.is_symlink()):
-        rel = path.relative_to(site.root).as_posix()
+    for rel, link in site_files(site.root):
         site.pii(rel, rel, msg("verify.where.file_name"))
-        if path.is_symlink():
+        if link:
             site.add(rel, "unsafe", msg("verify.symlink"))
         else:
             files.append(rel)
     manifest = Manifest(cache_dir, verifier_version(site_url, allow, trust)) if cache_dir is not None else None
-    todo, kept = manifest.split(site, files) if manifest is not None else (files, [])
-    findings, clean = _scan(site_dir, site_url, allow, trust, todo, record=manifest is not None)
+    findings, clean = _scan(Job(site_dir, site_url, allow, trust, manifest), files)
     site.findings.extend(findings)
     if manifest is not None:
-        manifest.save(kept + clean)
+        manifest.save(clean)
     return sorted(set(site.findings))

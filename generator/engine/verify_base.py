@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote, unquote_plus, urlsplit
@@ -22,16 +23,13 @@ CHECKS = {"broken-link": "verify.check.broken_link", "third-party": "verify.chec
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 STRIP = "".join(map(chr, range(0x21))) + "\x7f"
-# A character that is or may become (after NFKC) part of a number or an address: anything but ASCII
-# without digits and "@", CJK ideographs and punctuation, and full-width punctuation other than ０-９ and ＠.
-SUSPECT = re.compile("[0-9@]|[^\x00-\x7f\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u3001-\u3003"
-                     "\u3008-\u3011\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff1f]")
 # Where personal information was found: a catalogue key and its parameters (the message is made once per file).
 Where = tuple[str, ...] | None
 PLAIN_PATH = re.compile(r"(?!//)[^:?#%\\]+\Z")
 IN_LINK: Where = ("verify.where.link",)
 IN_QUERY: Where = ("verify.where.query",)
 LinkKey = tuple[str, bool]  # a site path as a URL names it, and whether the URL ends in "/"
+CssRead = tuple[str, tuple[str, ...], bool]  # a style sheet's text, the URLs it fetches, whether it is too deep
 
 
 @dataclass(frozen=True)
@@ -95,6 +93,7 @@ class Site:
         self.exists: dict[LinkKey, str] = {}
         self.asked: set[LinkKey] = set()  # what the file being scanned looked up (a cross-file fact of it)
         self.inline_cache: dict[str, tuple[str, ...] | None] = {}
+        self.css_read: dict[str, CssRead] = {}  # style sheets read so far (the same few style attributes)
 
     def add(self, file: str, check: str, message: Msg) -> None:
         self.findings.append(Finding(file, check, message))
@@ -104,12 +103,8 @@ class Site:
             self.add(file, "pii", msg("verify.pii_in", where=where, hit=hit) if where else msg("verify.pii", hit=hit))
 
     def hits(self, text: str) -> list[pii.Hit]:
-        """What :func:`pii.find` finds in ``text``, faster: only its lines with a :data:`SUSPECT` character
-        are looked at (no number or address spans a line break)."""
-        if not SUSPECT.search(text):
-            return []
-        lines = [line for line in text.split("\n") if line and not line.isspace() and SUSPECT.search(line)]
-        return pii.find("\n".join(lines), self.allow) if lines else []
+        """What :func:`pii.find` finds in ``text`` (which scans only the lines that may hold something)."""
+        return pii.find(text, self.allow)
 
     def own_host(self, host: str | None, port: int | None) -> bool:
         return (host or "").lower() == self.host and port in (None, self.port)
@@ -179,7 +174,9 @@ class FileScan:
         Personal information is looked for in the query and the fragment (the path is a file of the
         site, whose name is checked on its own; hashes in asset names cannot raise false alarms).
         """
-        value = raw.strip(STRIP).replace("\t", "").replace("\n", "").replace("\r", "")
+        value = raw.strip(STRIP)
+        if "\t" in value or "\n" in value or "\r" in value:
+            value = value.replace("\t", "").replace("\n", "").replace("\r", "")
         if not value:
             return None
         if PLAIN_PATH.match(value):  # most URLs of a page: a relative path, nothing to split or decode
@@ -228,17 +225,11 @@ class FileScan:
 
 
 def normpath(rel: str) -> str | None:
-    out: list[str] = []
-    for part in rel.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if not out:
-                return None
-            out.pop()
-        else:
-            out.append(part)
-    return "/".join(out)
+    """``rel`` with ``.``, ``..`` and empty segments resolved; None if it climbs above the site's root."""
+    out = posixpath.normpath(rel.lstrip("/"))  # in C; it keeps leading ".." and makes "" of nothing "."
+    if out == ".":
+        return ""
+    return None if out == ".." or out.startswith("../") else out
 
 
 def short(value: str, limit: int = 80) -> str:

@@ -34,7 +34,8 @@ FORMAT = 1  # bump when the manifest's layout or the meaning of "clean" changes
 MANIFEST = Path("verify") / "manifest"
 PACKAGE = Path(__file__).resolve().parents[1]
 SOURCES = ("engine/verify.py", "engine/verify_base.py", "engine/verify_files.py", "engine/verify_html.py",
-           "engine/verify_trust.py", "engine/verify_cache.py", "engine/material.py", "records/pii.py", "cache.py")
+           "engine/verify_trust.py", "engine/verify_cache.py", "engine/material.py", "records/pii.py",
+           "records/pii_screen.py", "cache.py")
 LIBRARIES = ("lxml", "tinycss2", "Pillow", "pypdf")
 
 Lookup = tuple[str, bool, str]  # a site path, asked for as a folder or not, and the file it named
@@ -79,6 +80,7 @@ class Manifest:
         self.version = version
         self.files: dict[str, tuple[str, list[int]]] = {}  # site path -> (SHA-256, indexes into lookups)
         self.lookups: list[Lookup] = []
+        self._still: dict[int, bool] = {}  # lookups found to name the same file still (in this process)
         self._read()
 
     def _read(self) -> None:
@@ -107,30 +109,22 @@ class Manifest:
             out[rel] = (entry[0], entry[1])
         self.lookups, self.files = table, out
 
-    def split(self, site: Site, rels: list[str]) -> tuple[list[str], list[Clean]]:
-        """The files of ``rels`` to check, and those that are still clean (same bytes, same files named)."""
-        todo: list[str] = []
-        kept: list[Clean] = []
-        still: dict[int, bool] = {}
-        for rel in rels:
-            entry = self.files.get(rel)
-            if entry is None:
-                todo.append(rel)
-                continue
-            try:
-                digest = hashlib.sha256(Path(site.root, rel).read_bytes()).hexdigest()
-            except OSError:
-                todo.append(rel)
-                continue
-            for i in entry[1]:
-                if i not in still:
-                    path, folder, named = self.lookups[i]
-                    still[i] = site.resolved((path, folder)) == named
-            if digest == entry[0] and all(still[i] for i in entry[1]):
-                kept.append(Clean(rel, digest, tuple(self.lookups[i] for i in entry[1])))
-            else:
-                todo.append(rel)
-        return todo, kept
+    def kept(self, site: Site, rel: str, data: bytes) -> Clean | None:
+        """The record of ``rel`` if it is still clean (same bytes, same files named); None: check it."""
+        entry = self.files.get(rel)
+        if entry is None:
+            return None
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != entry[0]:
+            return None
+        still = self._still
+        for i in entry[1]:
+            if i not in still:
+                path, folder, named = self.lookups[i]
+                still[i] = site.resolved((path, folder)) == named
+            if not still[i]:
+                return None
+        return Clean(rel, digest, tuple(self.lookups[i] for i in entry[1]))
 
     def save(self, clean: list[Clean]) -> None:
         """Replace the manifest with ``clean`` (atomically; a manifest that cannot be written is skipped)."""

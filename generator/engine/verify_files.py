@@ -20,19 +20,21 @@ import io
 import json
 import logging
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import tinycss2
 from PIL import Image
 
 from generator.engine import search_parts
-from generator.engine.verify_base import FileScan, short
+from generator.engine.verify_base import CssRead, FileScan, short
 from generator.messages import msg
 
+OBJECT_REPR = re.compile(r" ?<[^<>]* at 0x[0-9a-fA-F]+>")  # a Python object as repr() shows it
 NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?%?$")
 FETCHING_FUNCTIONS = {"url", "src", "image", "image-set", "-webkit-image-set"}  # their strings are URLs
 IN_STYLE = ("verify.where.style",)
+CSS_REMEMBERED_CHARS = 4096  # style sheets up to this size are read once per process
+CSS_REMEMBERED = 4096  # and at most this many
 IN_IMAGE = ("verify.where.image",)
 IMAGE_TEXT_BYTES = {"comment", "xmp", "XML:com.adobe.xmp"}  # text kept as bytes (others: ICC, EXIF, tRNS)
 EXIF_IFDS = (0x8769, 0x8825)  # the Exif and GPS sub-directories
@@ -41,37 +43,58 @@ EXIF_USER_COMMENT = 0x9286  # 8 bytes naming the character set, then the text
 
 
 def css(scan: FileScan, text: str) -> None:
-    """A style sheet, a ``<style>`` element or a ``style`` attribute."""
+    """A style sheet, a ``<style>`` element or a ``style`` attribute (most of them are the same few
+    ``style`` values, read once per process; their URLs are checked for each file, relative to it)."""
+    read = scan.site.css_read.get(text)
+    if read is None:
+        read = _read_css(text)
+        if not read[2] and len(text) <= CSS_REMEMBERED_CHARS and len(scan.site.css_read) < CSS_REMEMBERED:
+            scan.site.css_read[text] = read
+    decoded, urls, broken = read
+    for value in urls:
+        scan.url(value, fetched=True, tag="css")
+    if broken:
+        scan.add("unreadable", msg("verify.bad_css"))
+    scan.text(decoded, IN_STYLE)
+
+
+def _read_css(text: str) -> CssRead:
+    """The text of a style sheet, escapes decoded and URLs left out; the URLs it fetches; whether it is
+    nested too deeply to be read (what was read before that still counts)."""
     decoded: list[str] = []
+    urls: list[str] = []
     try:
         tokens = tinycss2.parse_component_value_list(text, skip_comments=False)
-        _css_tokens(scan, tokens, False, decoded)
+        _css_tokens(tokens, False, decoded, urls)
     except RecursionError:
-        scan.add("unreadable", msg("verify.bad_css"))
-    scan.text("".join(decoded), IN_STYLE)
+        return "".join(decoded), tuple(urls), True
+    return "".join(decoded), tuple(urls), False
 
 
-def _css_tokens(scan: FileScan, tokens: list[Any], fetching: bool, decoded: list[str]) -> None:
-    """Check the URLs in ``tokens``; write their text, escapes decoded, to ``decoded`` (URLs left out)."""
+def _css_tokens(tokens: list[Any], fetching: bool, decoded: list[str], urls: list[str]) -> None:
+    """Collect the URLs in ``tokens`` in ``urls``; write their text, escapes decoded, to ``decoded``."""
     rule = ""  # the at-rule the tokens belong to, until its ";" or block
     for token in tokens:
         kind = token.type
         if kind == "url" or (kind == "string" and (fetching or rule == "import")):
-            _css_url(scan, token.value, rule)
+            value = token.value
+            # @namespace URIs are names; data: images are inline icons
+            if rule != "namespace" and not value.strip().lower().startswith("data:image/"):
+                urls.append(value)
             decoded.append(" ")
         elif kind in ("string", "comment"):
             decoded += ["\n", token.value, "\n"]
         elif kind == "function":
             decoded += [token.lower_name, "("]
-            _css_tokens(scan, token.arguments, fetching or token.lower_name in FETCHING_FUNCTIONS, decoded)
+            _css_tokens(token.arguments, fetching or token.lower_name in FETCHING_FUNCTIONS, decoded, urls)
             decoded.append(")")
         elif kind in ("() block", "[] block"):
             decoded.append("(")
-            _css_tokens(scan, token.content, fetching, decoded)
+            _css_tokens(token.content, fetching, decoded, urls)
             decoded.append(")")
         elif kind == "{} block":
             decoded.append("\n")
-            _css_tokens(scan, token.content, False, decoded)
+            _css_tokens(token.content, False, decoded, urls)
             decoded.append("\n")
             rule = ""
         else:
@@ -92,24 +115,21 @@ def _token_text(token: Any) -> str:
     return str(getattr(token, "value", ""))
 
 
-def _css_url(scan: FileScan, value: str, rule: str) -> None:
-    if rule == "namespace" or value.strip().lower().startswith("data:image/"):  # names; inline icons
-        return
-    scan.url(value, fetched=True, tag="css")
-
-
-def _json_strings(value: object, key: str = "") -> Iterator[tuple[str, str]]:
+def _json_strings(value: object, key: str, out: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Every key, string and integer of a JSON document, in document order, with the key it is under."""
     if isinstance(value, str):
-        yield key, value
+        out.append((key, value))
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield "", str(k)
-            yield from _json_strings(v, str(k))
+            k = str(k)
+            out.append(("", k))
+            _json_strings(v, k, out)
     elif isinstance(value, list):
         for v in value:
-            yield from _json_strings(v, key)
+            _json_strings(v, key, out)
     elif isinstance(value, int) and not isinstance(value, bool):
-        yield key, str(value)  # a number written without quotes is still a number
+        out.append((key, str(value)))  # a number written without quotes is still a number
+    return out
 
 
 def json_data(scan: FileScan, data: bytes | str, *, name: str = "") -> object:
@@ -123,7 +143,11 @@ def json_data(scan: FileScan, data: bytes | str, *, name: str = "") -> object:
     if search_index:
         scan.base = ""  # the theme resolves locations against the site's root
     manifest = name.endswith(".webmanifest")
-    for key, value in _json_strings(doc):
+    strings = _json_strings(doc, "", [])
+    if not (search_index or manifest):  # data: all of it is text
+        scan.text("\n".join(value for _, value in strings if value))
+        return doc
+    for key, value in strings:
         if search_index and key == "location":
             scan.url(value, fetched=False, tag="search location")
         elif manifest and key in ("src", "start_url", "scope"):
@@ -178,7 +202,8 @@ def image(scan: FileScan, data: bytes) -> None:
             for ifd in [exif, *(exif.get_ifd(i) for i in EXIF_IFDS if i in exif)]:
                 parts += [_exif_text(tag, value) for tag, value in ifd.items()]
     except Exception as exc:  # whatever Pillow raises, the file cannot be checked
-        scan.add("unreadable", msg("verify.bad_image", detail=short(str(exc) or type(exc).__name__)))
+        detail = OBJECT_REPR.sub("", str(exc)) or type(exc).__name__  # Pillow names the BytesIO by its address
+        scan.add("unreadable", msg("verify.bad_image", detail=short(detail)))
         return
     scan.text("\n".join(p for p in parts if p), IN_IMAGE)
 

@@ -99,43 +99,51 @@ class HtmlScan:
             if not isinstance(tag, str):  # a comment (processing instructions are comments in HTML)
                 scan.text(el.text or "", IN_COMMENT)
                 continue
-            attrib = el.attrib
-            if attrib:
-                self._attrs(tag, attrib)
+            items = el.items()  # one call: lxml's attribute proxy costs a lookup per use
+            if items:
+                self._attrs(el, tag, items)
             if tag in ACTIVE_TAGS:
                 scan.add("unsafe", msg("verify.active_tag", tag=tag))
             if tag == "script":
-                self._script(el, attrib)
+                self._script(el, el.attrib)
                 el.text = None
             elif tag == "style":
                 css(scan, el.text or "")
                 el.text = None
             if tag not in INLINE:  # a line of its own in the page text
                 if tag not in VOID:
-                    el.text = "\n" + el.text if el.text else "\n"
-                el.tail = "\n" + el.tail if el.tail else "\n"
+                    text = el.text
+                    el.text = "\n" + text if text else "\n"
+                tail = el.tail
+                el.tail = "\n" + tail if tail else "\n"
         scan.text(etree.tostring(root, method="text", encoding=str))
 
-    def _attrs(self, tag: str, attrib: Any) -> None:
+    def _attrs(self, el: Any, tag: str, items: list[tuple[str, str]]) -> None:
+        """The attributes ``items`` (name, value) of the element ``el``."""
         scan = self.scan
         attrs = scan.attrs
         url_content = False
         if tag == "meta":
-            content = attrib.get("content", "")
-            key = (attrib.get("property") or attrib.get("name") or "").lower()
-            if attrib.get("http-equiv", "").strip().lower() == "refresh":
+            content = el.get("content", "")
+            key = (el.get("property") or el.get("name") or "").lower()
+            if el.get("http-equiv", "").strip().lower() == "refresh":
                 scan.url(refresh_target(content), fetched=True, tag=tag)
                 url_content = True
             elif META_URL_NAMES.match(key):
                 scan.url(content, fetched=True, tag=f"meta {key}")
                 url_content = True
-        for name, value in attrib.items():
+        classes = widget = None
+        for name, value in items:
             kind = ATTR_KINDS.get(name)
             if kind is None:
                 if name.startswith("on"):
                     scan.add("unsafe", msg("verify.event_handler", tag=tag, name=name))
                 elif not (url_content and name == "content"):
                     attrs.append((name, value))
+                if name == "class":
+                    classes = value
+                elif name == material.SOURCE_WIDGET[0]:
+                    widget = value
             elif kind == "url":
                 if tag != "script" or name != "src":  # checked with the script
                     scan.url(value, fetched=not (tag in ("a", "area") and name in LINK_ATTRS), tag=tag)
@@ -146,11 +154,10 @@ class HtmlScan:
             else:
                 css(scan, value)
         if tag in ANIMATION_TAGS:
-            animation(scan, tag, attrib)
-        classes = attrib.get("class")
-        if classes and material.MERMAID_CLASS in classes.split():
+            animation(scan, tag, el.attrib)
+        if classes and material.MERMAID_CLASS in classes and material.MERMAID_CLASS in classes.split():
             scan.add("third-party", msg("verify.mermaid"))
-        if attrib.get(material.SOURCE_WIDGET[0]) == material.SOURCE_WIDGET[1]:
+        if widget == material.SOURCE_WIDGET[1]:
             scan.add("third-party", msg("verify.repo_url"))
 
     def _script_src(self, value: str) -> None:

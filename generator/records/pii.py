@@ -35,6 +35,7 @@ from pydantic import BaseModel
 
 from generator.errors import ErrorLog
 from generator.messages import Msg, msg
+from generator.records.pii_screen import INVISIBLE, MAX_GAP, MIN_DIGITS, SEPARATORS, lines
 from generator.records.schema import Record
 from generator.records.yamlio import PathKey, YamlDoc, format_path
 
@@ -45,50 +46,46 @@ if TYPE_CHECKING:
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
-# What people put between the digits of a number: spaces, dashes of every width, dots, slashes.
-_SEPARATORS = frozenset(" \t\u00a0\u2002\u2003\u2009\u202f\u3000-_/.\u00b7\u30fb\uff0e"
-                        "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\uff3f")
-_MAX_GAP = 3  # separator characters between two digits of one number
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # Any local part (张三@example.com too); a domain in ASCII letters, digits and hyphens.
 _EMAIL_RE = re.compile(r"[^\s@<>()\[\]{},;:\"'，。；：、（）《》“”‘’|]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
                        r"(?![A-Za-z0-9-])")
-# Characters that hide a number from a reader's eye but not from a copy-paste: zero-width spaces, soft
-# hyphens, direction marks and isolates, the Mongolian vowel separator.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                                   "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"))
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+_HIDDEN = re.compile(f"[{re.escape(INVISIBLE)}]")
+_GAP = "[" + "".join(re.escape(c) for c in sorted(SEPARATORS)) + "]"
+# A run of digits, at most MAX_GAP separators between two (possessive: a separator is never a digit).
+_RUN = re.compile(f"[0-9](?:{_GAP}{{0,{MAX_GAP}}}+[0-9]){{{MIN_DIGITS - 1},}}+")
+_FINAL_X = re.compile(f"{_GAP}{{0,{MAX_GAP}}}+[Xx]")
+# The 18-character windows of a run that may be a resident ID: no leading 0, born 19xx or 20xx on a
+# month 01-12 and a day 01-31 (the check digit and the calendar are checked by _id_valid).
+_ID_WINDOW = re.compile(r"(?=[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X])")
 
 
 def _plain(text: str) -> str:
     """Full-width digits and letters as ASCII (NFKC), invisible characters gone."""
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    if text.isascii():
+        return text  # NFKC keeps ASCII as it is, and none of it is invisible
+    text = unicodedata.normalize("NFKC", text)
+    return text.translate(_INVISIBLE) if _HIDDEN.search(text) else text
 
 
 def _runs(text: str) -> Iterator[tuple[str, list[int]]]:
-    """Each number in ``text`` as people write it: its digits, with separators between them allowed, and
-    the position of every digit (a resident ID's final X counts as a digit)."""
-    i, n = 0, len(text)
-    while i < n:
-        if not "0" <= text[i] <= "9":
-            i += 1
-            continue
-        digits, where = [text[i]], [i]
-        j = i + 1
-        while True:
-            k = j
-            while k < n and text[k] in _SEPARATORS and k - j < _MAX_GAP:
-                k += 1
-            if k < n and "0" <= text[k] <= "9":
-                digits.append(text[k])
-                where.append(k)
-                j = k + 1
-                continue
-            if k < n and text[k] in "Xx" and len(digits) >= 17 and (k + 1 >= n or text[k + 1] not in _ASCII_LETTERS):
-                digits.append("X")
-                where.append(k)
-            break
-        yield "".join(digits), where
-        i = where[-1] + 1
+    """Each number of at least :data:`MIN_DIGITS` digits in ``text`` as people write it: its digits, with
+    separators between them allowed, and the position of every digit (a resident ID's final X counts as
+    a digit).  Shorter numbers are none of the kinds found."""
+    n = len(text)
+    for m in _RUN.finditer(text):
+        first, run = m.start(), m.group()
+        if run.isdigit():
+            digits, where = run, list(range(first, m.end()))
+        else:
+            where = [first + i for i, ch in enumerate(run) if "0" <= ch <= "9"]
+            digits = "".join(text[i] for i in where)
+        if len(digits) >= 17 and (x := _FINAL_X.match(text, m.end())) and (
+                x.end() >= n or text[x.end()] not in _ASCII_LETTERS):
+            digits += "X"
+            where.append(x.end() - 1)
+        yield digits, where
 
 
 def _birth_date(digits: str) -> bool:
@@ -173,7 +170,8 @@ def _number_hits(text: str) -> Iterator[tuple[str, int, int, str]]:
         alone = (begin == 0 or text[begin - 1] not in _ASCII_LETTERS) and (end >= len(text)
                                                                             or text[end] not in _ASCII_LETTERS)
         found = False
-        for off in range(len(digits) - 17):
+        for window_at in _ID_WINDOW.finditer(digits) if len(digits) >= 18 else ():
+            off = window_at.start()
             window = digits[off:off + 18]
             if _id_valid(window):
                 yield "resident ID number", where[off], where[off + 17] + 1, window
@@ -193,9 +191,29 @@ def _number_hits(text: str) -> Iterator[tuple[str, int, int, str]]:
 
 
 def find(text: str, allow: Iterable[str] = ()) -> list[Hit]:
-    """Every piece of personal information in ``text`` that is not allow-listed."""
+    """Every piece of personal information in ``text`` that is not allow-listed.
+
+    Only the lines that :func:`~generator.records.pii_screen.lines` says may hold some are scanned
+    (no hit spans a line break, and lines normalise on their own); the hits are where they are in the
+    whole text normalised.
+    """
     allowed = {normalise(a) for a in allow}
-    text = _plain(text)
+    hits: list[Hit] = []
+    done = shift = 0  # text[:done], normalised, is done + shift characters long
+    for start, end in lines(text):
+        line = _plain(text[start:end])
+        found = _hits(line, allowed)
+        if found:
+            shift += len(_plain(text[done:start])) - (start - done)
+            base = start + shift
+            hits += [Hit(h.kind, h.masked, h.start + base, h.end + base) for h in found]
+            shift += len(line) - (end - start)
+            done = end
+    return hits
+
+
+def _hits(text: str, allowed: set[str]) -> list[Hit]:
+    """Every hit in ``text`` (normalised) whose number or address is not in ``allowed``, in order."""
     hits: list[Hit] = []
     taken: list[tuple[int, int]] = []
 
@@ -208,8 +226,9 @@ def find(text: str, allow: Iterable[str] = ()) -> list[Hit]:
 
     for kind, start, end, digits in _number_hits(text):
         add(kind, start, end, digits)
-    for m in _EMAIL_RE.finditer(text):
-        add("e-mail address", m.start(), m.end(), m.group(0))
+    if "@" in text:
+        for m in _EMAIL_RE.finditer(text):
+            add("e-mail address", m.start(), m.end(), m.group(0))
     return sorted(hits, key=lambda h: h.start)
 
 
