@@ -37,7 +37,9 @@ search        the search plugin inside the engine: its ``on_page_context`` (HTML
               segmentation of every page; the first call loads jieba's dictionary) and
               ``on_post_build`` (index serialised), plus our
               ``compact_search_index`` (index rewritten as UTF-8); the index file write itself counts
-              as ``write``
+              as ``write``.  For large sites the page stage (templates, search entries, page writes)
+              runs on forked workers (``generator/engine/mkdocs_pool.py``): the parent waits for them
+              inside the engine, so their search and write time counts as ``engine`` there
 verify        ``verify_site``: the output check of every built file (on forked workers for large sites)
 write         file writes: MkDocs's ``utils.write_file`` (pages, sitemap, search index) and
               ``File.copy_file`` (theme assets, generated files: QR codes, images), then
@@ -50,7 +52,7 @@ their stage: ``sitemap.xml.gz`` (MkDocs writes it directly: engine) and the comp
 (rewritten by ``compact_search_index``: search).
 
 CPU seconds are reported beside wall seconds, per stage the same way (exclusive): user + system time of
-the build process and of its children finished during the stage (the render and output check workers, git).  On
+the build process and of its children finished during the stage (the render, engine and output check workers, git).  On
 a shared machine a stage whose wall time is well above its CPU time (single-threaded stages) was waiting
 for a core; the machine's 1-minute load average before each build is recorded too.  Targets use wall
 time.

@@ -23,7 +23,7 @@ from PIL import Image
 from support import AS_OF_ARG, REPO, cli
 from trust_util import tree
 
-import generator.engine.mkdocs_adapter as adapter_module
+import generator.engine.mkdocs_search as search_module
 import generator.engine.verify as verify_module
 import generator.pages.qr as qr_module
 import generator.records.images as images_module
@@ -58,7 +58,7 @@ def counting() -> Iterator[dict[str, Counter]]:
     with pytest.MonkeyPatch.context() as mp:
         yield {"encode": Counter(mp, images_module, "_encode"), "clean_copy": Counter(mp, images_module, "_clean_copy"),
                "qr": Counter(mp, qr_module, "_code"), "scan": Counter(mp, verify_module, "scan_data"),
-               "search": Counter(mp, adapter_module, "_index_page")}
+               "search": Counter(mp, search_module, "_index_page")}
 
 
 def png(path: Path, color: tuple[int, int, int], size: tuple[int, int] = (1200, 800)) -> Path:

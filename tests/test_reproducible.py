@@ -116,7 +116,9 @@ def test_templates_see_the_as_of_date_as_build_date(tmp_path: Path) -> None:
 
 def test_a_pooled_build_gives_the_bytes_of_a_serial_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Rendering on worker processes (issue 14) changes nothing in the site: whole builds with
-    ``DANGJIAN_WORKERS=2`` (forced: the district is below the pool's threshold) and ``=1`` are byte-identical."""
+    ``DANGJIAN_WORKERS=2`` (forced: the district is below the pool's threshold) and ``=1`` are byte-identical.
+    Both pools run in the first: our render's (pages' Markdown) and the engine's (templates, search, writing)."""
+    from generator.engine import mkdocs_pool
     from generator.pages import parallel, registry
 
     project = synthetic_project(tmp_path / "project", 8, 3)  # three towns: 3, 3 and 2 communities
@@ -130,6 +132,14 @@ def test_a_pooled_build_gives_the_bytes_of_a_serial_one(tmp_path: Path, monkeypa
         return output
 
     monkeypatch.setattr(registry, "render_in_pool", spy)
+    engine_pooled: list[bool] = []
+    real_engine = mkdocs_pool._in_pool
+
+    def engine_spy(*args: Any) -> bool:
+        engine_pooled.append(real_engine(*args))
+        return engine_pooled[-1]
+
+    monkeypatch.setattr(mkdocs_pool, "_in_pool", engine_spy)
     # The test session may hold idle server threads of its own (the browser tests' site server), which the
     # pool's guard against forking a threaded process would see; that guard has its own test.
     monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
@@ -140,5 +150,6 @@ def test_a_pooled_build_gives_the_bytes_of_a_serial_one(tmp_path: Path, monkeypa
         assert result.exit_code == 0, result.output
         sites[workers] = tree(tmp_path / f"site-{workers}")
     assert pooled == [True]  # the first build rendered in the pool, the second did not try
+    assert engine_pooled == [True]
     assert len(sites["1"]) > 100 and sorted(sites["2"]) == sorted(sites["1"])
     assert [p for p in sites["1"] if sites["1"][p] != sites["2"][p]] == []

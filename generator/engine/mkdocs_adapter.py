@@ -7,7 +7,6 @@ Swapping the engine (ProperDocs, Zensical) means rewriting these two modules onl
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import re
@@ -21,13 +20,15 @@ import yaml
 from markupsafe import Markup, escape
 
 from generator import urls
-from generator.cache import cache_folder, cache_key, read_entry, write_entry
-from generator.engine import publish, search_parts
+from generator.cache import cache_folder
+from generator.engine import mkdocs_pool, publish
 from generator.engine.html_blocks import Stash
 
 # Absolute import: `dangjian serve` loads this file as a MkDocs hooks module, outside the package.
 from generator.engine.material import sanitize_content_page
+from generator.engine.mkdocs_search import SearchParts, cache_search_entries, compact_search_index, search_split
 from generator.messages import t
+from generator.pages import parallel
 from generator.pages.markup import SafeMarkdown
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.da
 
         def on_post_page(self, html: str, **kwargs: Any) -> str:
             self.done += 1
-            if progress is not None and self.done % PROGRESS_EVERY == 0:
+            if progress is not None and self.done % PROGRESS_EVERY == 0 and not mkdocs_pool.in_worker():
                 progress(self.done)
             return valid_html(html)
 
@@ -194,71 +195,6 @@ def after_markdown(html: str, page: Page, untrusted: set[str], stashes: dict[str
         return sanitize_content_page(html)
     stash = stashes.pop(page.file.src_uri, None)
     return stash.restore(html) if stash is not None else html
-
-
-SEARCH_CACHE_KIND = "search"
-SEARCH_CACHE_VERSION = 1  # bump when what an entry is made of changes
-
-
-def _index_page(add: Callable[[Page], None], page: Page) -> None:
-    """The search plugin's own work for one page: parse its HTML, segment its Chinese (jieba)."""
-    add(page)
-
-
-def _toc_ids(items: Any) -> list[Any]:
-    return [[item.id, item.url, str(item.title), _toc_ids(item.children)] for item in items]
-
-
-def cache_search_entries(config: MkDocsConfig, cache_dir: Path | None) -> None:
-    """Take a page's search entries from the content cache when its HTML, address, outline and
-    metadata are those of a page indexed before (same search code, same jieba): the index is the
-    same, without parsing and segmenting every unchanged page again."""
-    from importlib.metadata import version
-
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    index = getattr(search, "search_index", None)
-    if index is None:
-        return
-    versions = [SEARCH_CACHE_VERSION, version("mkdocs-material"), version("jieba")]
-    add = index.add_entry_from_context
-
-    def add_entry_from_context(page: Page) -> None:
-        if cache_dir is None:
-            _index_page(add, page)
-            return
-        meta = json.dumps({k: page.meta.get(k) for k in ("title", "tags", "search")}, default=str)
-        key = cache_key(SEARCH_CACHE_KIND, versions, page.url, str(page.title), meta, _toc_ids(page.toc),
-                        page.content or "")
-        cached = read_entry(cache_dir, SEARCH_CACHE_KIND, key)
-        entries = json.loads(cached[0]) if cached is not None and len(cached) == 1 else None
-        if isinstance(entries, list):
-            index.entries.extend(entries)
-            return
-        before = len(index.entries)
-        _index_page(add, page)
-        write_entry(cache_dir, SEARCH_CACHE_KIND, key,
-                    [json.dumps(index.entries[before:], ensure_ascii=False, default=str).encode()])
-
-    index.add_entry_from_context = add_entry_from_context
-
-
-SearchParts = tuple[list[search_parts.Owner], list[str]]
-
-
-def search_split(context: SiteContext) -> SearchParts | None:
-    """Who owns which pages, for a search index in parts; None for a district small enough for one index."""
-    communities = context.district.communities()
-    if not search_parts.use_parts(len(communities)):
-        return None
-    owners = [search_parts.Owner(c.town_id, urls.community(c.town_id, c.id),
-                                 tuple(urls.brand(b.id) for b in c.brands.brands)) for c in communities]
-    return owners, [t.id for t in context.district.towns]
-
-
-def compact_search_index(site_dir: Path, search: SearchParts | None = None) -> None:
-    """Rewrite the search index as UTF-8 instead of ``\\uXXXX`` escapes (about half the bytes for Chinese
-    text), in parts for a city-sized district (:mod:`generator.engine.search_parts`)."""
-    search_parts.write(site_dir, *(search if search is not None else (None, [])))
 
 
 # --- hardening: MkDocs's Jinja environment does not autoescape, and Material prints titles,
@@ -359,6 +295,20 @@ def _quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
+def _every(progress: Callable[[int], None] | None) -> Callable[[int], None] | None:
+    """``progress`` for each multiple of :data:`PROGRESS_EVERY` passed, given the pages built so far."""
+    if progress is None:
+        return None
+    told = [0]
+
+    def tell(done: int) -> None:
+        for k in range(told[0] + PROGRESS_EVERY, done + 1, PROGRESS_EVERY):
+            progress(k)
+        told[0] = max(told[0], done - done % PROGRESS_EVERY)
+
+    return tell
+
+
 def build_site(context: SiteContext, output: Output, site_dir: Path,
                progress: Callable[[int], None] | None = None) -> BuildStats:
     """Build into ``site_dir`` (which must not exist yet) with the rendered pages injected."""
@@ -387,7 +337,9 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
             untrusted = content_pages(context.project, output)
             config.plugins["dangjian"] = _plugin(output, progress, context.as_of, untrusted,
                                                  cache_folder(context.project), search)
-            build(config)
+            workers = parallel.workers_wanted(len(context.district.communities()))
+            with mkdocs_pool.pages_on_workers(workers, _every(progress)):
+                build(config)
         except (SystemExit, Exception) as exc:
             raise EngineError("\n".join([*counter.messages, f"{type(exc).__name__}: {exc}"])) from exc
         finally:

@@ -1,0 +1,89 @@
+"""The search index of a MkDocs build: Material's per-page entries taken from the content cache, and the
+index rewritten as UTF-8, in parts for a city-sized district (:mod:`generator.engine.search_parts`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator import urls
+from generator.cache import cache_key, read_entry, write_entry
+from generator.engine import search_parts
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
+
+    from generator.context import SiteContext
+
+
+def search_index(config: MkDocsConfig) -> Any:
+    """The search plugin's index of this build, or None without the plugin."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    return getattr(search, "search_index", None)
+
+
+SEARCH_CACHE_KIND = "search"
+SEARCH_CACHE_VERSION = 1  # bump when what an entry is made of changes
+
+
+def _index_page(add: Callable[[Page], None], page: Page) -> None:
+    """The search plugin's own work for one page: parse its HTML, segment its Chinese (jieba)."""
+    add(page)
+
+
+def _toc_ids(items: Any) -> list[Any]:
+    return [[item.id, item.url, str(item.title), _toc_ids(item.children)] for item in items]
+
+
+def cache_search_entries(config: MkDocsConfig, cache_dir: Path | None) -> None:
+    """Take a page's search entries from the content cache when its HTML, address, outline and
+    metadata are those of a page indexed before (same search code, same jieba): the index is the
+    same, without parsing and segmenting every unchanged page again."""
+    from importlib.metadata import version
+
+    index = search_index(config)
+    if index is None:
+        return
+    versions = [SEARCH_CACHE_VERSION, version("mkdocs-material"), version("jieba")]
+    add = index.add_entry_from_context
+
+    def add_entry_from_context(page: Page) -> None:
+        if cache_dir is None:
+            _index_page(add, page)
+            return
+        meta = json.dumps({k: page.meta.get(k) for k in ("title", "tags", "search")}, default=str)
+        key = cache_key(SEARCH_CACHE_KIND, versions, page.url, str(page.title), meta, _toc_ids(page.toc),
+                        page.content or "")
+        cached = read_entry(cache_dir, SEARCH_CACHE_KIND, key)
+        entries = json.loads(cached[0]) if cached is not None and len(cached) == 1 else None
+        if isinstance(entries, list):
+            index.entries.extend(entries)
+            return
+        before = len(index.entries)
+        _index_page(add, page)
+        write_entry(cache_dir, SEARCH_CACHE_KIND, key,
+                    [json.dumps(index.entries[before:], ensure_ascii=False, default=str).encode()])
+
+    index.add_entry_from_context = add_entry_from_context
+
+
+SearchParts = tuple[list[search_parts.Owner], list[str]]
+
+
+def search_split(context: SiteContext) -> SearchParts | None:
+    """Who owns which pages, for a search index in parts; None for a district small enough for one index."""
+    communities = context.district.communities()
+    if not search_parts.use_parts(len(communities)):
+        return None
+    owners = [search_parts.Owner(c.town_id, urls.community(c.town_id, c.id),
+                                 tuple(urls.brand(b.id) for b in c.brands.brands)) for c in communities]
+    return owners, [t.id for t in context.district.towns]
+
+
+def compact_search_index(site_dir: Path, search: SearchParts | None = None) -> None:
+    """Rewrite the search index as UTF-8 instead of ``\\uXXXX`` escapes (about half the bytes for Chinese
+    text), in parts for a city-sized district (:mod:`generator.engine.search_parts`)."""
+    search_parts.write(site_dir, *(search if search is not None else (None, [])))
