@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.context import SiteContext
 from generator.errors import ErrorLog
-from generator.pages.incremental import rerender
+from generator.pages.incremental import Rendered, rerender
 from generator.pages.manifest import collect
 from generator.pages.output import Output
 from generator.pages.registry import render_site
@@ -160,7 +160,7 @@ class Live:
         self.project, self.as_of = project, as_of
         self.caches = Caches()
         self.snapshot: Snapshot | None = None
-        self.output: Output | None = None  # the last render
+        self.rendered: Rendered | None = None  # the last render, in shares
         self.pending: frozenset[str] | None = None  # communities changed since that render (None: anything)
         self.history: tuple[object, ...] | None = None  # what git gave the last run (a commit changes it)
         self.seconds: dict[str, float] = {}
@@ -181,9 +181,10 @@ class Live:
         self.pending = _history_scope(self.pending, self.history, result.context)
         self.history = (result.context.history, result.context.previous_records, result.context.previous_day)
         clock.lap("history")
-        output = rerender(result.context, self.output, self.pending if self.output is not None else None)
+        self.rendered = rerender(result.context, self.rendered, self.pending if self.rendered is not None else None)
+        output = self.rendered.output
         clock.lap("render")
-        self.output, self.pending = output, frozenset()
+        self.pending = frozenset()
         result.log.extend(output.log)
         result.output = output
         return result

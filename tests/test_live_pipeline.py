@@ -137,7 +137,9 @@ def _mark(project: Path, rel: str, period: str, change: str) -> None:
     """Change the first mark of ``period``'s acceptance record in ``rel`` (``score: 3`` -> ``score: 3<change>``)."""
     file = project / rel
     text = file.read_text(encoding="utf-8")
-    start = text.index(f"    period: {period}", text.index("\nacceptance:"))
+    found = re.compile(f"^ +period: {period}$", re.M).search(text, text.index("\nacceptance:"))
+    assert found is not None, rel
+    start = found.start()
     at = text.index("score: ", start)
     end = text.index("\n", at)
     file.write_text(text[:at] + f"score: {float(text[at + 7:end]) + float(change)}" + text[end:], encoding="utf-8")
@@ -227,3 +229,19 @@ def test_a_commit_that_changes_a_records_history_re_renders_its_community(
 
     assert spied["rerender"][-1] == frozenset({ALPHA.removeprefix("communities/")})
     assert again.output is not None and "2025-12-31 → 2026-03-31" in again.output.pages[urls.source(urls.HISTORY)]
+
+
+def test_an_edit_that_moves_other_communities_ranks_re_renders_their_pages(tmp_path: Path) -> None:
+    """A community's board and score pages show its rank in the district: lowering one community's marks
+    moves another community (in another town) up, and the preview shows that community's new rank too."""
+    from support import synthetic_project
+
+    project = synthetic_project(tmp_path / "project", 8, 3)
+    live = pipeline.Live(project, AS_OF)
+    first = same_as_fresh(live, project)
+    board = "towns/town-002/c-00007/index.md"  # 2025-H2: 95 points, second in the district
+    assert first.output is not None and "全区第2名" in first.output.pages[board]
+
+    _mark(project, "communities/town-000/c-00002/assessments.yml", "2025-H2", "-3")  # first, 96 -> 93
+    again = same_as_fresh(live, project)
+    assert again.output is not None and "全区第1名" in again.output.pages[board]
