@@ -61,11 +61,14 @@ def measure(base: str, page_path: str, browser: Any) -> dict[str, Any]:
     visit_bytes, visit_requests, _ = _received(responses)
     responses.clear()
     label = page.locator("label.md-header__button[for='__search']")
-    if label.is_visible():
-        label.click()
-    page.locator("input.md-search__input").focus()
+    # Wait for the index itself: the page reached "network idle" before, so waiting for that state again
+    # returns at once, and a large part (several MB, gzipped by the server first) would not be counted.
+    with page.expect_response(lambda r: "/search/" in r.url and r.url.endswith(".json"), timeout=120000) as got:
+        if label.is_visible():
+            label.click()
+        page.locator("input.md-search__input").focus()
+    got.value.finished()
     page.locator(".md-search-result__meta").wait_for(timeout=60000)
-    page.wait_for_load_state("networkidle")
     search_bytes, _, fetched = _received(responses)
     ctx.close()
     index = [u.removeprefix(base) for u in fetched if u.endswith(".json")]

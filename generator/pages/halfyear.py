@@ -23,6 +23,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from generator.pages.status import STATUSES
@@ -182,12 +183,12 @@ class CommunityHalfYear:
         found = [m for m in self.report.mechanisms if m.mechanism == mechanism] if self.report else []
         return found[0] if found else None
 
-    @property
+    @cached_property
     def at_risk(self) -> tuple[ItemResult, ...]:
         """Rubric items on which the community loses points (its score is below the item's weight)."""
         return tuple(i for i in self.result.items if i.score < i.max) if self.result else ()
 
-    @property
+    @cached_property
     def lost(self) -> Fraction:
         return sum((i.max - i.score for i in self.at_risk), Fraction(0))
 
@@ -277,9 +278,13 @@ class HalfYearReport:
         """Rubric items on which any community loses points, in rubric order."""
         pool = self.communities if communities is None else communities
         items = self.rubric.items if self.rubric else []
+        by_item: dict[int, list[tuple[CommunityHalfYear, ItemResult]]] = {}
+        for c in pool:
+            for r in c.at_risk:
+                by_item.setdefault(r.no, []).append((c, r))
         out = []
         for item in items:
-            losing = tuple((c, r) for c in pool for r in c.at_risk if r.no == item.no)
+            losing = tuple(by_item.get(item.no, ()))
             if losing:
                 out.append(ItemRisk(item.no, losing[0][1].category, item.text, item.max, losing))
         return out

@@ -47,12 +47,19 @@ class Rendered:
 
 def cross_inputs(context: SiteContext) -> dict[str, str]:
     """Per community (key, in district order), what its pages read that other communities' records change:
-    every period's result as scored against the others (ranks, counts, trends)."""
+    every period's result as ranked against the others.
+
+    A result's marks, items and evidence are scored from the community's own records and the district's
+    files alone (the scores cache, ``pipeline.Caches``, keeps them on the same terms), so an edit elsewhere
+    moves only its ranks and the counts ranked with it; the headline figures are kept here too."""
     results: dict[str, list[str]] = {c.key: [] for c in context.district.communities()}
     if context.scores is not None:
-        for result in context.scores.history:
-            if result.community in results:
-                results[result.community].append(repr(result))
+        for r in context.scores.history:
+            if r.community in results:
+                results[r.community].append(repr((
+                    r.period, r.name, r.total, r.grade, r.rank_in_town, r.rank_in_district, r.n_in_town,
+                    r.n_in_district, r.frozen_on, r.correction,
+                    None if r.previous is None else (r.previous.period, r.previous.total))))
     return {key: "\n".join(sorted(rows)) for key, rows in results.items()}
 
 

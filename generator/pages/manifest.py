@@ -26,6 +26,7 @@ from pydantic import BaseModel
 
 from generator import urls
 from generator.messages import Msg, msg
+from generator.pages.json_text import layered_json
 from generator.pages.status import pledge_status
 
 if TYPE_CHECKING:
@@ -207,4 +208,4 @@ def build_manifest(context: SiteContext, previous: dict[str, Any] | None) -> dic
 
 
 def dump(manifest: dict[str, Any]) -> bytes:
-    return (json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+    return layered_json(manifest, 2, sort_keys=True)  # one line per record and per change

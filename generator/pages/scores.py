@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from generator import urls
 from generator.pages.core import common
+from generator.pages.json_text import layered_json
 from generator.pages.output import site_wide_only
 from generator.pages.templating import render
 from generator.records.periods import period_label
@@ -153,7 +154,7 @@ def render_score_data(context: SiteContext, output: Output) -> None:
     if scores is None:
         return
     data = scores_json(context.scores, context.config, context.district, context.as_of)
-    output.add_file(urls.SCORES_JSON, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    output.add_file(urls.SCORES_JSON, layered_json(data, 2))  # one line per result
     output.add_file(urls.SCORES_CSV, scores_csv(scores))
     output.add_file(urls.SCORES_SCHEMA,
                     (json.dumps(load_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
