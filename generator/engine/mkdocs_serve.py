@@ -43,6 +43,7 @@ from generator import urls
 from generator.engine import mkdocs_adapter as adapter
 from generator.engine import publish
 from generator.engine.html_blocks import Stash
+from generator.engine.idle_gc import IdleCollector
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -159,6 +160,7 @@ class Preview:
         self.seconds: dict[str, float] = {}
         self.started = 0.0
         self.finished = True  # the last build ran to its end (a failed one leaves the folder half-written)
+        self.collector = IdleCollector()
 
     # --- the hooks' work -------------------------------------------------------------------------------
 
@@ -166,7 +168,13 @@ class Preview:
         """Re-run the data pipeline and plan the build.  Broken records come back as an error page at
         every address, never as a failed build: a failed build would leave each request waiting."""
         self.started = time.perf_counter()
-        output, problems = self.rebuild()
+        if self.last is not None:
+            self.collector.pause()  # an edit: collect garbage after the rebuild, not during it (idle_gc)
+        try:
+            output, problems = self.rebuild()
+        except BaseException:
+            self.collector.resume_now()
+            raise
         self.seconds = {"pipeline": time.perf_counter() - self.started}
         if problems:
             logging.getLogger("mkdocs").error("\n".join(problems))
@@ -179,6 +187,8 @@ class Preview:
         self.listing.install(config)
         self.output = output
         self.plan = self._plan(_Last({**output.pages, **output.files}, nav, self.untrusted, bool(problems)))
+        if self.plan.full:
+            self.collector.resume_now()
         self.mark = 0
         search = _search_plugin(config)
         if search is not None:
@@ -264,6 +274,7 @@ class Preview:
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
             utils.write_file(text.encode("utf-8"), str(Path(config.site_dir) / "search" / "search_index.json"))
         self.finished = True
+        self.collector.resume_later()
         self.seconds["engine"] = time.perf_counter() - self.started - self.seconds["pipeline"]
         if self.built is not None:
             written = len(self.output.pages) + len(self.output.files) if self.plan.full and self.output else len(
@@ -298,7 +309,7 @@ def serve_site(config: SiteConfig, project: Path, as_of: dt.date, host: str, por
     """
     from mkdocs.commands import serve as serve_command
 
-    _PREVIEWS["serving"] = Preview(rebuild, as_of, built)
+    preview = _PREVIEWS["serving"] = Preview(rebuild, as_of, built)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     adapter._quiet_jieba()  # as builds do: no English lines about loading the dictionary
     quiet = _NoDirtyWarning()
@@ -316,6 +327,7 @@ def serve_site(config: SiteConfig, project: Path, as_of: dt.date, host: str, por
                                 build_type="dirty")
     finally:
         serve_command.LiveReloadServer = server_class
+        preview.collector.resume_now()
         logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
 
 
@@ -369,6 +381,14 @@ def on_page_context(context: Any, *, page: Page, config: MkDocsConfig, nav: Navi
 
 def on_post_page(html: str, **kwargs: Any) -> str:
     return adapter.valid_html(html)
+
+
+def on_build_error(*, error: Exception, **kwargs: Any) -> None:
+    from generator.engine import mkdocs_serve as registered
+
+    preview = registered._PREVIEWS.get("serving")
+    if preview is not None:
+        preview.collector.resume_now()
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:

@@ -25,11 +25,14 @@ _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'"
                        **{c: f"&#{ord(c)};" for c in "\\`*{}[]|"}})
 # "_" makes emphasis only at a word's edge (Python-Markdown ignores it inside words such as as_of).
 _EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+_SPECIAL = re.compile(r"[&<>\"'\\`*{}\[\]|_#]")  # text without any of these is shown as it is
 
 
 def plain_text(value: object) -> object:
     """Jinja's ``finalize``: every ``{{ value }}`` that is plain text is escaped for HTML *and* Markdown."""
     if isinstance(value, str) and not isinstance(value, Markup):
+        if not _SPECIAL.search(value):
+            return Markup(value)
         text = _EDGE_UNDERSCORE.sub("&#95;", value.translate(_TEXT))
         return Markup("&#35;" + text[1:] if text.startswith("#") else text)
     return value

@@ -9,17 +9,23 @@ text uses; only marks touching a Chinese character (or a full-width mark) change
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CJK = "\u3001-\u3011\u4e00-\u9fff\uff01-\uff5e“”‘’…"
 _FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
 _MARK = re.compile(rf"(?<=[{_CJK}])[,;:()]|[,;:(](?=[{_CJK}✓✗—①-⑳])")
 _CLOSE = re.compile(r"（([^（）()]*)\)")
+_HAS_CJK = re.compile(rf"[{_CJK}]")
 
 
 def cn_punct(text: object) -> str:
     """``计算:核查①…(全部做到)`` → ``计算：核查①…（全部做到）``; text without Chinese is returned unchanged."""
-    s = "" if text is None else str(text)
-    if "://" in s or not re.search(rf"[{_CJK}]", s):
+    return _typeset("" if text is None else str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # the same explanations and gaps come back for many communities and every render
+def _typeset(s: str) -> str:
+    if "://" in s or not _HAS_CJK.search(s):
         return s
     for _ in range(2):  # a second pass sees the marks the first one set: "（累计）:16" → "（累计）：16"
         s = _MARK.sub(lambda m: _FULL[m.group(0)], s)

@@ -101,11 +101,9 @@ def _differences(frozen: FrozenResult, r: CommunityResult) -> list[Msg]:
 def _verbatim(r: CommunityResult, frozen: FrozenResult, on: dt.date) -> None:
     """Publish the file's words: explanations and evidence as frozen."""
     words = {i.no: i for i in frozen.items}
-    for item in r.items:
-        kept = words.get(item.no)
-        if kept is not None:
-            item.explanation, item.gap = kept.explanation, kept.gap
-            item.evidence = [Evidence(e.label, e.value, e.source, e.line, e.url) for e in kept.evidence]
+    r.items = [item if (kept := words.get(item.no)) is None else dataclasses.replace(
+        item, explanation=kept.explanation, gap=kept.gap,
+        evidence=[Evidence(e.label, e.value, e.source, e.line, e.url) for e in kept.evidence]) for item in r.items]
     r.frozen_on = on
 
 

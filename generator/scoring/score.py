@@ -209,8 +209,11 @@ def score_district(district: District, config: SiteConfig, refinements: list[Rub
 
 
 def _copy(r: CommunityResult) -> CommunityResult:
-    """A result that ranking, trends and freezing may change (they set attributes) without changing ``r``."""
-    return dataclasses.replace(r, items=[dataclasses.replace(i) for i in r.items])
+    """A result that ranking, trends and freezing may change (they set its attributes) without changing ``r``.
+
+    The items are shared, not copied: once scored, an item is never changed (freezing replaces it), so a
+    kept community's items stay the same objects from one ``dangjian serve`` run to the next."""
+    return dataclasses.replace(r, items=list(r.items))
 
 
 def score_period(c: Community, town_name: str, acc: AcceptanceMarks, rubric: Rubric, config: SiteConfig,
