@@ -45,7 +45,8 @@ class Caches:
 
     Records are re-parsed only where a file's bytes changed (``ParseCache``); the personal-information
     findings and the scores are kept per community, and :meth:`forget` drops those of the communities
-    whose files changed (all of them when anything else changed); git objects never change (``GitMemo``),
+    whose files changed (all of them when anything else changed); a brand image that decoded is not
+    decoded again until its file changes; git objects never change (``GitMemo``),
     and the previous version of the records is kept with the commit it was read from.
     """
 
@@ -53,6 +54,7 @@ class Caches:
     pii: dict[str, ErrorLog] = field(default_factory=dict)
     scores: dict[str, Scored] = field(default_factory=dict)
     git: GitMemo = field(default_factory=dict)
+    images: set[tuple[str, int, int, int]] = field(default_factory=set)  # brand images that decoded
     previous: tuple[str, dict[str, dict[str, str]] | None, dt.date | None] | None = None  # commit, records, day
 
     def forget(self, changed: frozenset[str] | None) -> None:
@@ -79,7 +81,8 @@ def prepare(project: Path, as_of: dt.date, caches: Caches | None = None) -> Resu
         return Result(log)
     public, held = publish(district, as_of)
     log.extend(check_recipients(public))  # a published commendation names no held-back community or brand
-    log.extend(check_published_images(public))  # what build would refuse, check refuses too
+    # What build would refuse, check refuses too.
+    log.extend(check_published_images(public, caches.images if caches else None))
     if log.errors:
         return Result(log)
     context = SiteContext(project=project, config=config, district=public, as_of=as_of, held_back=held)

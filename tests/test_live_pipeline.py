@@ -245,3 +245,29 @@ def test_an_edit_that_moves_other_communities_ranks_re_renders_their_pages(tmp_p
     _mark(project, "communities/town-000/c-00002/assessments.yml", "2025-H2", "-3")  # first, 96 -> 93
     again = same_as_fresh(live, project)
     assert again.output is not None and "全区第1名" in again.output.pages[board]
+
+
+def test_a_brand_image_is_decoded_again_only_after_its_file_changed(
+        project_copy, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from generator.records import validate
+
+    project: Path = project_copy("boards_district")
+    decoded: list[str] = []
+    real = validate.check_decodes
+    monkeypatch.setattr(validate, "check_decodes", lambda file: (decoded.append(file.name), real(file))[1])
+    live = pipeline.Live(project, AS_OF)
+    assert not live.run().log.errors
+    assert "lotus.jpg" in decoded
+    decoded.clear()
+
+    edit(project, f"{XINYUAN}/profile.yml", "name: ", "name: 改")
+    assert not live.run().log.errors
+    assert decoded == []  # no image changed
+
+    image = project / XINYUAN / "images/lotus.jpg"
+    image.write_bytes(image.read_bytes()[:200])  # a truncated photo: the header reads, the pixels do not
+    again = live.run()
+    assert decoded == ["lotus.jpg"]
+    assert [str(e) for e in again.log.errors] == [str(e) for e in pipeline.run(project, AS_OF).log.errors]
+    assert [str(e) for e in again.log.errors] == [
+        "communities/hehua/xinyuan/brands.yml:9: 品牌[0].图片[0].文件(file): 无法读取图片：Truncated File Read"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from pathlib import Path
 
 from generator.errors import ErrorLog
 from generator.messages import Msg, join, msg
@@ -319,18 +320,36 @@ def _check_images(d: District, c: Community, log: ErrorLog) -> None:
                      msg("validate.image_not_found", file=img.file, folder=c.rel_dir), log=log)
 
 
-def check_published_images(d: District) -> ErrorLog:
-    """Decode every published brand image, so ``check`` refuses what ``build`` would (drafts are not built)."""
+def check_published_images(d: District, decoded: set[tuple[str, int, int, int]] | None = None) -> ErrorLog:
+    """Decode every published brand image, so ``check`` refuses what ``build`` would (drafts are not built).
+
+    ``decoded`` (``dangjian serve``) holds the files that decoded before, by path, inode, size and
+    modification time: one of them is not decoded again until it changes.  Failures are never kept."""
     log = ErrorLog()
     for c in d.communities():
         folder = d.root.parent / c.rel_dir
         for b in c.brands.brands:
             for img in b.images:
+                file = folder / img.file
+                stamp = _stamp(file) if decoded is not None else None
+                if decoded is not None and stamp in decoded:
+                    continue
                 try:
-                    check_decodes(folder / img.file)
+                    check_decodes(file)
                 except ImageProblem as exc:
                     log.add(*locate(img, f"{c.rel_dir}/brands.yml", "file"), exc.message)
+                else:
+                    if stamp is not None and decoded is not None:
+                        decoded.add(stamp)
     return log
+
+
+def _stamp(file: Path) -> tuple[str, int, int, int] | None:
+    try:
+        st = file.stat()
+    except OSError:
+        return None
+    return str(file), st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _check_brand_ids(d: District, log: ErrorLog) -> None:
