@@ -26,7 +26,13 @@ from generator.engine.html_blocks import Stash
 
 # Absolute import: `dangjian serve` loads this file as a MkDocs hooks module, outside the package.
 from generator.engine.material import sanitize_content_page
-from generator.engine.mkdocs_search import SearchParts, cache_search_entries, compact_search_index, search_split
+from generator.engine.mkdocs_search import (
+    SearchParts,
+    cache_search_entries,
+    compact_search_index,
+    search_split,
+    segment_once,
+)
 from generator.messages import t
 from generator.pages import parallel
 from generator.pages.markup import SafeMarkdown
@@ -287,12 +293,14 @@ class _Counter(logging.Handler):
 
 
 def _quiet_jieba() -> None:
-    """jieba logs its dictionary loading at DEBUG on import; keep build output to our own lines."""
+    """jieba logs its dictionary loading at DEBUG on import; keep build output to our own lines.  (And
+    each distinct run of Chinese is segmented once: ``mkdocs_search.segment_once``.)"""
     try:
         import jieba
     except ImportError:  # search then works without segmentation
         return
     jieba.setLogLevel(logging.WARNING)
+    segment_once()
 
 
 def _every(progress: Callable[[int], None] | None) -> Callable[[int], None] | None:

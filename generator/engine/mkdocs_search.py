@@ -4,7 +4,8 @@ index rewritten as UTF-8, in parts for a city-sized district (:mod:`generator.en
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,35 @@ def search_index(config: MkDocsConfig) -> Any:
     """The search plugin's index of this build, or None without the plugin."""
     search = config.plugins.get("material/search") or config.plugins.get("search")
     return getattr(search, "search_index", None)
+
+
+SEGMENT_MEMO = 1 << 17  # distinct runs of Chinese characters kept segmented (a few MB)
+
+
+def segment_once() -> None:
+    """Segment each distinct run of Chinese characters once per process.
+
+    The search plugin cuts every run of Han characters of every page with ``jieba.cut``, and the same
+    runs come back on page after page (names, headings, the templates' own sentences).  A run's words
+    depend on the run and jieba's dictionary alone, so they are kept (the search cache's key names
+    jieba's version).  Only the plugin's call is kept: ``jieba.cut(text)`` with its defaults."""
+    try:
+        import jieba
+    except ImportError:  # search then works without segmentation
+        return
+    if getattr(jieba.cut, "segments_once", False):
+        return
+    cut = jieba.cut
+
+    @lru_cache(maxsize=SEGMENT_MEMO)
+    def words(text: str | bytes) -> tuple[str, ...]:
+        return tuple(cut(text))
+
+    def cut_once(sentence: str | bytes, *args: Any, **kwargs: Any) -> Iterator[str]:
+        return iter(words(sentence)) if not args and not kwargs else cut(sentence, *args, **kwargs)
+
+    cut_once.segments_once = True  # type: ignore[attr-defined]
+    jieba.cut = cut_once
 
 
 SEARCH_CACHE_KIND = "search"
