@@ -368,3 +368,16 @@ def test_a_parallel_check_keeps_the_same_manifest(checked: Checked, monkeypatch:
     assert manifest.read_bytes() == serial
     monkeypatch.setattr(verify_module, "PARALLEL_FROM", 10**9)
     assert checked.verify() == ([], [])
+
+
+def test_an_image_replaced_under_the_same_name_is_described_anew(tmp_path: Path) -> None:
+    """Image headers are kept per version of the file: the same path with new pixels gives the new sizes."""
+    source = png(tmp_path / "photo.png", (200, 30, 30), (1200, 800))
+    assert (describe(source, "照片", "media/brands/demo", 0).large.width,
+            describe(source, "照片", "media/brands/demo", 0).large.height) == (960, 640)
+    png(source, (200, 30, 30), (400, 800))
+    assert (describe(source, "照片", "media/brands/demo", 0).large.width,
+            describe(source, "照片", "media/brands/demo", 0).large.height) == (400, 800)
+    source.write_bytes(b"not an image")
+    with pytest.raises(ImageProblem):
+        describe(source, "照片", "media/brands/demo", 0)

@@ -16,8 +16,9 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import PIL
 from PIL import Image, ImageOps, UnidentifiedImageError, features
@@ -158,12 +159,7 @@ def describe(source: Path, alt: str, folder: str, index: int) -> WebImage:
     fmt = FORMATS.get(source.suffix.lower())
     if fmt is None:
         raise _unsupported(source)
-    try:
-        with _open(source) as im:
-            width, height = im.size
-            orientation = im.getexif().get(_ORIENTATION, 1)
-    except _BAD_IMAGE as exc:
-        raise _unreadable(exc) from exc
+    width, height, orientation = _header(source)
     if orientation in _SWAPS:
         width, height = height, width
     base = f"{folder}/{index + 1:02d}-{_stem(source.name)}"
@@ -172,6 +168,25 @@ def describe(source: Path, alt: str, folder: str, index: int) -> WebImage:
     large = Rendition(f"{base}-{lw}.{fmt[1]}", lw, lh)
     small = large if (sw, sh) == (lw, lh) else Rendition(f"{base}-{sw}.{fmt[1]}", sw, sh)
     return WebImage(source, alt, large, small)
+
+
+def _header(source: Path) -> tuple[int, int, Any]:
+    """Width, height and EXIF orientation, read once per version of the file (a PNG's EXIF may follow its
+    pixels, so Pillow reads the whole file for it; the site's views ask for every image at every render)."""
+    try:
+        st = source.stat()
+    except OSError as exc:
+        raise _unreadable(exc) from exc
+    return _header_of(str(source), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=4096)  # failures raise, and are not kept
+def _header_of(source: str, _inode: int, _size: int, _mtime_ns: int) -> tuple[int, int, Any]:
+    try:
+        with _open(Path(source)) as im:
+            return im.width, im.height, im.getexif().get(_ORIENTATION, 1)
+    except _BAD_IMAGE as exc:
+        raise _unreadable(exc) from exc
 
 
 def check_decodes(source: Path) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 
+@lru_cache(maxsize=256)  # a handful of periods, asked for tens of thousands of times per build
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
     """``2025-H1`` -> (2025-01-01, 2025-06-30)."""
     year, half = int(period[:4]), period[-1]
