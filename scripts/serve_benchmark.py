@@ -7,18 +7,20 @@ communities made by ``scripts/benchmark.py``'s ``make_project``), the script
 
 1. starts ``dangjian serve`` on a free port (the generator of this checkout, ``--as-of 2026-11-27``) and
    waits until the community's page answers with its current name (the first build);
-2. ``--edits`` times (default 5): reads the page's live-reload epoch, saves the community's
+2. ``--edits`` times (default 5), ``--think`` seconds (default 2) after the page showed the last
+   edit, as a person reads it before saving again: reads the page's live-reload epoch, saves the community's
    ``profile.yml`` with a new name, then polls the page every ``--poll`` seconds until it shows the new
    name (``page_s``), while a thread long-polls the live-reload endpoint (``/livereload/<epoch>/…``, what
    the browser does) and records when it reports the new build (``reload_s``, the moment an open
    browser tab would reload).  Both times count from the end of the file write;
-3. prints the per-edit times, their median, and the machine's 1-minute load average before and after;
+3. prints the per-edit times, their median, how long after the save the server started rebuilding
+   (its file watcher: polling and settling), and the machine's 1-minute load average before and after;
    ``--json PATH`` writes the same figures.
 
 When the server writes per-rebuild stage timings (``DANGJIAN_SERVE_TIMINGS``, set by this script to a
 file in the temporary folder), their medians over the edits are printed too: where the time goes.
 
-No fixed sleeps: every wait is on a condition, polled, with a deadline (``--timeout``).
+Besides the think time, no fixed sleeps: every wait is on a condition, polled, with a deadline (``--timeout``).
 
 Usage: python scripts/serve_benchmark.py [sample] [200] [--edits 5] [--json PATH] [--community TOWN/ID]
 """
@@ -200,6 +202,7 @@ def bench_target(target: str, args: argparse.Namespace) -> dict[str, Any]:
             skip = len(read_timings(timings))
             edits: list[dict[str, float | None]] = []
             for k in range(1, args.edits + 1):
+                time.sleep(args.think)  # a person looks at the page before saving again
                 epoch = epoch_of(page)
                 reload: dict[str, float] = {}
                 deadline = time.monotonic() + args.timeout
@@ -210,27 +213,33 @@ def bench_target(target: str, args: argparse.Namespace) -> dict[str, Any]:
                     poller.start()
                 new_name = f"测速{k}号{dt.datetime.now():%H%M%S%f}社区"
                 set_name(profile, new_name)
-                saved = time.perf_counter()
+                saved, saved_at = time.perf_counter(), time.time()
                 shown, page = wait_for(url, new_name, deadline, args.poll)
                 if poller is not None:
                     poller.join(max(0.0, deadline - time.monotonic()))
                 row = {"page_s": shown - saved,
-                       "reload_s": reload["reloaded"] - saved if "reloaded" in reload else None}
+                       "reload_s": reload["reloaded"] - saved if "reloaded" in reload else None,
+                       "saved_at": saved_at}
                 edits.append(row)
                 reload_text = f"{row['reload_s']:.2f} s" if row["reload_s"] is not None else "-"
                 print(f"{target}: edit {k}/{args.edits}: page {row['page_s']:.2f} s, live reload {reload_text}",
                       flush=True)
         load_after = os.getloadavg()[0]
         rebuilds = read_timings(timings)[skip:]
+    for e in edits:  # how long the server took to start rebuilding: its watcher's polling and settling
+        seen = [r["started_at"] for r in rebuilds if r.get("started_at", 0) >= (e["saved_at"] or 0)]
+        e["noticed_s"] = min(seen) - e["saved_at"] if seen and e["saved_at"] is not None else None
+    noticed = [e["noticed_s"] for e in edits if e["noticed_s"] is not None]
     pages = [e["page_s"] for e in edits if e["page_s"] is not None]
     reloads = [e["reload_s"] for e in edits if e["reload_s"] is not None]
     stages: dict[str, float] = {}
     for key in sorted({k for r in rebuilds for k in r.get("seconds", {})}):
         values = [r["seconds"][key] for r in rebuilds if key in r.get("seconds", {})]
         stages[key] = statistics.median(values)
-    return {"target": target, "community": community, "edits": edits,
+    return {"target": target, "community": community, "think_s": args.think, "edits": edits,
             "median_page_s": statistics.median(pages) if pages else None,
             "median_reload_s": statistics.median(reloads) if reloads else None,
+            "median_noticed_s": statistics.median(noticed) if noticed else None,
             "load_average": {"before": load_before, "after": load_after},
             "rebuilds": rebuilds, "median_stage_s": stages}
 
@@ -242,6 +251,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--edits", type=int, default=5, help="edits per target (median reported)")
     parser.add_argument("--community", help="TOWN/ID of the community to edit (default: one per target)")
     parser.add_argument("--poll", type=float, default=0.05, help="polling interval, seconds")
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="seconds between a page showing an edit and the next save (a person reading it; "
+                             "the server collects garbage when idle for 1 s): 0 saves back to back")
     parser.add_argument("--timeout", type=float, default=900, help="deadline of each wait, seconds")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
@@ -262,6 +274,8 @@ def main(argv: list[str] | None = None) -> None:
         load = r["load_average"]
         print(f"{r['target']:>7}: median page {r['median_page_s']:.2f} s, live reload {reload} over "
               f"{len(r['edits'])} edits (load average {load['before']:.2f} before, {load['after']:.2f} after)")
+        if r["median_noticed_s"] is not None:
+            print(f"         the server started rebuilding {r['median_noticed_s']:.2f} s after the save (median)")
         if r["median_stage_s"]:
             print("         server, median per rebuild: " + ", ".join(
                 f"{k} {v:.2f} s" for k, v in r["median_stage_s"].items()))

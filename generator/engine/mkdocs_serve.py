@@ -22,7 +22,6 @@ The served folder is then the one a clean build of the same pages would give.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import logging
 import os
@@ -44,6 +43,7 @@ from generator.engine import mkdocs_adapter as adapter
 from generator.engine import publish
 from generator.engine.html_blocks import Stash
 from generator.engine.idle_gc import IdleCollector
+from generator.engine.mkdocs_watch import poll_interval, quick_server
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -59,9 +59,6 @@ ServeRebuild = Callable[[], tuple["Output", list[str]]]
 Built = Callable[[dict[str, Any]], None]
 """Told after each build: seconds per step and how many pages and files were written."""
 
-# How often the preview server looks for changed files: MkDocs polls every 0.5 s, which alone is a
-# quarter of the 2 s an edit may take to reach the browser; a stat of the watched folders is cheap.
-POLL_SECONDS = 0.2
 LINK_SYNTAX = ("](", "]:")  # Markdown links MkDocs resolves against the site's files
 SEARCH_CONFIG = ("lang", "separator", "pipeline", "fields")  # what the search plugin puts in its index
 
@@ -159,6 +156,7 @@ class Preview:
         self.listing = _ThemeListing()
         self.seconds: dict[str, float] = {}
         self.started = 0.0
+        self.started_at = 0.0  # the wall clock when the last build started (benchmarks: when was the edit seen)
         self.finished = True  # the last build ran to its end (a failed one leaves the folder half-written)
         self.collector = IdleCollector()
 
@@ -167,7 +165,7 @@ class Preview:
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         """Re-run the data pipeline and plan the build.  Broken records come back as an error page at
         every address, never as a failed build: a failed build would leave each request waiting."""
-        self.started = time.perf_counter()
+        self.started, self.started_at = time.perf_counter(), time.time()
         if self.last is not None:
             self.collector.pause()  # an edit: collect garbage after the rebuild, not during it (idle_gc)
         try:
@@ -279,7 +277,8 @@ class Preview:
         if self.built is not None:
             written = len(self.output.pages) + len(self.output.files) if self.plan.full and self.output else len(
                 self.plan.changed)
-            self.built({"seconds": dict(self.seconds), "full": self.plan.full, "written": written,
+            self.built({"seconds": dict(self.seconds), "started_at": self.started_at, "full": self.plan.full,
+                        "written": written,
                         "removed": len(self.plan.removed)})
 
 
@@ -322,7 +321,7 @@ def serve_site(config: SiteConfig, project: Path, as_of: dt.date, host: str, por
             cfg_file = Path(tmp) / "mkdocs.yml"
             cfg_file.write_text(adapter.config_text(config, project, None, docs, Path(tmp) / "site",
                                                     serve_hooks=Path(__file__)), encoding="utf-8")
-            serve_command.LiveReloadServer = functools.partial(server_class, polling_interval=POLL_SECONDS)
+            serve_command.LiveReloadServer = quick_server(server_class, poll_interval(project))
             serve_command.serve(config_file=str(cfg_file), dev_addr=f"{host}:{port}", livereload=True,
                                 build_type="dirty")
     finally:
