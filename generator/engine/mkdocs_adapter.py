@@ -26,6 +26,7 @@ from generator.engine.html_blocks import Stash
 
 # Absolute import: `dangjian serve` loads this file as a MkDocs hooks module, outside the package.
 from generator.engine.material import sanitize_content_page
+from generator.engine.mkdocs_nav import NavFragments
 from generator.engine.mkdocs_search import (
     SearchParts,
     cache_search_entries,
@@ -259,6 +260,7 @@ def _striptags(value: Any) -> Markup:
 
 def harden_env(env: Environment) -> Environment:
     env.filters["striptags"] = _striptags
+    env.globals["dj_nav"] = NavFragments()  # theme/main.html: the sidebar navigation, once per set of links
     return env
 
 
