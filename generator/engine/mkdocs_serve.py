@@ -43,6 +43,7 @@ from generator.engine import mkdocs_adapter as adapter
 from generator.engine import publish
 from generator.engine.html_blocks import Stash
 from generator.engine.idle_gc import IdleCollector
+from generator.engine.mkdocs_search import fast_add
 from generator.engine.mkdocs_watch import poll_interval, quick_server
 
 if TYPE_CHECKING:
@@ -208,6 +209,9 @@ class Preview:
 
     def clear(self, config: MkDocsConfig) -> None:
         """Before the build: an empty site folder for a full build; otherwise remove what is gone."""
+        search = getattr(_search_plugin(config), "search_index", None)
+        if search is not None:  # pages indexed as builds index them (mkdocs_search_parse)
+            search.add_entry_from_context = fast_add(search)
         site = Path(config.site_dir)
         if self.plan.full:
             utils.clean_directory(str(site))
