@@ -143,3 +143,39 @@ def test_lines_are_recorded_for_nested_paths(tmp_path: Path) -> None:
 def test_format_path() -> None:
     assert format_path(("pledges", 3, "due")) == "pledges[3].due"
     assert format_path(()) == ""
+
+
+def careful(raw: bytes, rel: str) -> tuple[object, dict[object, int], list[str]]:
+    """The file read by our own composer over libyaml's events (the reading before the fast one)."""
+    text = raw.decode("utf-8-sig")
+    loader = yamlio._Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    builder = yamlio._Builder(loader, rel)
+    data = builder.build(node, ()) if node is not None else None
+    return data, builder.lines if node is not None else {(): 1}, [str(e) for e in builder.errors]
+
+
+@pytest.mark.skipif(not getattr(yaml, "__with_libyaml__", False), reason="the fast reading needs libyaml")
+def test_the_fast_reading_gives_the_careful_readings_data_lines_and_errors() -> None:
+    """Every record file of the sample district and of the test projects, and a few awkward texts."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted((root / "communities").rglob("*.yml")) + sorted((root / "tests" / "fixtures").rglob("*.yml"))
+    texts = [(str(f), f.read_bytes()) for f in files] + [
+        ("dup", b"a: 1\na: 2\n"), ("keys", b"? [1]\n: x\n1: y\n"), ("tags", b"a: !!bool maybe\nb: !!int x\n"),
+        ("anchor", b"a: &x 1\nb: 2\n"), ("empty", b""), ("nan", b"a: .nan\nb: !!float nan\n")]
+    assert len(files) > 100
+    for rel, raw in texts:
+        fast = yamlio._read_fast(raw.decode("utf-8-sig"), rel)
+        assert fast is not None, rel
+        doc, errors = fast
+        assert doc is not None
+        assert (doc.data, doc.lines, [str(e) for e in errors]) == careful(raw, rel), rel
+
+
+def test_an_alias_or_deep_nesting_is_left_to_the_careful_reading() -> None:
+    assert yamlio._read_fast("a: &x [1]\nb: *x\n", "f.yml") is None
+    assert yamlio._read_fast(BLOCK_40, "f.yml") is None
+    assert yamlio._read_fast("a: [1, 2\nb: 3\n", "f.yml") is None
