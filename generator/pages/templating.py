@@ -32,7 +32,7 @@ def plain_text(value: object) -> object:
     """Jinja's ``finalize``: every ``{{ value }}`` that is plain text is escaped for HTML *and* Markdown."""
     if isinstance(value, str) and not isinstance(value, Markup):
         if not _SPECIAL.search(value):
-            return Markup(value)
+            return value  # nothing to escape: autoescape's escape() gives it back as it is
         text = _EDGE_UNDERSCORE.sub("&#95;", value.translate(_TEXT))
         return Markup("&#35;" + text[1:] if text.startswith("#") else text)
     return value
