@@ -193,6 +193,7 @@ class Live:
         snapshot = Snapshot.take(self.project, self.snapshot)
         changed = None if self.snapshot is None else scope_of(self.snapshot.changed(snapshot))
         self.snapshot = snapshot
+        self.caches.records.known = snapshot.digests  # the loader reads only files whose bytes changed
         self.caches.forget(changed)
         self.pending = None if self.pending is None or changed is None else self.pending | changed
         clock.lap("changes")

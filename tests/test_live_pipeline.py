@@ -271,3 +271,27 @@ def test_a_brand_image_is_decoded_again_only_after_its_file_changed(
     assert [str(e) for e in again.log.errors] == [str(e) for e in pipeline.run(project, AS_OF).log.errors]
     assert [str(e) for e in again.log.errors] == [
         "communities/hehua/xinyuan/brands.yml:9: 品牌[0].图片[0].文件(file): 无法读取图片：Truncated File Read"]
+
+
+def test_a_run_after_an_edit_reads_only_the_edited_record_file(
+        project_copy, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The watcher's snapshot already knows every file's bytes: the loader reads the changed one only (each
+    read of a watched file is also an event the preview's file watcher has to look at)."""
+    project: Path = project_copy("boards_district")
+    live = pipeline.Live(project, AS_OF)
+    live.run()
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def spied(path: Path) -> bytes:
+        if path.suffix == ".yml" and "communities" in path.parts:
+            read.append(path.relative_to(project).as_posix())
+        return real(path)
+
+    edit(project, f"{XINYUAN}/profile.yml", "name: ", "name: 改")
+    monkeypatch.setattr(Path, "read_bytes", spied)
+    again = live.run()
+    monkeypatch.undo()
+    assert not again.log.errors
+    assert sorted(set(read)) == [f"{XINYUAN}/profile.yml"]
+    same_as_fresh(live, project)

@@ -44,7 +44,7 @@ from generator.engine import publish
 from generator.engine.html_blocks import Stash
 from generator.engine.idle_gc import IdleCollector
 from generator.engine.mkdocs_search import fast_add
-from generator.engine.mkdocs_watch import poll_interval, quick_server
+from generator.engine.mkdocs_watch import native_observer, poll_interval, quick_server
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -325,7 +325,8 @@ def serve_site(config: SiteConfig, project: Path, as_of: dt.date, host: str, por
             cfg_file = Path(tmp) / "mkdocs.yml"
             cfg_file.write_text(adapter.config_text(config, project, None, docs, Path(tmp) / "site",
                                                     serve_hooks=Path(__file__)), encoding="utf-8")
-            serve_command.LiveReloadServer = quick_server(server_class, poll_interval(project))
+            serve_command.LiveReloadServer = quick_server(server_class, poll_interval(project), native_observer(
+                [project / "communities", project / "content"]))
             serve_command.serve(config_file=str(cfg_file), dev_addr=f"{host}:{port}", livereload=True,
                                 build_type="dirty")
     finally:

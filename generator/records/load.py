@@ -57,6 +57,10 @@ class ParseCache:
 
     entries: dict[tuple[str, str], tuple[bytes, Any, YamlDoc | None, list[DataError]]] = field(default_factory=dict)
     used: set[tuple[str, str]] = field(default_factory=set)
+    # Project-relative path -> SHA-256 of its bytes, as a ``records.watch.Snapshot`` has just read them: a
+    # file found there with an entry for those bytes is not read again (``dangjian serve`` reads only
+    # what changed, and every read of a watched file is an event the file watcher has to look at).
+    known: dict[str, bytes] = field(default_factory=dict)
     parsed: list[str] = field(default_factory=list)  # files parsed (not reused) by the last load
 
     def start(self) -> None:
@@ -77,10 +81,14 @@ def _parse(file: Path, project: Path, model: type[M], log: ErrorLog,
         small = False  # read_yaml reports it
     if cache is None or not small:
         return _parse_fresh(file, None, rel, model, log)
-    raw = file.read_bytes()
-    key, digest = (rel, f"{model.__module__}.{model.__qualname__}"), hashlib.sha256(raw).digest()
+    key = (rel, f"{model.__module__}.{model.__qualname__}")
     cache.used.add(key)
     hit = cache.entries.get(key)
+    if hit is not None and hit[0] == cache.known.get(rel):
+        log.errors.extend(hit[3])
+        return hit[1], hit[2]
+    raw = file.read_bytes()
+    digest = hashlib.sha256(raw).digest()
     if hit is not None and hit[0] == digest:
         log.errors.extend(hit[3])
         return hit[1], hit[2]
