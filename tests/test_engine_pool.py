@@ -25,7 +25,7 @@ class FakeInclusion:
         return False
 
 
-@dataclass
+@dataclass(eq=False)  # hashable, as MkDocs's File (links to anchors are keyed by file)
 class FakeFile:
     src_uri: str
     page: FakePage
@@ -112,3 +112,86 @@ def test_progress_from_the_pool_is_told_at_the_serial_builds_steps() -> None:
         tell(done)
     assert told == [500, 1000, 1500]
     assert mkdocs_adapter._every(None) is None
+
+
+@dataclass
+class FakeRenderedPage:
+    markdown: str
+    content: str | None = None
+    present_anchor_ids: set[str] | None = None
+    links_to_anchors: dict[Any, dict[str, str]] | None = None
+    _title_from_render: str | None = None
+
+
+def test_pages_left_for_the_workers_are_rendered_there_and_the_parent_keeps_only_their_anchors(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    files = [FakeFile(f"p{i}.md", FakeRenderedPage(f"# T{i}\n" + "x" * 10 * (i + 1)))  # type: ignore[arg-type]
+             for i in range(6)]
+    index = FakeIndex()
+
+    def render(page: FakeRenderedPage) -> None:
+        name = next(f.src_uri for f in files if f.page is page)
+        page.content = f"<h1 id='t'>{page.markdown}</h1>"
+        page.present_anchor_ids = {"t", f"a-{name}"}
+        page.links_to_anchors = {files[0]: {"t": "p0.md#t"}}
+        page._title_from_render = f"title of {name}"
+        logging.getLogger("mkdocs.structure.pages").warning("read %s", name)
+
+    def build_page(page: FakeRenderedPage, out: Path, *args: Any, excluded: bool = False) -> None:
+        name = next(f.src_uri for f in files if f.page is page)
+        assert page.content is not None  # rendered on this worker before its template
+        (out / name).write_text(page.content, encoding="utf-8")
+        logging.getLogger("mkdocs.commands.build").warning("built %s", name)
+
+    deferred = {f.src_uri: len(f.page.markdown) for f in files[1:]}  # type: ignore[attr-defined]  # p0.md: parent
+    files[0].page.content = "<p>parent</p>"  # type: ignore[attr-defined]
+    job = mkdocs_pool._Job(build_page, files, (tmp_path,), index, render, deferred)  # type: ignore[arg-type]
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        assert mkdocs_pool._in_pool(job, 2, None)
+    names = [f.src_uri for f in files]
+    # the Markdown pass's records first, then the template pass's, each in page order (as a serial build)
+    assert [r.getMessage() for r in caplog.records] == [f"read {n}" for n in names[1:]] + [
+        f"built {n}" for n in names]
+    assert (tmp_path / "p3.md").read_text(encoding="utf-8") == f"<h1 id='t'>{files[3].page.markdown}</h1>"
+    for f in files[1:]:
+        page = f.page
+        assert page.content is None  # the HTML stayed on the worker
+        assert page.present_anchor_ids == {"t", f"a-{f.src_uri}"}
+        assert page.links_to_anchors == {files[0]: {"t": "p0.md#t"}}
+        assert page._title_from_render == f"title of {f.src_uri}"
+    assert files[0].page.present_anchor_ids is None  # type: ignore[attr-defined]
+
+
+@dataclass
+class NavPage:
+    parent: Any = None
+    previous_page: Any = None
+    next_page: Any = None
+
+
+def test_a_page_is_left_for_its_worker_only_when_its_title_does_not_need_its_html() -> None:
+    assert mkdocs_pool._title_known(FakeFile("new.md", None))  # type: ignore[arg-type]  # outside the nav
+    assert mkdocs_pool._title_known(FakeFile("alone.md", NavPage()))  # type: ignore[arg-type]
+    listed = NavPage(previous_page=object())
+    assert not mkdocs_pool._title_known(FakeFile("listed.md", listed))  # type: ignore[arg-type]
+    listed.title = "从导航给出的标题"  # type: ignore[attr-defined]
+    assert mkdocs_pool._title_known(FakeFile("listed.md", listed))  # type: ignore[arg-type]
+
+
+def test_the_markdown_pass_is_patched_for_the_build_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs.commands import build as mk_build
+
+    original = mk_build._populate_page
+    monkeypatch.setattr(mkdocs_pool.threading, "active_count", lambda: 1)
+    with mkdocs_pool.pages_on_workers(2):
+        assert mk_build._populate_page is not original
+    assert mk_build._populate_page is original
+    with mkdocs_pool.pages_on_workers(1):
+        assert mk_build._populate_page is original
+
+
+def test_runs_of_pages_left_for_the_workers_are_sized_by_their_markdown() -> None:
+    files = _files([0] * 8)  # no HTML in this process
+    assert mkdocs_pool.runs(files, 2) == [(0, 4), (4, 8)]
+    deferred = {f.src_uri: 300 if i < 4 else 100 for i, f in enumerate(files)}  # the first four 3x longer
+    assert mkdocs_pool.runs(files, 2, deferred) == [(0, 3), (3, 8)]

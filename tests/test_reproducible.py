@@ -135,7 +135,10 @@ def test_a_pooled_build_gives_the_bytes_of_a_serial_one(tmp_path: Path, monkeypa
     engine_pooled: list[bool] = []
     real_engine = mkdocs_pool._in_pool
 
+    left: list[int] = []
+
     def engine_spy(*args: Any) -> bool:
+        left.append(len(args[0].deferred))  # pages whose Markdown pass was left for the workers
         engine_pooled.append(real_engine(*args))
         return engine_pooled[-1]
 
@@ -151,5 +154,6 @@ def test_a_pooled_build_gives_the_bytes_of_a_serial_one(tmp_path: Path, monkeypa
         sites[workers] = tree(tmp_path / f"site-{workers}")
     assert pooled == [True]  # the first build rendered in the pool, the second did not try
     assert engine_pooled == [True]
+    assert left[0] > 100  # every page: the nav names its pages with their titles
     assert len(sites["1"]) > 100 and sorted(sites["2"]) == sorted(sites["1"])
     assert [p for p in sites["1"] if sites["1"][p] != sites["2"][p]] == []

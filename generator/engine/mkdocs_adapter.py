@@ -13,6 +13,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -348,7 +349,8 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
             config.plugins["dangjian"] = _plugin(output, progress, context.as_of, untrusted,
                                                  cache_folder(context.project), search)
             workers = parallel.workers_wanted(len(context.district.communities()))
-            with mkdocs_pool.pages_on_workers(workers, _every(progress)):
+            read = partial(harden_page, as_of=context.as_of)  # the parent's share of on_page_markdown
+            with mkdocs_pool.pages_on_workers(workers, _every(progress), read):
                 build(config)
         except (SystemExit, Exception) as exc:
             raise EngineError("\n".join([*counter.messages, f"{type(exc).__name__}: {exc}"])) from exc

@@ -26,6 +26,7 @@ from generator import urls
 from generator.pages.core import common
 from generator.pages.json_text import layered_json
 from generator.pages.output import site_wide_only
+from generator.pages.score_cards import ROOT, ScoreCards, at_root
 from generator.pages.templating import environment, render
 from generator.records.periods import period_label
 from generator.scoring.export import csv_columns, load_schema, schema_fields, scores_csv, scores_json
@@ -61,23 +62,40 @@ def _scores(context: SiteContext) -> Scores | None:
 
 
 def render_score_pages(context: SiteContext, output: Output) -> None:
+    """Every scored period's page of every community (``score/<period>/``) and its latest (``score/``).
+
+    A result is rendered once, with :data:`ROOT` for the prefix to the site root, and shown on each of its
+    pages with that page's prefix (the latest result has two); its item cards come from :class:`ScoreCards`.
+    """
     scores = _scores(context)
     if scores is None or scores.rubric is None:
         return
-    interpretations = {i.no: i.interpretation or "" for i in scores.rubric.items}
+    template = environment().get_template("score.md.j2")
+    formatting = helpers()
+    cards = ScoreCards(scores.rubric, formatting)
+    periods: dict[str, list[CommunityResult]] = {}  # every community's results, as Scores.for_community gives them
+    for h in scores.history:
+        periods.setdefault(h.community, []).append(h)
     for latest in scores.results:
         if not output.covers(latest.community):
             continue
         c = context.district.community(latest.community)
         if c is None:
             continue
-        history = scores.for_community(latest.community)
+        history = sorted(periods.get(latest.community, []), key=lambda h: h.period, reverse=True)
+        surveys = sorted(c.assessments.surveys, key=lambda s: s.date)
+        shown: dict[int, str] = {}  # id(result) -> its page with ROOT
         # Every scored period keeps its own page (score/2025-H2/); score/ is the latest one.
         for r, address in [(latest, latest.url), *((h, h.period_url) for h in history)]:
             page = urls.source(address)
-            output.add_page(page, render(
-                "score.md.j2", **common(context, page), **helpers(), r=r, c=c,
-                history=history, latest=latest, interpretations=interpretations))
+            text = shown.get(id(r))
+            if text is None:
+                text = shown[id(r)] = template.render(
+                    **{**common(context, page), "root": ROOT}, **formatting, r=r, c=c, history=history,
+                    latest=latest, surveys=surveys, categories=cards.categories(r),
+                    full_items=[i for i in r.items if i.gap == ""], lost_items=[i for i in r.items if i.gap != ""],
+                    max_total=sum((cat.max for cat in r.categories), 0))
+            output.add_page(page, at_root(text, urls.root_prefix(page)))
 
 
 @site_wide_only
