@@ -195,3 +195,28 @@ def test_runs_of_pages_left_for_the_workers_are_sized_by_their_markdown() -> Non
     assert mkdocs_pool.runs(files, 2) == [(0, 4), (4, 8)]
     deferred = {f.src_uri: 300 if i < 4 else 100 for i, f in enumerate(files)}  # the first four 3x longer
     assert mkdocs_pool.runs(files, 2, deferred) == [(0, 3), (3, 8)]
+
+
+def test_a_page_whose_front_matter_cannot_be_read_here_gets_mkdocss_own_pass(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent's short read failing is not the build failing: MkDocs's own first pass decides."""
+    from mkdocs.commands import build as mk_build
+
+    passes: list[str] = []
+    monkeypatch.setattr(mk_build, "_populate_page", lambda page, *a, **k: passes.append(page.file.src_uri))
+    monkeypatch.setattr(mkdocs_pool.threading, "active_count", lambda: 1)
+
+    class Broken:
+        file = FakeFile("broken.md", None)  # type: ignore[arg-type]
+        markdown = None
+
+        def read_source(self, config: Any) -> None:
+            raise OSError("unreadable")
+
+    class Files:
+        def documentation_pages(self) -> list[FakeFile]:
+            return [FakeFile("broken.md", None)]  # type: ignore[arg-type]
+
+    with mkdocs_pool.pages_on_workers(2):
+        mk_build._populate_page(Broken(), object(), Files())
+    assert passes == ["broken.md"]

@@ -19,9 +19,9 @@ no other page shows it), the Markdown of a page is turned into HTML on the worke
 
 This process never holds the Markdown or the HTML of every page, and the Markdown pass runs on every
 core.  Results are taken in page order, so the search index and the log are those of a serial build (the
-first pass's records first), and so are the files (``tests/test_reproducible.py``).  Any failure in a worker discards
-the pool's work (its files are written again) and the pages are rendered and built in this process,
-where the failure raises as in a serial build.
+first pass's records first), and so are the files (``tests/test_reproducible.py``).  Any failure in a
+worker discards the pool's work (its files are written again) and the pages are rendered and built in
+this process, where the failure raises as in a serial build.
 
 The pool is the render pool's (:func:`generator.pages.parallel.workers_wanted`, ``DANGJIAN_WORKERS``):
 serial for small districts, for ``DANGJIAN_WORKERS=1`` and in a process running other threads (the
@@ -258,9 +258,9 @@ def pages_on_workers(workers: int, progress: Callable[[int], None] | None = None
             page.read_source(config)
             if read is not None:
                 read(page)
-        except Exception:  # MkDocs's own pass says what is wrong, as in a serial build
+        except Exception:  # MkDocs's own pass for this page: it raises and logs as a serial build does
             original_populate(page, config, files, dirty)
-            raise
+            return
         deferred[page.file.src_uri] = len(page.markdown or "")
         page.markdown = ""  # the worker reads the page again: this process keeps its metadata only
 
