@@ -144,21 +144,24 @@ def build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str,
 def _build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str, say: Report) -> Built:
     started = time.perf_counter()
     publish.remove_stale(target)
-    say(t("build.step_load"))
-    result = run(project, as_of, previous_site=target if target.is_dir() else None)
-    failed = report_log(result.log, strict, say)
-    if result.context is None or result.output is None or failed:
-        raise BuildFailed(DATA_FAILED, t("build.data_failed", n=failed))
+    made = [d for d in (target.parent, *target.parent.parents) if not d.exists()]  # removed again if it fails
     target.parent.mkdir(parents=True, exist_ok=True)
-    n_pages = len(result.output.pages)
-    say(t("build.step_render", n=n_pages))
     tmp: Path | None = None
     try:
-        # Created with signals held, so a Ctrl-C or SIGTERM cannot leave it behind unnamed.
+        # Created with signals held, so a Ctrl-C or SIGTERM cannot leave it behind unnamed.  It holds the
+        # pages the render's workers leave on disk (``pages``) and the new site (``site``).
         with _interrupts_held() as caught:
             tmp = Path(tempfile.mkdtemp(prefix=publish.temp_prefix(target), dir=target.parent))
         if caught:
             raise Terminated if signal.SIGTERM in caught else KeyboardInterrupt
+        (tmp / "pages").mkdir()
+        say(t("build.step_load"))
+        result = run(project, as_of, previous_site=target if target.is_dir() else None, spool=tmp / "pages")
+        failed = report_log(result.log, strict, say)
+        if result.context is None or result.output is None or failed:
+            raise BuildFailed(DATA_FAILED, t("build.data_failed", n=failed))
+        n_pages = result.output.page_count
+        say(t("build.step_render", n=n_pages))
         stats = engine.build_site(result.context, result.output, tmp / "site",
                                   progress=lambda done: say(t("build.progress", done=done, n=n_pages)))
         for w in stats.warnings:  # before verifying, so they are shown when the build is refused too
@@ -169,11 +172,15 @@ def _build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str
             raise BuildFailed(DATA_FAILED, t("build.output_failed", n=findings))
         publish.readable_modes(tmp / "site")
         swap_into_place(tmp / "site", target, say)
+        made = []
     except engine.EngineError as exc:
         raise BuildFailed(ENGINE_FAILED, t("build.engine_failed", detail=exc)) from exc
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+        for folder in made:  # innermost first: a failed first build leaves no folders behind
+            with contextlib.suppress(OSError):
+                folder.rmdir()
     return Built(len(result.context.district.communities()), stats.pages,
                  len(result.log.warnings) + len(stats.warnings), time.perf_counter() - started)
 

@@ -152,11 +152,12 @@ def _collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def run(project: Path, as_of: dt.date, previous_site: Path | None = None) -> Result:
+def run(project: Path, as_of: dt.date, previous_site: Path | None = None, spool: Path | None = None) -> Result:
     """The whole data pipeline up to rendered pages (no MkDocs).
 
     ``previous_site`` is the currently published site (if any), so that
-    renderers can compare against it (e.g. the "what changed" page).
+    renderers can compare against it (e.g. the "what changed" page).  ``spool``: a folder where the
+    render's workers may leave their pages (see ``registry.render_site``); it must outlive the output.
     """
     with _collection_paused():
         result = prepare(project, as_of)
@@ -164,7 +165,7 @@ def run(project: Path, as_of: dt.date, previous_site: Path | None = None) -> Res
             return result
         result.context.previous_site = previous_site
         add_history(result.context)
-    output, render_log = render_site(result.context)
+    output, render_log = render_site(result.context, spool)
     result.log.extend(render_log)
     result.output = output
     return result

@@ -61,6 +61,11 @@ Peak memory is the build process's RSS high-water mark (``getrusage(RUSAGE_SELF)
 the end of each stage's last call; it only ever grows, so the stage where it jumps is the one that
 allocated.  Child processes are reported apart (``RUSAGE_CHILDREN``: the largest finished child - the
 output check's forked workers, whose RSS includes the pages they share with the parent, or git).
+Neither says what the whole build holds at once: ``tree PSS`` does.  The benchmark (the parent, outside the
+build) reads the proportional set size of the build process and of every process below it
+(``/proc/<pid>/smaps_rollup``: a page shared by k processes counts 1/k in each) and keeps the highest sum:
+the physical memory the build took at its peak, workers included.  It reads every 0.5 s, or less often so
+that reading costs at most 2 % of a core (at 2,000 communities, every few seconds): a shorter peak can be missed.
 
 Each figure is reported per run and as min/median/max over ``--runs`` runs (medians are what the
 targets use).  The JSON file (``--json``, default ``bench/benchmark-<date>.json``) holds the machine,
@@ -285,6 +290,48 @@ def run_one_build(project: Path, target: Path, mode: str, as_of: str) -> dict[st
 
 # --- the parent: one fresh process per build -----------------------------------------------------------------
 
+TREE_EVERY = 0.5  # seconds between two readings of the build's process tree, at least
+TREE_SHARE = 0.02  # ... and at most this share of one core spent reading it (the kernel walks every mapping)
+
+
+def tree_pss_mib(pid: int) -> float | None:
+    """Physical memory of process ``pid`` and all its descendants: the sum of their proportional set sizes
+    (``Pss`` in ``/proc/<pid>/smaps_rollup``: a page shared by k processes counts 1/k in each, so a forked
+    worker's pages shared with its parent count once).  None where ``/proc`` does not tell."""
+    total, stack, seen = 0, [pid], set()
+    while stack:
+        p = stack.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as f:
+                    stack.extend(int(c) for c in f.read().split())
+        except (OSError, StopIteration, ValueError):
+            if p == pid:
+                return None
+    return total / 1024
+
+
+def watch_tree(proc: subprocess.Popen[str]) -> float | None:
+    """Wait for ``proc``, reading its tree's memory every :data:`TREE_EVERY` s or less often when a reading
+    is slow (a 1.2 GiB process takes the kernel ~45 ms); the highest reading (MiB)."""
+    peak: float | None = None
+    while proc.poll() is None:
+        started = time.perf_counter()
+        now = tree_pss_mib(proc.pid)
+        if now is not None:
+            peak = now if peak is None else max(peak, now)
+        try:
+            proc.wait(max(TREE_EVERY, (time.perf_counter() - started) / TREE_SHARE))
+        except subprocess.TimeoutExpired:
+            continue
+    return peak
+
+
 def timed_build(project: Path, mode: str, site: Path | None = None) -> dict[str, Any]:
     """One build in a fresh process.  ``warm`` builds over ``site`` with the cache on; the others are clean."""
     load_before = os.getloadavg()[0]
@@ -298,14 +345,21 @@ def timed_build(project: Path, mode: str, site: Path | None = None) -> dict[str,
         child_mode = "optimised" if mode == "warm" else mode
         cpu_started = _usage()[0]
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, __file__, CHILD_FLAG, str(project), str(target), child_mode,
-                               AS_OF], capture_output=True, text=True, cwd=REPO, check=False, env=env)
-        wall = time.perf_counter() - started
-        cpu = _usage()[0] - cpu_started
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as out, \
+                tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+            proc = subprocess.Popen([sys.executable, __file__, CHILD_FLAG, str(project), str(target), child_mode,
+                                     AS_OF], stdout=out, stderr=err, text=True, cwd=REPO, env=env)
+            tree_peak = watch_tree(proc)
+            wall = time.perf_counter() - started
+            cpu = _usage()[0] - cpu_started
+            out.seek(0)
+            err.seek(0)
+            stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        raise SystemExit(f"{mode} build failed:\n{proc.stderr[-3000:]}{proc.stdout[-2000:]}")
-    stats: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"{mode} build failed:\n{stderr[-3000:]}{stdout[-2000:]}")
+    stats: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
     stats["wall_s"], stats["cpu_s"] = wall, cpu
+    stats["tree_pss_peak_mib"] = tree_peak
     stats["load_average"] = {"before": load_before, "after": os.getloadavg()[0]}  # 1-minute, whole machine
     stats["other_s"] = wall - sum(s["seconds"] for s in stats["stages"].values())
     return stats
@@ -332,9 +386,11 @@ def spread(values: list[float]) -> dict[str, float]:
 
 def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """min/median/max of every figure over the runs of one (size, mode)."""
+    tree = [r["tree_pss_peak_mib"] for r in runs if r.get("tree_pss_peak_mib") is not None]
     return {
         **{key: spread([r[key] for r in runs]) for key in ("wall_s", "cpu_s", "other_s", "build_s", "build_cpu_s",
                                                             "peak_mib", "children_peak_mib")},
+        "tree_pss_peak_mib": spread(tree) if len(tree) == len(runs) else None,
         "stages": {stage: {figure: spread([r["stages"][stage][figure] for r in runs])
                            for figure in ("seconds", "cpu_s", "peak_mib")} for stage in STAGES},
     }
@@ -364,7 +420,7 @@ def table(results: list[dict[str, Any]]) -> str:
     names = [LABELS.get(s, s) for s in STAGES]
     rows = [["N", "mode", "pages", "wall", *names, "other", "ms/comm.", "load avg"]]
     cpu = [["N", "mode", "total", *names]]
-    mem = [["N", "mode", *names, "children"]]
+    mem = [["N", "mode", *names, "children", "tree PSS"]]
     for r in results:
         s = r["summary"]
         load = statistics.median(run["load_average"]["before"] for run in r["runs"])
@@ -373,8 +429,9 @@ def table(results: list[dict[str, Any]]) -> str:
                      f"{s['other_s']['median']:.2f}", f"{1000 * s['wall_s']['median'] / r['n']:.0f}", f"{load:.1f}"])
         cpu.append([f"{r['n']:,}", r["mode"], f"{s['cpu_s']['median']:.1f}",
                     *(f"{s['stages'][st]['cpu_s']['median']:.2f}" for st in STAGES)])
+        tree = s.get("tree_pss_peak_mib")
         mem.append([f"{r['n']:,}", r["mode"], *(f"{s['stages'][st]['peak_mib']['median']:.0f}" for st in STAGES),
-                    f"{s['children_peak_mib']['median']:.0f}"])
+                    f"{s['children_peak_mib']['median']:.0f}", f"{tree['median']:.0f}" if tree else "-"])
 
     def fmt(grid: list[list[str]]) -> str:
         widths = [max(len(row[i]) for row in grid) for i in range(len(grid[0]))]
@@ -426,8 +483,9 @@ def main(argv: list[str] | None = None) -> None:
                         stats["changed"] = changed
                     runs[mode].append(stats)
                     top = max(STAGES, key=lambda st: stats["stages"][st]["seconds"])
+                    tree = stats.get("tree_pss_peak_mib")
                     print(f"N={n:5d} {mode:9s} run {k + 1}/{args.runs}: {stats['wall_s']:7.1f} s"
-                          f"  peak {stats['peak_mib']:6.0f} MiB  {stats['pages']} pages"
+                          f"  peak {stats['peak_mib']:6.0f} MiB  tree {tree or 0:6.0f} MiB  {stats['pages']} pages"
                           f"  (largest stage: {LABELS.get(top, top)} {stats['stages'][top]['seconds']:.1f} s)",
                           flush=True)
         for mode in modes:

@@ -157,3 +157,13 @@ def test_first_build_failure_creates_nothing(tmp_path: Path) -> None:
     out = tmp_path / "site"
     assert cli("build", "-p", str(project), "--as-of", AS_OF_ARG, "-o", str(out), catch=True).exit_code == 1
     assert not out.exists() and _leftovers(out) == []
+
+
+def test_a_failed_first_build_into_new_folders_leaves_no_folders(tmp_path: Path) -> None:
+    """The build's temporary folder (the render's spooled pages, then the new site) sits next to the target,
+    so the target's missing parents are made before the records are read: a failed build removes them."""
+    project = copy_project(TRUST, tmp_path / "project")
+    _break_yaml(project, pytest.MonkeyPatch())
+    out = tmp_path / "new" / "deeper" / "site"
+    assert cli("build", "-p", str(project), "--as-of", AS_OF_ARG, "-o", str(out), catch=True).exit_code == 1
+    assert not (tmp_path / "new").exists()

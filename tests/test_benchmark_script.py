@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from support import REPO
 
 # Written out here, not imported from the script: dropping a stage there must fail this test.
@@ -54,6 +55,9 @@ def test_a_tiny_benchmark_reports_every_stage_within_the_wall_time(tmp_path: Pat
         assert stage["peak_mib"] > 0, name
     assert sum(stage["seconds"] for stage in run["stages"].values()) <= run["wall_s"]
     assert run["other_s"] >= 0
+    if Path("/proc/self/smaps_rollup").exists():  # the whole build's memory, read from outside it
+        assert run["tree_pss_peak_mib"] > 20 and result["summary"]["tree_pss_peak_mib"]["median"] > 20
+    assert "tree PSS" in done.stdout
     summary = result["summary"]
     assert set(summary["stages"]) == EXPECTED_STAGES
     for name, stage in summary["stages"].items():
@@ -81,3 +85,21 @@ def test_a_warm_run_changes_one_community_and_builds_over_the_published_site(tmp
     (result,) = json.loads(out.read_text(encoding="utf-8"))["results"]
     assert result["mode"] == "warm" and result["communities"] == 3
     assert [run["changed"] for run in result["runs"]] == changed  # the same edits, made in the build's project
+
+
+def test_the_tree_s_memory_counts_the_processes_below_the_build(tmp_path: Path) -> None:
+    """``tree_pss_mib`` adds up the processes below the one it is given: a child holding 200 MiB counts (the
+    shell waits for it, so the shell itself holds little)."""
+    if not Path("/proc/self/smaps_rollup").exists():
+        pytest.skip("no /proc/<pid>/smaps_rollup here")
+    script = _script()
+    holder = "b = bytearray(200 * 2**20); b[::4096] = b'x' * len(b[::4096]); print('ready', flush=True); input()"
+    shell = subprocess.Popen(["sh", "-c", f'"{sys.executable}" -c "{holder}"; true'], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert shell.stdout is not None and shell.stdout.readline().strip() == "ready"
+        alone = script.tree_pss_mib(shell.pid)
+        assert alone is not None and alone >= 200
+    finally:
+        shell.communicate("\n", timeout=30)
+    assert script.tree_pss_mib(shell.pid) is None  # gone: nothing to read

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 
-from generator.pages.json_text import layered_json
+from generator.pages.json_text import Streamed, layered_json
 
 VALUE = {"generated": "2026-11-27", "results": [{"community": "a/b", "total": 95.5, "items": [{"no": 1}]},
                                                 {"community": "c/d", "名称": "晴川", "items": []}],
@@ -25,3 +26,39 @@ def test_the_value_is_the_same_and_each_result_is_one_line() -> None:
 def test_sorted_keys_sort_every_level() -> None:
     text = layered_json({"b": {"z": 1, "a": 2}, "a": [dt.date(2026, 1, 1).isoformat()]}, 2, sort_keys=True)
     assert text.decode() == '{\n "a": [\n  "2026-01-01"\n ],\n "b": {\n  "a": 2,\n  "z": 1\n }\n}\n'
+
+
+def _old_layered(value: object, levels: int, depth: int = 0) -> str:
+    """The layout as first written (all entries encoded, then joined): what the streaming encoder must match."""
+    if levels <= 0 or not isinstance(value, dict | list) or not value:
+        return json.dumps(value, ensure_ascii=False)
+    pad, close = "\n" + " " * (depth + 1), "\n" + " " * depth
+    if isinstance(value, list):
+        return "[" + pad + ("," + pad).join(_old_layered(v, levels - 1, depth + 1) for v in value) + close + "]"
+    return "{" + pad + ("," + pad).join(json.dumps(str(k), ensure_ascii=False) + ": "
+                                       + _old_layered(v, levels - 1, depth + 1) for k, v in value.items()) + close + "}"
+
+
+NESTED = [VALUE, {"a": {"b": {"c": [1, [2, {"d": []}]]}}, "e": {}}, [], {}, [[], [[]], {"x": None}], "文本", 3.5]
+
+
+def test_the_streaming_encoder_lays_out_what_the_first_one_did() -> None:
+    for value in NESTED:
+        for levels in range(4):
+            assert layered_json(value, levels).decode() == _old_layered(value, levels) + "\n", (value, levels)
+
+
+def test_a_streamed_list_is_a_list_and_is_read_once() -> None:
+    produced: list[int] = []
+
+    def results() -> Iterator[dict[str, object]]:
+        for r in VALUE["results"]:  # type: ignore[union-attr]
+            produced.append(1)
+            yield r  # type: ignore[misc]
+
+    streamed = {**VALUE, "results": Streamed(results())}
+    for levels in range(4):
+        again = {**VALUE, "results": Streamed(iter(VALUE["results"]))}  # type: ignore[call-overload]
+        assert layered_json(again, levels) == layered_json(VALUE, levels), levels
+    assert layered_json(streamed, 2) == layered_json(VALUE, 2) and len(produced) == 2
+    assert layered_json({"r": Streamed(iter([]))}, 2) == layered_json({"r": []}, 2)

@@ -121,6 +121,56 @@ def test_the_pool_gives_the_serial_render(context: SiteContext, monkeypatch: pyt
     assert _snapshot(_pooled(context, monkeypatch)) == _snapshot(serial)
 
 
+def _read_back(output: Output) -> tuple[dict[str, str], dict[str, bytes]]:
+    """An output's pages and files, those left on disk read back as MkDocs reads them (universal newlines)."""
+    pages = {**output.pages, **{p: Path(w).read_text(encoding="utf-8-sig") for p, w in output.spooled.items()}}
+    files = {**output.files, **{p: Path(w).read_bytes() for p, w in output.spooled_files.items()}}
+    return pages, files
+
+
+def test_a_spooled_pool_leaves_the_community_pages_on_disk(context: SiteContext, monkeypatch: pytest.MonkeyPatch,
+                                                           tmp_path: Path) -> None:
+    """With a spool (what ``dangjian build`` gives), the workers write their pages and files and send back
+    where they are, and this process writes the site-wide share's: reading the files back gives the serial
+    render's pages, files, nav and log."""
+    serial = _serial(context)
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    n, shard_keys = parallel.plan(context)
+    output = parallel.render_in_pool(context, n, shard_keys, registry.render_part, tmp_path)
+    assert output is not None
+    assert not output.pages and not output.files and output.spooled and output.spooled_files
+    assert {Path(w).parent for w in [*output.spooled.values(), *output.spooled_files.values()]} == {tmp_path}
+    assert output.page_count == len(serial.pages) and output.file_count == len(serial.files)
+    assert _read_back(output) == (serial.pages, serial.files)
+    assert (output.nav, list(output.log.errors), list(output.log.warnings)) == (
+        serial.nav, list(serial.log.errors), list(serial.log.warnings))
+
+
+def test_a_part_with_a_page_that_would_not_read_back_keeps_its_pages(tmp_path: Path) -> None:
+    """MkDocs reads a page file with universal newlines and without a byte-order mark: a part holding a
+    page with a carriage return or a leading mark keeps all its pages in memory (its files still go)."""
+    for odd in ("标题\r\n正文", "\ufeff# 标题"):
+        output = Output(pages={"a/index.md": "# 甲", "b/index.md": odd}, files={"a/x.png": b"\r\n\x00"})
+        part = parallel.Part(output, [parallel.Mark.of(output)])
+        parallel.spool_part(part, tmp_path)
+        assert output.pages == {"a/index.md": "# 甲", "b/index.md": odd} and not output.spooled
+        assert not output.files and Path(output.spooled_files["a/x.png"]).read_bytes() == b"\r\n\x00"
+        assert parallel.merge([part]).page_count == 2
+    output = Output(pages={"a/index.md": "# 甲\n", "b/index.md": "# 乙\n"})
+    parallel.spool_part(parallel.Part(output, [parallel.Mark.of(output)]), tmp_path)
+    assert not output.pages and [Path(w).read_bytes() for w in output.spooled.values()] == [
+        "# 甲\n".encode(), "# 乙\n".encode()]
+
+
+def test_a_page_written_twice_is_caught_across_memory_and_spool() -> None:
+    output = Output(pages={"a/index.md": "# 甲"})
+    with pytest.raises(ValueError, match=r"a/index\.md"):
+        output.add_spooled("a/index.md", "/spool/1", page=True)
+    output.add_spooled("b/index.md", "/spool/2", page=True)
+    with pytest.raises(ValueError, match=r"b/index\.md"):
+        output.add_page("b/index.md", "# 乙")
+
+
 def test_render_site_uses_the_pool_and_matches_a_serial_build(context: SiteContext,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parallel.WORKERS_ENV, "1")

@@ -124,11 +124,14 @@ def test_a_pooled_build_gives_the_bytes_of_a_serial_one(tmp_path: Path, monkeypa
     project = synthetic_project(tmp_path / "project", 8, 3)  # three towns: 3, 3 and 2 communities
     monkeypatch.setenv("DANGJIAN_NO_CACHE", "1")
     pooled: list[bool] = []
+    spooled: list[tuple[int, int, int]] = []
     real = registry.render_in_pool
 
     def spy(*args: Any) -> Any:
         output = real(*args)
         pooled.append(output is not None)
+        if output is not None:  # the workers' pages and files were left on disk, not sent back
+            spooled.append((len(output.spooled), len(output.spooled_files), output.page_count))
         return output
 
     monkeypatch.setattr(registry, "render_in_pool", spy)
@@ -153,6 +156,7 @@ def test_a_pooled_build_gives_the_bytes_of_a_serial_one(tmp_path: Path, monkeypa
         assert result.exit_code == 0, result.output
         sites[workers] = tree(tmp_path / f"site-{workers}")
     assert pooled == [True]  # the first build rendered in the pool, the second did not try
+    assert spooled[0][0] == spooled[0][2] > 50 and spooled[0][1] > 10  # every page and file left on disk
     assert engine_pooled == [True]
     assert left[0] > 100  # every page: the nav names its pages with their titles
     assert len(sites["1"]) > 100 and sorted(sites["2"]) == sorted(sites["1"])

@@ -28,6 +28,7 @@ from generator.engine.html_blocks import Stash
 # Absolute import: `dangjian serve` loads this file as a MkDocs hooks module, outside the package.
 from generator.engine.material import sanitize_content_page
 from generator.engine.mkdocs_nav import NavFragments
+from generator.engine.mkdocs_page_cache import PageCache, site_version
 from generator.engine.mkdocs_search import (
     SearchParts,
     cache_search_entries,
@@ -137,10 +138,16 @@ def config_text(cfg: SiteConfig, project: Path, output: Output | None, docs_dir:
 def _inject(files: Files, config: MkDocsConfig, output: Output) -> Files:
     from mkdocs.structure.files import File
 
-    for path, text in sorted(output.pages.items()):
-        files.append(File.generated(config, path, content=text))
-    for path, data in sorted(output.files.items()):
-        files.append(File.generated(config, path, content=data))
+    pages: list[tuple[str, str, bool]] = [(path, text, False) for path, text in output.pages.items()]
+    pages += [(path, where, True) for path, where in output.spooled.items()]
+    for path, value, spooled in sorted(pages, key=lambda item: item[0]):
+        files.append(File.generated(config, path, abs_src_path=value) if spooled
+                     else File.generated(config, path, content=value))
+    others: list[tuple[str, bytes | str, bool]] = [(path, data, False) for path, data in output.files.items()]
+    others += [(path, where, True) for path, where in output.spooled_files.items()]
+    for path, stored, spooled in sorted(others, key=lambda item: item[0]):
+        files.append(File.generated(config, path, abs_src_path=str(stored)) if spooled
+                     else File.generated(config, path, content=stored))
     return files
 
 
@@ -333,8 +340,14 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
         docs.mkdir()
         cfg_file = Path(tmp) / "mkdocs.yml"
         search = search_split(context)
+        towns = search[1] if search else None
         cfg_file.write_text(config_text(context.config, context.project, output, docs, site_dir,
-                                        search_towns=search[1] if search else None), encoding="utf-8")
+                                        search_towns=towns), encoding="utf-8")
+        folder = cache_folder(context.project)
+        # The page cache's site version: the configuration without this build's temporary folders.
+        pages = PageCache(folder, site_version(
+            config_text(context.config, context.project, output, Path("docs"), Path("site"), search_towns=towns),
+            theme_dir(context.project), context.as_of.isoformat())) if folder is not None else None
         counter = _Counter()
         mk_log = logging.getLogger("mkdocs")
         mk_log.addHandler(counter)
@@ -346,11 +359,10 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
         try:
             config = load_config(config_file=str(cfg_file))
             untrusted = content_pages(context.project, output)
-            config.plugins["dangjian"] = _plugin(output, progress, context.as_of, untrusted,
-                                                 cache_folder(context.project), search)
+            config.plugins["dangjian"] = _plugin(output, progress, context.as_of, untrusted, folder, search)
             workers = parallel.workers_wanted(len(context.district.communities()))
             read = partial(harden_page, as_of=context.as_of)  # the parent's share of on_page_markdown
-            with mkdocs_pool.pages_on_workers(workers, _every(progress), read):
+            with mkdocs_pool.pages_on_workers(workers, _every(progress), read, pages, frozenset(untrusted)):
                 build(config)
         except (SystemExit, Exception) as exc:
             raise EngineError("\n".join([*counter.messages, f"{type(exc).__name__}: {exc}"])) from exc
@@ -358,4 +370,4 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
             mk_log.removeHandler(counter)
             if own_epoch:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
-    return BuildStats(pages=len(output.pages), files=len(output.files), warnings=counter.messages)
+    return BuildStats(pages=output.page_count, files=output.file_count, warnings=counter.messages)

@@ -38,8 +38,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.engine.mkdocs_page_cache import Built, PageCache
 from generator.engine.mkdocs_search import search_index
 
 if TYPE_CHECKING:
@@ -76,6 +78,8 @@ class _Job:
     index: Any  # the search plugin's index, or None
     render: Callable[[Page], None] | None = None  # a page's Markdown pass, left for its worker
     deferred: Mapping[str, int] = field(default_factory=dict)  # those pages: src_uri -> Markdown length
+    cache: PageCache | None = None  # pages built before (for the deferred pages)
+    untrusted: frozenset[str] = frozenset()  # hand-written pages (sanitised): part of a page's cache key
 
 
 _JOB: list[_Job] = []  # the pool's job, inherited by its forked workers
@@ -128,8 +132,14 @@ def _build_run(start: int, end: int) -> RunResult:
     try:
         for index in range(start, end):
             file = job.files[index]
-            _render_on_worker(job, index, file, result, capture)
-            job.build_page(file.page, *job.args, excluded=file.inclusion.is_excluded())
+            key = _cache_key(job, file)
+            if key is None or not _from_cache(job, key, index, file, result, capture):
+                marks = (len(result.read_records), len(capture.records), len(result.anchors),
+                         len(job.index.entries) if job.index is not None else 0)
+                _render_on_worker(job, index, file, result, capture)
+                job.build_page(file.page, *job.args, excluded=file.inclusion.is_excluded())
+                if key is not None:
+                    _to_cache(job, key, file, result, capture, marks)
             result.pages += 1
     except Exception:  # the parent builds serially, and the failure raises there
         result.failed = True
@@ -139,6 +149,48 @@ def _build_run(start: int, end: int) -> RunResult:
         result.entries = job.index.entries[before:]
     result.records = capture.records
     return result
+
+
+def _cache_key(job: _Job, file: File) -> str | None:
+    """The page cache's key for a page whose Markdown pass is this worker's; None: build it, keep nothing."""
+    if job.cache is None or job.render is None or file.src_uri not in job.deferred or file.page is None:
+        return None
+    return job.cache.key(file.src_uri, file.src_uri in job.untrusted, file.content_string)
+
+
+def _from_cache(job: _Job, key: str, index: int, file: File, result: RunResult, capture: _Capture) -> bool:
+    """Put a page built before in place (its file, search entries, log records and anchors); False: not kept."""
+    from mkdocs import utils
+
+    assert job.cache is not None
+    built = job.cache.get(key)
+    if built is None or (built.entries and job.index is None):
+        return False
+    if built.html is not None:
+        utils.write_file(built.html, file.abs_dest_path)
+    if job.index is not None:
+        job.index.entries.extend(built.entries)
+    result.read_records.extend(built.read_records)
+    capture.records.extend(built.records)
+    result.anchors.append((index, built.anchors, built.links, built.title))
+    return True
+
+
+def _to_cache(job: _Job, key: str, file: File, result: RunResult, capture: _Capture,
+              marks: tuple[int, int, int, int]) -> None:
+    """Keep what building this page gave, for the next build."""
+    assert job.cache is not None
+    read_from, records_from, anchors_from, entries_from = marks
+    if len(result.anchors) != anchors_from + 1:  # its Markdown pass did not run here: nothing to keep
+        return
+    _, present, links, title = result.anchors[-1]
+    try:
+        html: bytes | None = Path(file.abs_dest_path).read_bytes()
+    except FileNotFoundError:
+        html = None
+    entries = job.index.entries[entries_from:] if job.index is not None else []
+    job.cache.put(key, Built(html, entries, result.read_records[read_from:], capture.records[records_from:],
+                             present, links, title))
 
 
 def runs(files: Sequence[File], count: int, deferred: Mapping[str, int] | None = None) -> list[tuple[int, int]]:
@@ -229,11 +281,14 @@ def _title_known(file: File) -> bool:
 
 @contextmanager
 def pages_on_workers(workers: int, progress: Callable[[int], None] | None = None,
-                     read: Callable[[Page], None] | None = None) -> Iterator[None]:
+                     read: Callable[[Page], None] | None = None, cache: PageCache | None = None,
+                     untrusted: frozenset[str] = frozenset()) -> Iterator[None]:
     """Within this block, MkDocs builds its pages on ``workers`` forked workers (``workers`` < 2, another
     thread running or no ``fork``: as it always does).  ``progress`` gets the pages built so far after
     each run.  ``read`` is what this process must know of a page whose Markdown pass is left for its
-    worker, once its front matter is read (the sitemap's date, escaped metadata for the nav)."""
+    worker, once its front matter is read (the sitemap's date, escaped metadata for the nav).  With
+    ``cache`` (its site version; ``untrusted``: the hand-written pages), a page left for its worker that
+    was built before with the same inputs is taken from the page cache (``mkdocs_page_cache``)."""
     from mkdocs.commands import build as mk_build
 
     original: BuildPage = mk_build._build_page
@@ -270,8 +325,9 @@ def pages_on_workers(workers: int, progress: Callable[[int], None] | None = None
         files = all_files[0] if all_files else None
         if built is None:
             render = (lambda p: original_populate(p, config, files)) if files is not None else None
+            kept = cache.for_files(f.src_uri for f in files) if cache is not None and files is not None else None
             job = _Job(original, list(doc_files), (config, doc_files, nav, env, dirty), search_index(config),
-                       render, dict(deferred))
+                       render, dict(deferred), kept, untrusted)
             built = {f.src_uri for f in job.files} if _in_pool(job, workers, progress) else set()
         if page.file.src_uri not in built:
             if page.file.src_uri in deferred and page.content is None and files is not None:

@@ -10,25 +10,66 @@ which also keeps a diff between two builds to the lines that changed.  The JSON 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 INDENT = " "
+_EMPTY = object()
+
+
+class Streamed:
+    """A list that :func:`layered_json` encodes entry by entry as ``items`` produces them, so that the entries
+    never all exist at once (``data/scores.json`` at 2,000 communities: 4,000 results, 70 MB of JSON, whose
+    dicts took several times that).  Read once."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
 
 
 def layered_json(value: Any, levels: int, *, sort_keys: bool = False) -> bytes:
     """``value`` as UTF-8 JSON text with a final newline: dicts and lists of the outer ``levels`` one entry
-    per line (indented by one space per level), the entries themselves on one line."""
-    return (_layered(value, levels, 0, sort_keys) + "\n").encode("utf-8")
+    per line (indented by one space per level), the entries themselves on one line.  A :class:`Streamed`
+    list is a list."""
+    return b"".join([*(piece.encode("utf-8") for piece in _pieces(value, levels, 0, sort_keys)), b"\n"])
 
 
-def _layered(value: Any, levels: int, depth: int, sort_keys: bool) -> str:
-    if levels <= 0 or not isinstance(value, dict | list) or not value:
-        return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys)
+def _pieces(value: Any, levels: int, depth: int, sort_keys: bool) -> Iterator[str]:
+    if isinstance(value, Streamed):
+        items = iter(value.items)
+        first = next(items, _EMPTY)
+        if first is _EMPTY:
+            yield "[]"
+            return
+        entries: Iterable[Any] = _chain(first, items)
+    elif levels <= 0 or not isinstance(value, dict | list) or not value:
+        yield json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, default=_listed)
+        return
+    else:
+        entries = value
     pad, close = "\n" + INDENT * (depth + 1), "\n" + INDENT * depth
-    if isinstance(value, list):
-        parts = [_layered(v, levels - 1, depth + 1, sort_keys) for v in value]
-        return "[" + pad + ("," + pad).join(parts) + close + "]"
-    keys = sorted(value) if sort_keys else list(value)
-    parts = [json.dumps(str(k), ensure_ascii=False) + ": " + _layered(value[k], levels - 1, depth + 1, sort_keys)
-             for k in keys]
-    return "{" + pad + ("," + pad).join(parts) + close + "}"
+    if levels <= 0:  # a streamed list below the laid-out levels: on one line, as json.dumps writes a list
+        yield json.dumps(list(entries), ensure_ascii=False, sort_keys=sort_keys, default=_listed)
+        return
+    if isinstance(entries, dict):
+        keys = sorted(entries) if sort_keys else list(entries)
+        for n, k in enumerate(keys):
+            yield ("{" if n == 0 else ",") + pad + json.dumps(str(k), ensure_ascii=False) + ": "
+            yield from _pieces(entries[k], levels - 1, depth + 1, sort_keys)
+        yield close + "}"
+        return
+    for n, v in enumerate(entries):
+        yield ("[" if n == 0 else ",") + pad
+        yield from _pieces(v, levels - 1, depth + 1, sort_keys)
+    yield close + "]"
+
+
+def _listed(value: Any) -> list[Any]:
+    """A streamed list inside a value encoded in one piece (below the laid-out levels)."""
+    if isinstance(value, Streamed):
+        return list(value.items)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    yield from rest

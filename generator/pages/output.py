@@ -51,6 +51,10 @@ class Output:
 
     pages: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    # Pages and files a render worker wrote to disk instead of sending them back (a build's spool, see
+    # ``parallel.spool_part``): docs-relative path -> the absolute path of the file that holds its bytes.
+    spooled: dict[str, str] = field(default_factory=dict)
+    spooled_files: dict[str, str] = field(default_factory=dict)
     nav: list[NavEntry] = field(default_factory=list)
     untrusted: set[str] = field(default_factory=set)  # pages written by hand in content/: sanitised after rendering
     log: ErrorLog = field(default_factory=ErrorLog)
@@ -66,14 +70,29 @@ class Output:
         return self.scope.covers(key)
 
     def add_page(self, path: str, text: str) -> None:
-        if path in self.pages:
+        if path in self.pages or path in self.spooled:
             raise ValueError(f"two producers wrote {path}")
         self.pages[path] = text
 
     def add_file(self, path: str, data: bytes) -> None:
-        if path in self.files:
+        if path in self.files or path in self.spooled_files:
             raise ValueError(f"two producers wrote {path}")
         self.files[path] = data
+
+    def add_spooled(self, path: str, where: str, page: bool) -> None:
+        """A page (or file) whose bytes are in the file ``where``."""
+        held, spooled = (self.pages, self.spooled) if page else (self.files, self.spooled_files)
+        if path in held or path in spooled:
+            raise ValueError(f"two producers wrote {path}")
+        spooled[path] = where
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages) + len(self.spooled)
+
+    @property
+    def file_count(self) -> int:
+        return len(self.files) + len(self.spooled_files)
 
 
 Producer = Callable[["SiteContext", Output], None]

@@ -28,12 +28,14 @@ preview server) always renders serially: forking it could leave a lock held in t
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing as mp
 import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.pages.output import Output, Scope
@@ -127,26 +129,65 @@ def plan(context: SiteContext) -> tuple[int, list[frozenset[str]]]:
 _WORKER: dict[str, object] = {}
 
 
-def _adopt(context: SiteContext, render_part: RenderPart) -> None:
+def _adopt(context: SiteContext, render_part: RenderPart, spool: Path | None) -> None:
     """Worker start: keep the parent's context (inherited through fork, never pickled)."""
-    _WORKER["context"], _WORKER["render_part"] = context, render_part
+    _WORKER["context"], _WORKER["render_part"], _WORKER["spool"] = context, render_part, spool
 
 
 def _render_shard(keys: frozenset[str]) -> Part:
     render_part: RenderPart = _WORKER["render_part"]  # type: ignore[assignment]
     context: SiteContext = _WORKER["context"]  # type: ignore[assignment]
-    return render_part(context, Scope(keys, site_wide=False))
+    part = render_part(context, Scope(keys, site_wide=False))
+    spool = _WORKER["spool"]
+    if isinstance(spool, Path):
+        spool_part(part, spool)
+    return part
+
+
+_NAMES = itertools.count()
+
+
+def _spoolable(text: str) -> bool:
+    """Whether a page reads back from a file as the same text: MkDocs reads page files with universal
+    newlines and drops a leading byte-order mark, which an in-memory page keeps."""
+    return "\r" not in text and not text.startswith("\ufeff")
+
+
+def spool_part(part: Part, spool: Path) -> None:
+    """Write a part's pages and files under ``spool`` and keep only where they are (in the same order, so
+    the part's marks still count them): a worker then sends back paths, not every page's text, and the
+    building process never holds the community pages at all.  When one page would not read back as the
+    same text, the part's pages all stay in memory (its files are still written)."""
+    output = part.output
+    pid = os.getpid()
+
+    def name() -> Path:
+        return spool / f"{pid}-{next(_NAMES)}"
+
+    if all(_spoolable(text) for text in output.pages.values()):
+        pages, output.pages = output.pages, {}
+        for path, text in pages.items():
+            where = name()
+            where.write_text(text, encoding="utf-8", newline="")
+            output.add_spooled(path, str(where), page=True)
+    files, output.files = output.files, {}
+    for path, data in files.items():
+        where = name()
+        where.write_bytes(data)
+        output.add_spooled(path, str(where), page=False)
 
 
 def render_in_pool(context: SiteContext, workers: int, shard_keys: list[frozenset[str]],
-                   render_part: RenderPart) -> Output | None:
+                   render_part: RenderPart, spool: Path | None = None) -> Output | None:
     """The whole site: ``shard_keys`` on ``workers`` forked workers, the site-wide part here.
 
+    With ``spool`` (an existing, empty folder that outlives the output), every part's pages and files are
+    written there (:func:`spool_part`; by the workers for theirs) and the output refers to them.
     ``None`` when any part failed (the caller then renders serially, which raises what failed).
     """
     site_views(context)  # worked out once, before the fork, and shared with the workers
     pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_adopt,
-                               initargs=(context, render_part))
+                               initargs=(context, render_part, spool))
     try:
         # Frozen objects are left alone by the workers' garbage collector, so its passes do not
         # touch (and copy) every page of memory they share with this process.
@@ -156,6 +197,8 @@ def render_in_pool(context: SiteContext, workers: int, shard_keys: list[frozense
         finally:
             gc.unfreeze()
         site = render_part(context, Scope(frozenset(), site_wide=True))
+        if spool is not None:  # the site-wide share too: this process keeps only where its pages are
+            spool_part(site, spool)
         parts = [f.result() for f in futures]
     except Exception:  # any failure: the serial render says what it was
         return None
@@ -171,16 +214,23 @@ def merge(parts: list[Part]) -> Output:
     A path written by two parts is a producer that ignores its output's scope, and raises.
     """
     out = Output()
+    # A part's pages are all in memory or all spooled (``spool_part``), and so are its files.
     pages = [list(p.output.pages.items()) for p in parts]
     files = [list(p.output.files.items()) for p in parts]
+    spooled = [list(p.output.spooled.items()) for p in parts]
+    spooled_files = [list(p.output.spooled_files.items()) for p in parts]
     before = [Mark()] * len(parts)
     for i in range(len(parts[0].marks)):
         for k, part in enumerate(parts):
             start, end = before[k], part.marks[i]
             for path, text in pages[k][start.pages:end.pages]:
                 out.add_page(path, text)
+            for path, where in spooled[k][start.pages:end.pages]:
+                out.add_spooled(path, where, page=True)
             for path, data in files[k][start.files:end.files]:
                 out.add_file(path, data)
+            for path, where in spooled_files[k][start.files:end.files]:
+                out.add_spooled(path, where, page=False)
             out.log.errors.extend(part.output.log.errors[start.errors:end.errors])
             out.log.warnings.extend(part.output.log.warnings[start.warnings:end.warnings])
             before[k] = end

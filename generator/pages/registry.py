@@ -14,6 +14,7 @@ a large district.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import urls
@@ -60,14 +61,16 @@ PRODUCERS: list[Producer] = [*CORE_PRODUCERS, *BOARD_PRODUCERS, *SCORE_PRODUCERS
                              *TRUST_PRODUCERS]
 
 
-def render_site(context: SiteContext) -> tuple[Output, ErrorLog]:
+def render_site(context: SiteContext, spool: Path | None = None) -> tuple[Output, ErrorLog]:
     """Every page and file of the site; a large district's community pages on forked workers.
 
     The pooled render gives what the serial one gives, in the same order; when any part of it fails,
-    the site is rendered serially, so a failure surfaces as it would without the pool.
+    the site is rendered serially, so a failure surfaces as it would without the pool.  With ``spool`` (a
+    folder that outlives the output) the workers' pages and files are written there, not sent back
+    (``parallel.spool_part``).
     """
     workers, shard_keys = plan(context)
-    output = render_in_pool(context, workers, shard_keys, render_part) if shard_keys else None
+    output = render_in_pool(context, workers, shard_keys, render_part, spool) if shard_keys else None
     if output is None:
         output = render_part(context, Scope()).output
     return output, output.log

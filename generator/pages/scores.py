@@ -24,12 +24,12 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.pages.core import common
-from generator.pages.json_text import layered_json
+from generator.pages.json_text import Streamed, layered_json
 from generator.pages.output import site_wide_only
 from generator.pages.score_cards import ROOT, ScoreCards, at_root
 from generator.pages.templating import environment, render
 from generator.records.periods import period_label
-from generator.scoring.export import csv_columns, load_schema, schema_fields, scores_csv, scores_json
+from generator.scoring.export import csv_columns, load_schema, results_json, schema_fields, scores_csv, scores_json
 from generator.scoring.rubric import RubricItem, RubricRefinement
 from generator.scoring.rules.compare import fmt_number, fmt_percent
 from generator.scoring.rules.describe import describe_rule
@@ -211,14 +211,15 @@ def render_score_data(context: SiteContext, output: Output) -> None:
     scores = _scores(context)
     if scores is None:
         return
-    data = scores_json(context.scores, context.config, context.district, context.as_of)
+    data = scores_json(context.scores, context.config, context.district, context.as_of, results=False)
+    data["results"] = Streamed(results_json(context.scores))  # encoded as they are made, never all at once
     output.add_file(urls.SCORES_JSON, layered_json(data, 2))  # one line per result
     output.add_file(urls.SCORES_CSV, scores_csv(scores))
     output.add_file(urls.SCORES_SCHEMA,
                     (json.dumps(load_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     page = urls.DATA_SOURCE
     output.add_page(page, render("data.md.j2", **common(context, page), **helpers(), fields=schema_fields(),
-                                 columns=csv_columns(scores), results=len(data["results"])))
+                                 columns=csv_columns(scores), results=len(scores.history)))
 
 
 SCORE_PRODUCERS = [render_score_pages, render_rankings, render_rubric_page, render_item_pages, render_honours,

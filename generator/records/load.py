@@ -113,6 +113,9 @@ def _parse_fresh(file: Path, raw: bytes | None, rel: str, model: type[M],
         log.errors.extend(validation_errors(exc, doc, model))
         return None, doc
     attach_sources(record, doc)
+    # Past this point only the document's line map is read (errors, evidence): the plain data it was
+    # parsed into is the record now, and keeping both would hold every file twice.
+    doc.data = None
     return record, doc
 
 

@@ -179,7 +179,8 @@ _STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bo
 
 @dataclass
 class YamlDoc:
-    """A parsed file: plain data plus the line of every path in it."""
+    """A parsed file: plain data plus the line of every path in it.  Once a record is validated from it, the
+    loader drops ``data`` (``records/load.py``): the record holds the values, the document only the lines."""
 
     path: str
     data: Any

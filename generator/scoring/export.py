@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,10 +70,18 @@ def result_json(r: CommunityResult) -> dict[str, Any]:
     }
 
 
-def scores_json(scores: Scores | None, config: SiteConfig, district: District, as_of: dt.date) -> dict[str, Any]:
+def results_json(scores: Scores | None) -> Iterator[dict[str, Any]]:
+    """The ``results`` of ``scores.json``, one at a time (see ``pages/json_text.Streamed``)."""
+    for r in ordered(scores or Scores()):
+        yield result_json(r)
+
+
+def scores_json(scores: Scores | None, config: SiteConfig, district: District, as_of: dt.date,
+                results: bool = True) -> dict[str, Any]:
+    """The value of ``data/scores.json``; without ``results`` it lacks its last key, ``results``."""
     scores = scores or Scores()
     rubric = scores.rubric
-    return {
+    value = {
         "as_of": as_of.isoformat(),
         "rubric": {
             "title": rubric.title if rubric else "", "total": num(rubric.total) if rubric else 0,
@@ -88,8 +97,10 @@ def scores_json(scores: Scores | None, config: SiteConfig, district: District, a
             "id": ind.id, "label": ind.label, "numerator": ind.numerator, "denominator": ind.denominator,
             "value": None if ind.value is None else round(float(ind.value), 4), "comparator": ind.comparator,
             "target": float(ind.target), "met": ind.met, "kind": ind.kind} for ind in scores.indicators]},
-        "results": [result_json(r) for r in ordered(scores)],
     }
+    if results:
+        value["results"] = list(results_json(scores))
+    return value
 
 
 def csv_columns(scores: Scores) -> list[tuple[str, str]]:
