@@ -211,7 +211,7 @@ def render_score_data(context: SiteContext, output: Output) -> None:
     scores = _scores(context)
     if scores is None:
         return
-    data = scores_json(context.scores, context.config, context.district, context.as_of, results=False)
+    data = scores_json(context.scores, context.config, context.district, context.as_of)
     data["results"] = Streamed(results_json(context.scores))  # encoded as they are made, never all at once
     output.add_file(urls.SCORES_JSON, layered_json(data, 2))  # one line per result
     output.add_file(urls.SCORES_CSV, scores_csv(scores))

@@ -76,12 +76,12 @@ def results_json(scores: Scores | None) -> Iterator[dict[str, Any]]:
         yield result_json(r)
 
 
-def scores_json(scores: Scores | None, config: SiteConfig, district: District, as_of: dt.date,
-                results: bool = True) -> dict[str, Any]:
-    """The value of ``data/scores.json``; without ``results`` it lacks its last key, ``results``."""
+def scores_json(scores: Scores | None, config: SiteConfig, district: District, as_of: dt.date) -> dict[str, Any]:
+    """The value of ``data/scores.json`` but for its last key, ``results``: those are :func:`results_json`, one at
+    a time, so that the 4,000 results of a city never all exist as dicts at once."""
     scores = scores or Scores()
     rubric = scores.rubric
-    value = {
+    return {
         "as_of": as_of.isoformat(),
         "rubric": {
             "title": rubric.title if rubric else "", "total": num(rubric.total) if rubric else 0,
@@ -98,9 +98,6 @@ def scores_json(scores: Scores | None, config: SiteConfig, district: District, a
             "value": None if ind.value is None else round(float(ind.value), 4), "comparator": ind.comparator,
             "target": float(ind.target), "met": ind.met, "kind": ind.kind} for ind in scores.indicators]},
     }
-    if results:
-        value["results"] = list(results_json(scores))
-    return value
 
 
 def csv_columns(scores: Scores) -> list[tuple[str, str]]:
