@@ -23,7 +23,7 @@ from generator.pages.output import Output
 from generator.pages.registry import render_site
 from generator.records.config import load_config
 from generator.records.history import FieldChange, GitMemo, previous_commit, previous_version, record_history
-from generator.records.load import ParseCache, check_content, load_district
+from generator.records.load import ParseCache, check_content, load_district, release_line_maps
 from generator.records.periods import period_label
 from generator.records.pii import scan_published
 from generator.records.publish import check_recipients, publish
@@ -165,6 +165,9 @@ def run(project: Path, as_of: dt.date, previous_site: Path | None = None, spool:
             return result
         result.context.previous_site = previous_site
         add_history(result.context)
+        # Checked and scored: the pages need no line numbers but an error's (read again then).  At 2,000
+        # communities the line maps are ~240 MiB that the render and the engine would otherwise carry.
+        release_line_maps(result.context.district)
     output, render_log = render_site(result.context, spool)
     result.log.extend(render_log)
     result.output = output

@@ -66,6 +66,9 @@ build) reads the proportional set size of the build process and of every process
 (``/proc/<pid>/smaps_rollup``: a page shared by k processes counts 1/k in each) and keeps the highest sum:
 the physical memory the build took at its peak, workers included.  It reads every 0.5 s, or less often so
 that reading costs at most 2 % of a core (at 2,000 communities, every few seconds): a shorter peak can be missed.
+Each reading is also filed under the stage the build was in when it was taken (the build process writes the
+stage it enters into one byte of a shared file, ``StageMarker``; its workers never write it): the table's last
+part and ``tree_pss_by_stage_mib`` give the highest reading per stage, ``other`` between the stages.
 
 Each figure is reported per run and as min/median/max over ``--runs`` runs (medians are what the
 targets use).  The JSON file (``--json``, default ``bench/benchmark-<date>.json``) holds the machine,
@@ -84,6 +87,7 @@ import datetime as dt
 import functools
 import importlib
 import json
+import mmap
 import os
 import platform
 import resource
@@ -110,6 +114,7 @@ MODES = ("optimised", "naive", "warm")
 STAGES = ("load", "validate", "publish_pii", "score", "history", "render", "engine", "search", "verify", "write")
 LABELS = {"publish_pii": "publish+PII"}
 CHILD_FLAG = "--run-one-build"
+STAGE_FILE_ENV = "DANGJIAN_BENCH_STAGE_FILE"  # one byte the build writes, the parent reads: the stage running now
 
 # (module, attribute path inside it, stage).  Patched where the caller looks the name up.
 HOOKS: tuple[tuple[str, str, str], ...] = (
@@ -196,6 +201,33 @@ def _usage() -> tuple[float, float, float]:
     return cpu, own.ru_maxrss / 1024, children.ru_maxrss / 1024
 
 
+class StageMarker:
+    """The stage the build runs now, in one byte of a shared file: the build process writes it (index in
+    :data:`STAGES` + 1, 0 between stages), the benchmark reads it with each memory reading.  Forked workers
+    inherit the mapping but never write: their calls of wrapped functions run inside the parent's stage."""
+
+    def __init__(self, path: Path, owner: int) -> None:
+        with open(path, "r+b") as f:
+            self._map = mmap.mmap(f.fileno(), 1)
+        self._owner = owner
+
+    @classmethod
+    def from_env(cls) -> StageMarker | None:
+        path = os.environ.get(STAGE_FILE_ENV)
+        return cls(Path(path), os.getpid()) if path else None
+
+    def set(self, stage: str | None) -> None:
+        if os.getpid() == self._owner:
+            self._map[0] = 0 if stage is None else STAGES.index(stage) + 1
+
+
+def read_stage(path: Path) -> str | None:
+    """The stage a :class:`StageMarker` on ``path`` says is running (None: between stages)."""
+    with open(path, "rb") as f:
+        value = f.read(1)
+    return STAGES[value[0] - 1] if value and 0 < value[0] <= len(STAGES) else None
+
+
 class StageClock:
     """Exclusive wall and CPU time, call count and RSS high-water per stage, for functions wrapped with :meth:`wrap`."""
 
@@ -206,6 +238,12 @@ class StageClock:
         self.peak_mib = dict.fromkeys(self.seconds, 0.0)
         self.children_peak_mib = dict.fromkeys(self.seconds, 0.0)
         self._nested: list[list[float]] = []  # per open call: wall and CPU time spent in wrapped calls inside it
+        self._open: list[str] = []  # stages of the open calls, innermost last
+        self._marker = StageMarker.from_env()
+
+    def _mark(self) -> None:
+        if self._marker is not None:
+            self._marker.set(self._open[-1] if self._open else None)
 
     def wrap(self, stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         if stage not in self.seconds:
@@ -214,6 +252,8 @@ class StageClock:
         @functools.wraps(fn)
         def timed(*args: Any, **kwargs: Any) -> Any:
             self._nested.append([0.0, 0.0])
+            self._open.append(stage)
+            self._mark()
             cpu_started = _usage()[0]
             started = time.perf_counter()
             try:
@@ -223,6 +263,8 @@ class StageClock:
                 cpu, peak, children_peak = _usage()
                 cpu -= cpu_started
                 nested_wall, nested_cpu = self._nested.pop()
+                self._open.pop()
+                self._mark()
                 self.seconds[stage] += elapsed - nested_wall
                 self.cpu_s[stage] += cpu - nested_cpu
                 if self._nested:
@@ -316,20 +358,27 @@ def tree_pss_mib(pid: int) -> float | None:
     return total / 1024
 
 
-def watch_tree(proc: subprocess.Popen[str]) -> float | None:
+def watch_tree(proc: subprocess.Popen[str], stage_file: Path | None = None) -> tuple[float | None, dict[str, float]]:
     """Wait for ``proc``, reading its tree's memory every :data:`TREE_EVERY` s or less often when a reading
-    is slow (a 1.2 GiB process takes the kernel ~45 ms); the highest reading (MiB)."""
+    is slow (a 1.2 GiB process takes the kernel ~45 ms).  The highest reading (MiB), and with ``stage_file``
+    (the build's :class:`StageMarker`) the highest reading taken while each stage ran (``other``: between
+    the stages)."""
     peak: float | None = None
+    by_stage: dict[str, float] = {}
     while proc.poll() is None:
         started = time.perf_counter()
+        stage = read_stage(stage_file) if stage_file is not None else None
         now = tree_pss_mib(proc.pid)
         if now is not None:
             peak = now if peak is None else max(peak, now)
+            if stage_file is not None:
+                name = stage or "other"
+                by_stage[name] = max(by_stage.get(name, 0.0), now)
         try:
             proc.wait(max(TREE_EVERY, (time.perf_counter() - started) / TREE_SHARE))
         except subprocess.TimeoutExpired:
             continue
-    return peak
+    return peak, by_stage
 
 
 def timed_build(project: Path, mode: str, site: Path | None = None) -> dict[str, Any]:
@@ -345,11 +394,14 @@ def timed_build(project: Path, mode: str, site: Path | None = None) -> dict[str,
         child_mode = "optimised" if mode == "warm" else mode
         cpu_started = _usage()[0]
         started = time.perf_counter()
+        stage_file = Path(tmp) / "stage"
+        stage_file.write_bytes(b"\0")
+        env[STAGE_FILE_ENV] = str(stage_file)
         with tempfile.TemporaryFile("w+", encoding="utf-8") as out, \
                 tempfile.TemporaryFile("w+", encoding="utf-8") as err:
             proc = subprocess.Popen([sys.executable, __file__, CHILD_FLAG, str(project), str(target), child_mode,
                                      AS_OF], stdout=out, stderr=err, text=True, cwd=REPO, env=env)
-            tree_peak = watch_tree(proc)
+            tree_peak, tree_by_stage = watch_tree(proc, stage_file)
             wall = time.perf_counter() - started
             cpu = _usage()[0] - cpu_started
             out.seek(0)
@@ -360,6 +412,7 @@ def timed_build(project: Path, mode: str, site: Path | None = None) -> dict[str,
     stats: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
     stats["wall_s"], stats["cpu_s"] = wall, cpu
     stats["tree_pss_peak_mib"] = tree_peak
+    stats["tree_pss_by_stage_mib"] = tree_by_stage
     stats["load_average"] = {"before": load_before, "after": os.getloadavg()[0]}  # 1-minute, whole machine
     stats["other_s"] = wall - sum(s["seconds"] for s in stats["stages"].values())
     return stats
@@ -391,6 +444,9 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
         **{key: spread([r[key] for r in runs]) for key in ("wall_s", "cpu_s", "other_s", "build_s", "build_cpu_s",
                                                             "peak_mib", "children_peak_mib")},
         "tree_pss_peak_mib": spread(tree) if len(tree) == len(runs) else None,
+        "tree_pss_by_stage_mib": {stage: spread([r["tree_pss_by_stage_mib"][stage] for r in runs])
+                                  for stage in (*STAGES, "other")
+                                  if all(stage in r.get("tree_pss_by_stage_mib", {}) for r in runs)},
         "stages": {stage: {figure: spread([r["stages"][stage][figure] for r in runs])
                            for figure in ("seconds", "cpu_s", "peak_mib")} for stage in STAGES},
     }
@@ -421,6 +477,7 @@ def table(results: list[dict[str, Any]]) -> str:
     rows = [["N", "mode", "pages", "wall", *names, "other", "ms/comm.", "load avg"]]
     cpu = [["N", "mode", "total", *names]]
     mem = [["N", "mode", *names, "children", "tree PSS"]]
+    tree_rows = [["N", "mode", *names, "other"]]
     for r in results:
         s = r["summary"]
         load = statistics.median(run["load_average"]["before"] for run in r["runs"])
@@ -432,6 +489,9 @@ def table(results: list[dict[str, Any]]) -> str:
         tree = s.get("tree_pss_peak_mib")
         mem.append([f"{r['n']:,}", r["mode"], *(f"{s['stages'][st]['peak_mib']['median']:.0f}" for st in STAGES),
                     f"{s['children_peak_mib']['median']:.0f}", f"{tree['median']:.0f}" if tree else "-"])
+        by_stage = s.get("tree_pss_by_stage_mib") or {}
+        tree_rows.append([f"{r['n']:,}", r["mode"], *(f"{by_stage[st]['median']:.0f}" if st in by_stage else "-"
+                                                      for st in (*STAGES, "other"))])
 
     def fmt(grid: list[list[str]]) -> str:
         widths = [max(len(row[i]) for row in grid) for i in range(len(grid[0]))]
@@ -439,7 +499,9 @@ def table(results: list[dict[str, Any]]) -> str:
 
     return (f"Seconds per stage (median wall time; load avg = the machine's 1-minute load before the build):\n"
             f"{fmt(rows)}\n\nCPU seconds per stage (median; this process and its finished children):\n{fmt(cpu)}\n\n"
-            f"Peak RSS (MiB, high-water after each stage; median):\n{fmt(mem)}")
+            f"Peak RSS (MiB, high-water after each stage; median):\n{fmt(mem)}\n\n"
+            f"Tree PSS (MiB, the build's process tree: highest reading while each stage ran; median):\n"
+            f"{fmt(tree_rows)}")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

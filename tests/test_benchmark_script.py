@@ -57,7 +57,11 @@ def test_a_tiny_benchmark_reports_every_stage_within_the_wall_time(tmp_path: Pat
     assert run["other_s"] >= 0
     if Path("/proc/self/smaps_rollup").exists():  # the whole build's memory, read from outside it
         assert run["tree_pss_peak_mib"] > 20 and result["summary"]["tree_pss_peak_mib"]["median"] > 20
-    assert "tree PSS" in done.stdout
+        by_stage = run["tree_pss_by_stage_mib"]
+        assert by_stage and set(by_stage) <= EXPECTED_STAGES | {"other"}
+        assert max(by_stage.values()) == run["tree_pss_peak_mib"]  # every reading is some stage's
+        assert result["summary"]["tree_pss_by_stage_mib"].keys() == by_stage.keys()
+    assert "tree PSS" in done.stdout and "Tree PSS" in done.stdout
     summary = result["summary"]
     assert set(summary["stages"]) == EXPECTED_STAGES
     for name, stage in summary["stages"].items():
@@ -103,3 +107,23 @@ def test_the_tree_s_memory_counts_the_processes_below_the_build(tmp_path: Path) 
     finally:
         shell.communicate("\n", timeout=30)
     assert script.tree_pss_mib(shell.pid) is None  # gone: nothing to read
+
+
+def test_the_stage_marker_says_which_stage_runs_and_only_the_build_process_writes_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = _script()
+    marker = tmp_path / "stage"
+    marker.write_bytes(b"\0")
+    monkeypatch.setenv(script.STAGE_FILE_ENV, str(marker))
+    clock = script.StageClock(script.STAGES)
+    seen: list[str | None] = []
+    inner = clock.wrap("write", lambda: seen.append(script.read_stage(marker)))
+    outer = clock.wrap("engine", lambda: (seen.append(script.read_stage(marker)), inner(),
+                                          seen.append(script.read_stage(marker))))
+    assert script.read_stage(marker) is None
+    outer()
+    assert seen == ["engine", "write", "engine"]  # the innermost open call's stage
+    assert script.read_stage(marker) is None  # between stages
+    worker = script.StageMarker(marker, owner=-1)  # as a forked worker sees it: not its own
+    worker.set("render")
+    assert script.read_stage(marker) is None

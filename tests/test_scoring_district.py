@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from scoring_util import ALPHA, append, clone_community, prepared, replace
-from support import AS_OF, FULL_MARKS, copy_project
+from support import AS_OF, FULL_MARKS, REPO, copy_project
 
 from generator.records.config import Grade, SiteConfig
 from generator.scoring.score import Scores, competition_ranks
@@ -274,3 +275,20 @@ def test_refinement_extra_evidence_is_listed(district: Path) -> None:
     assert item.score == 5
     assert [e.label for e in item.evidence] == ["党建品牌", "阿尔法红色驿站·成效"]
     assert [e.label for e in rows["beicheng/gamma"].items[11].evidence] == ["党建品牌"]
+
+
+def test_a_community_s_periods_come_from_the_index_as_from_the_whole_history() -> None:
+    """``for_community`` keeps an index; it answers what filtering the whole history does, newest first,
+    and sees a result added to the history after its first use."""
+    scores = scores_of(REPO)
+    keys = sorted({r.community for r in scores.history})
+    assert len(keys) > 5 and len(scores.history) > len(keys)  # some communities have several periods
+
+    def scan(key: str) -> list[object]:
+        return sorted((r for r in scores.history if r.community == key), key=lambda r: r.period, reverse=True)
+
+    assert all(scores.for_community(k) == scan(k) for k in keys)
+    assert scores.for_community("no-such/community") == []
+    extra = dataclasses.replace(scores.for_community(keys[0])[-1], period="2099-H1")
+    scores.history.append(extra)
+    assert scores.for_community(keys[0])[0] is extra and scores.for_community(keys[0]) == scan(keys[0])

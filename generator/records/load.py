@@ -22,7 +22,7 @@ from generator.records.images import ImageProblem, clean_copy
 from generator.records.messages import validation_errors
 from generator.records.model import Community, District, Sources, Town
 from generator.records.schema import FILE_MODELS, DistrictFile, ProfileFile, TownFile, attach_sources
-from generator.records.yamlio import MAX_FILE_BYTES, YamlDoc, read_yaml, read_yaml_bytes
+from generator.records.yamlio import MAX_FILE_BYTES, YamlDoc, read_file, read_yaml_bytes
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ALLOWED_DIRS = {"images"}
@@ -102,7 +102,12 @@ def _parse(file: Path, project: Path, model: type[M], log: ErrorLog,
 
 def _parse_fresh(file: Path, raw: bytes | None, rel: str, model: type[M],
                  log: ErrorLog) -> tuple[M | None, YamlDoc | None]:
-    doc, errors = read_yaml(file, rel) if raw is None else read_yaml_bytes(raw, rel)
+    if raw is None:
+        raw, errors = read_file(file, rel)
+        if raw is None:
+            log.errors.extend(errors)
+            return None, None
+    doc, errors = read_yaml_bytes(raw, rel)
     log.errors.extend(errors)
     if doc is None or errors:
         return None, doc
@@ -114,8 +119,10 @@ def _parse_fresh(file: Path, raw: bytes | None, rel: str, model: type[M],
         return None, doc
     attach_sources(record, doc)
     # Past this point only the document's line map is read (errors, evidence): the plain data it was
-    # parsed into is the record now, and keeping both would hold every file twice.
+    # parsed into is the record now, and keeping both would hold every file twice.  The bytes are kept,
+    # compressed, so that a build done with line numbers can let the map go (``release_line_maps``).
     doc.data = None
+    doc.pack(raw)
     return record, doc
 
 
@@ -270,6 +277,17 @@ def _load_community(town_id: str, folder: Path, project: Path, root: Path, log: 
         if name in parsed:
             setattr(community, attr, parsed[name])
     return community
+
+
+def release_line_maps(district: District) -> int:
+    """Let the district's, every town's and every community's record document drop its line map
+    (:meth:`YamlDoc.release_lines`): for a build, once the records are checked and scored (what it reads of
+    the lines after that, an error's line, reads the file's kept bytes again).  Returns the number of documents."""
+    docs = [*district.sources.docs.values(), *(d for t in district.towns for d in t.sources.docs.values()),
+            *(d for c in district.communities() for d in c.sources.docs.values())]
+    for doc in docs:
+        doc.release_lines()
+    return len(docs)
 
 
 # Hand-written pages are Markdown; other files are published byte for byte, so only inert kinds.

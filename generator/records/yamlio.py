@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,20 +181,44 @@ _STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bo
 @dataclass
 class YamlDoc:
     """A parsed file: plain data plus the line of every path in it.  Once a record is validated from it, the
-    loader drops ``data`` (``records/load.py``): the record holds the values, the document only the lines."""
+    loader drops ``data`` (``records/load.py``): the record holds the values, the document only the lines.
+
+    The line map is most of what a loaded record costs (at 2,000 communities, ~240 MiB of them).  A build
+    that is done with line numbers (scored, with evidence lines copied into the results) lets it go with
+    :meth:`release_lines`; the file's bytes are kept compressed (:meth:`pack`, ~5 % of the map's size), and
+    a later :meth:`line` call reads them again, so an error found after that still names its line."""
 
     path: str
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
+    packed: bytes | None = field(default=None, repr=False, compare=False)  # the file's bytes, compressed
+    released: bool = field(default=False, repr=False, compare=False)  # ``lines`` dropped until asked for
 
     def line(self, path: PathKey) -> int:
         """Line of ``path`` or of its nearest ancestor that has one."""
+        if self.released:
+            self._unpack()
         p = tuple(path)
         while p:
             if p in self.lines:
                 return self.lines[p]
             p = p[:-1]
         return self.lines.get((), 1)
+
+    def pack(self, raw: bytes) -> None:
+        """Keep the bytes this document was read from (compressed), so that its line map may be released."""
+        self.packed = zlib.compress(raw, 1)
+
+    def release_lines(self) -> None:
+        """Drop the line map (it is read again from the kept bytes when a line is asked for)."""
+        if self.packed is not None:
+            self.lines, self.released = {}, True
+
+    def _unpack(self) -> None:
+        assert self.packed is not None
+        doc, _errors = read_yaml_bytes(zlib.decompress(self.packed), self.path)
+        self.lines = doc.lines if doc is not None else {(): 1}
+        self.released = False
 
 
 class _Builder:
@@ -282,6 +307,12 @@ def _size(n: int) -> str:
 
 def read_yaml(file: Path, rel: str) -> tuple[YamlDoc | None, list[DataError]]:
     """Read one YAML file; never raises for bad content, returns errors instead."""
+    raw, errors = read_file(file, rel)
+    return (None, errors) if raw is None else read_yaml_bytes(raw, rel)
+
+
+def read_file(file: Path, rel: str) -> tuple[bytes | None, list[DataError]]:
+    """The bytes of one record file, or why it cannot be read (missing, unreadable, too large)."""
     try:
         size = file.stat().st_size
     except OSError as exc:
@@ -290,7 +321,10 @@ def read_yaml(file: Path, rel: str) -> tuple[YamlDoc | None, list[DataError]]:
         return None, [
             DataError(rel, 0, "", msg("yaml.too_large", size=_size(size), limit=_size(MAX_FILE_BYTES)))
         ]
-    return read_yaml_bytes(file.read_bytes(), rel)
+    try:
+        return file.read_bytes(), []
+    except OSError as exc:
+        return None, [DataError(rel, 0, "", msg("yaml.cannot_read_file", reason=exc.strerror))]
 
 
 def parse_yaml_bytes(raw: bytes, rel: str) -> Any:

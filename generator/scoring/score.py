@@ -153,9 +153,20 @@ class Scores:
     indicators: list[Indicator] = field(default_factory=list)
     refinements: list[RubricRefinement] = field(default_factory=list)
 
+    # ``for_community``'s index: built on first use, again when ``history`` is another list or has grown
+    # (results are changed in place, by freezing, but never replaced or removed from the list).
+    _index: dict[str, list[CommunityResult]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _index_of: tuple[int, int] = field(default=(0, -1), init=False, repr=False, compare=False)
+
     def for_community(self, key: str) -> list[CommunityResult]:
         """Every period of one community, newest first."""
-        return sorted((r for r in self.history if r.community == key), key=lambda r: r.period, reverse=True)
+        if self._index_of != (id(self.history), len(self.history)):
+            index: dict[str, list[CommunityResult]] = {}
+            for r in self.history:
+                index.setdefault(r.community, []).append(r)
+            self._index = {k: sorted(rows, key=lambda r: r.period, reverse=True) for k, rows in index.items()}
+            self._index_of = (id(self.history), len(self.history))
+        return list(self._index.get(key, ()))
 
     @property
     def periods(self) -> list[str]:
