@@ -23,7 +23,7 @@ from generator import urls
 from generator.context import SiteContext
 from generator.messages import msg
 from generator.pages import parallel, registry
-from generator.pages.output import Output, Scope
+from generator.pages.output import Output, Scope, Spooled
 from generator.pipeline import prepare
 
 pytestmark = pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="the pool needs fork")
@@ -122,51 +122,53 @@ def test_the_pool_gives_the_serial_render(context: SiteContext, monkeypatch: pyt
 
 
 def _read_back(output: Output) -> tuple[dict[str, str], dict[str, bytes]]:
-    """An output's pages and files, those left on disk read back as MkDocs reads them (universal newlines)."""
-    pages = {**output.pages, **{p: Path(w).read_text(encoding="utf-8-sig") for p, w in output.spooled.items()}}
-    files = {**output.files, **{p: Path(w).read_bytes() for p, w in output.spooled_files.items()}}
+    """An output's pages and files, those left on disk read back from their packs."""
+    pages = {**output.pages, **{p: w.read().decode("utf-8") for p, w in output.spooled.items()}}
+    files = {**output.files, **{p: w.read() for p, w in output.spooled_files.items()}}
     return pages, files
 
 
 def test_a_spooled_pool_leaves_the_community_pages_on_disk(context: SiteContext, monkeypatch: pytest.MonkeyPatch,
                                                            tmp_path: Path) -> None:
     """With a spool (what ``dangjian build`` gives), the workers write their pages and files and send back
-    where they are, and this process writes the site-wide share's: reading the files back gives the serial
-    render's pages, files, nav and log."""
+    where they are, and this process writes the site-wide share's: one pack file per part; reading them back
+    gives the serial render's pages, files, nav and log."""
     serial = _serial(context)
     monkeypatch.setenv(parallel.WORKERS_ENV, "2")
     n, shard_keys = parallel.plan(context)
     output = parallel.render_in_pool(context, n, shard_keys, registry.render_part, tmp_path)
     assert output is not None
     assert not output.pages and not output.files and output.spooled and output.spooled_files
-    assert {Path(w).parent for w in [*output.spooled.values(), *output.spooled_files.values()]} == {tmp_path}
+    packs = {w.pack for w in [*output.spooled.values(), *output.spooled_files.values()]}
+    assert sorted(packs) == sorted(str(p) for p in tmp_path.iterdir()) and len(packs) == len(shard_keys) + 1
     assert output.page_count == len(serial.pages) and output.file_count == len(serial.files)
     assert _read_back(output) == (serial.pages, serial.files)
     assert (output.nav, list(output.log.errors), list(output.log.warnings)) == (
         serial.nav, list(serial.log.errors), list(serial.log.warnings))
 
 
-def test_a_part_with_a_page_that_would_not_read_back_keeps_its_pages(tmp_path: Path) -> None:
-    """MkDocs reads a page file with universal newlines and without a byte-order mark: a part holding a
-    page with a carriage return or a leading mark keeps all its pages in memory (its files still go)."""
-    for odd in ("标题\r\n正文", "\ufeff# 标题"):
-        output = Output(pages={"a/index.md": "# 甲", "b/index.md": odd}, files={"a/x.png": b"\r\n\x00"})
-        part = parallel.Part(output, [parallel.Mark.of(output)])
-        parallel.spool_part(part, tmp_path)
-        assert output.pages == {"a/index.md": "# 甲", "b/index.md": odd} and not output.spooled
-        assert not output.files and Path(output.spooled_files["a/x.png"]).read_bytes() == b"\r\n\x00"
-        assert parallel.merge([part]).page_count == 2
-    output = Output(pages={"a/index.md": "# 甲\n", "b/index.md": "# 乙\n"})
-    parallel.spool_part(parallel.Part(output, [parallel.Mark.of(output)]), tmp_path)
-    assert not output.pages and [Path(w).read_bytes() for w in output.spooled.values()] == [
-        "# 甲\n".encode(), "# 乙\n".encode()]
+def test_a_spooled_part_reads_back_byte_for_byte(tmp_path: Path) -> None:
+    """Carriage returns, a leading byte-order mark and NUL bytes come back as they went in (a pack is bytes,
+    not a text file read with universal newlines), in one pack for the part."""
+    pages = {"a/index.md": "# 甲", "b/index.md": "标题\r\n正文", "c/index.md": "\ufeff# 标题", "d/index.md": ""}
+    files = {"a/x.png": b"\r\n\x00", "b/y.svg": "\ufeff<svg/>".encode()}
+    output = Output(pages=dict(pages), files=dict(files))
+    part = parallel.Part(output, [parallel.Mark.of(output)])
+    parallel.spool_part(part, tmp_path)
+    assert not output.pages and not output.files and len(list(tmp_path.iterdir())) == 1
+    assert _read_back(output) == (pages, files)
+    assert list(output.spooled) == list(pages) and list(output.spooled_files) == list(files)  # order kept
+    assert parallel.merge([part]).page_count == 4
+    empty = Output()
+    parallel.spool_part(parallel.Part(empty, [parallel.Mark.of(empty)]), tmp_path)
+    assert len(list(tmp_path.iterdir())) == 1  # nothing to spool: no pack
 
 
 def test_a_page_written_twice_is_caught_across_memory_and_spool() -> None:
     output = Output(pages={"a/index.md": "# 甲"})
     with pytest.raises(ValueError, match=r"a/index\.md"):
-        output.add_spooled("a/index.md", "/spool/1", page=True)
-    output.add_spooled("b/index.md", "/spool/2", page=True)
+        output.add_spooled("a/index.md", Spooled("/spool/1", 0, 1), page=True)
+    output.add_spooled("b/index.md", Spooled("/spool/2", 0, 1), page=True)
     with pytest.raises(ValueError, match=r"b/index\.md"):
         output.add_page("b/index.md", "# 乙")
 

@@ -138,16 +138,14 @@ def config_text(cfg: SiteConfig, project: Path, output: Output | None, docs_dir:
 def _inject(files: Files, config: MkDocsConfig, output: Output) -> Files:
     from mkdocs.structure.files import File
 
-    pages: list[tuple[str, str, bool]] = [(path, text, False) for path, text in output.pages.items()]
-    pages += [(path, where, True) for path, where in output.spooled.items()]
-    for path, value, spooled in sorted(pages, key=lambda item: item[0]):
-        files.append(File.generated(config, path, abs_src_path=value) if spooled
-                     else File.generated(config, path, content=value))
-    others: list[tuple[str, bytes | str, bool]] = [(path, data, False) for path, data in output.files.items()]
-    others += [(path, where, True) for path, where in output.spooled_files.items()]
-    for path, stored, spooled in sorted(others, key=lambda item: item[0]):
-        files.append(File.generated(config, path, abs_src_path=str(stored)) if spooled
-                     else File.generated(config, path, content=stored))
+    from generator.engine.mkdocs_spool import spooled_file
+
+    pages = sorted([*output.pages.items(), *output.spooled.items()], key=lambda item: item[0])
+    others = sorted([*output.files.items(), *output.spooled_files.items()], key=lambda item: item[0])
+    for entries, page in ((pages, True), (others, False)):
+        for path, value in entries:
+            files.append(File.generated(config, path, content=value) if isinstance(value, str | bytes)
+                         else spooled_file(config, path, value, page))
     return files
 
 

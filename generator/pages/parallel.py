@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.pages.output import Output, Scope
+from generator.pages.output import Output, Scope, Spooled
 from generator.pages.views import site_views
 
 if TYPE_CHECKING:
@@ -147,34 +147,24 @@ def _render_shard(keys: frozenset[str]) -> Part:
 _NAMES = itertools.count()
 
 
-def _spoolable(text: str) -> bool:
-    """Whether a page reads back from a file as the same text: MkDocs reads page files with universal
-    newlines and drops a leading byte-order mark, which an in-memory page keeps."""
-    return "\r" not in text and not text.startswith("\ufeff")
-
-
 def spool_part(part: Part, spool: Path) -> None:
-    """Write a part's pages and files under ``spool`` and keep only where they are (in the same order, so
-    the part's marks still count them): a worker then sends back paths, not every page's text, and the
-    building process never holds the community pages at all.  When one page would not read back as the
-    same text, the part's pages all stay in memory (its files are still written)."""
+    """Write a part's pages and files into one pack file under ``spool`` and keep only where each one is (in
+    the same order, so the part's marks still count them): a worker then sends back positions, not every
+    page's text, and the building process never holds the community pages at all.  A page is its text in
+    UTF-8, read back as the very same text (``engine/mkdocs_adapter.py``)."""
     output = part.output
-    pid = os.getpid()
-
-    def name() -> Path:
-        return spool / f"{pid}-{next(_NAMES)}"
-
-    if all(_spoolable(text) for text in output.pages.values()):
-        pages, output.pages = output.pages, {}
-        for path, text in pages.items():
-            where = name()
-            where.write_text(text, encoding="utf-8", newline="")
-            output.add_spooled(path, str(where), page=True)
+    pages, output.pages = output.pages, {}
     files, output.files = output.files, {}
-    for path, data in files.items():
-        where = name()
-        where.write_bytes(data)
-        output.add_spooled(path, str(where), page=False)
+    if not pages and not files:
+        return
+    pack = spool / f"{os.getpid()}-{next(_NAMES)}.pack"
+    where, offset = str(pack), 0
+    with open(pack, "xb") as out:
+        for page, items in ((True, ((p, t.encode("utf-8")) for p, t in pages.items())), (False, files.items())):
+            for path, data in items:
+                out.write(data)
+                output.add_spooled(path, Spooled(where, offset, len(data)), page=page)
+                offset += len(data)
 
 
 def render_in_pool(context: SiteContext, workers: int, shard_keys: list[frozenset[str]],
