@@ -38,7 +38,7 @@ _COUNT = struct.Struct(">I")
 _LENGTH = struct.Struct(">Q")
 _DIGEST = 32  # SHA-256
 FILE_MODE = 0o644
-MAX_BLOBS = 1024  # no entry holds more; a larger count is a damaged header
+MAX_BLOBS = 65536  # no entry holds more (a town of 10,000 record files); a larger count is a damaged header
 
 Part = bytes | str | int | float | bool | None | Sequence[object]
 

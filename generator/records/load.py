@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +22,7 @@ from generator.records.frozen import RESULTS_DIR, FrozenPeriod, check_file_name,
 from generator.records.images import ImageProblem, clean_copy
 from generator.records.messages import validation_errors
 from generator.records.model import Community, District, Sources, Town
+from generator.records.parse_store import Parsed, TownStore
 from generator.records.schema import FILE_MODELS, DistrictFile, ProfileFile, TownFile, attach_sources
 from generator.records.yamlio import MAX_FILE_BYTES, YamlDoc, read_file, read_yaml_bytes
 
@@ -72,15 +74,24 @@ class ParseCache:
             del self.entries[key]
 
 
-def _parse(file: Path, project: Path, model: type[M], log: ErrorLog,
-           cache: ParseCache | None = None) -> tuple[M | None, YamlDoc | None]:
+def _parse(file: Path, project: Path, model: type[M], log: ErrorLog, cache: ParseCache | None = None,
+           store: TownStore | None = None) -> tuple[M | None, YamlDoc | None]:
     rel = _rel(file, project)
     try:
-        small = cache is not None and file.stat().st_size <= MAX_FILE_BYTES
+        small = (cache is not None or store is not None) and file.stat().st_size <= MAX_FILE_BYTES
     except OSError:
-        small = False  # read_yaml reports it
-    if cache is None or not small:
+        small = False  # read_file reports it
+    if not small:
         return _parse_fresh(file, None, rel, model, log)
+    if cache is None:  # a build: what the town's files parsed to in earlier builds (``parse_store``)
+        assert store is not None
+        try:
+            raw = file.read_bytes()
+        except OSError:
+            return _parse_fresh(file, None, rel, model, log)
+        digest, parsed = store.get(raw)
+        return _parse_fresh(file, raw, rel, model, log, parsed,
+                            keep=lambda doc: store.put(digest, doc.data, doc.lines))
     key = (rel, f"{model.__module__}.{model.__qualname__}")
     cache.used.add(key)
     hit = cache.entries.get(key)
@@ -100,14 +111,22 @@ def _parse(file: Path, project: Path, model: type[M], log: ErrorLog,
     return record, doc
 
 
-def _parse_fresh(file: Path, raw: bytes | None, rel: str, model: type[M],
-                 log: ErrorLog) -> tuple[M | None, YamlDoc | None]:
+def _parse_fresh(file: Path, raw: bytes | None, rel: str, model: type[M], log: ErrorLog,
+                 parsed: Parsed | None = None,
+                 keep: Callable[[YamlDoc], None] | None = None) -> tuple[M | None, YamlDoc | None]:
+    """``parsed``: what ``raw`` parsed to before (not read again); ``keep`` is given a document that parsed
+    without errors, before its data is dropped."""
     if raw is None:
         raw, errors = read_file(file, rel)
         if raw is None:
             log.errors.extend(errors)
             return None, None
-    doc, errors = read_yaml_bytes(raw, rel)
+    if parsed is not None:
+        doc, errors = YamlDoc(rel, *parsed), []
+    else:
+        doc, errors = read_yaml_bytes(raw, rel)
+        if keep is not None and doc is not None and not errors:
+            keep(doc)
     log.errors.extend(errors)
     if doc is None or errors:
         return None, doc
@@ -146,7 +165,8 @@ def load_district(root: Path, project: Path, cache: ParseCache | None = None) ->
     Returns the district with every town and community that loaded cleanly (so
     later checks can still run on them) or ``None`` if the district file failed.
     With ``cache``, files whose bytes are unchanged since the cache's last load are not parsed again;
-    the district is the same as without it.
+    without it, the project's content cache keeps what the towns' files parsed to across runs
+    (``parse_store``).  Either way the district and the errors are the same as without them.
     """
     if cache is not None:
         cache.start()
@@ -162,6 +182,7 @@ def _load_district(root: Path, project: Path, cache: ParseCache | None) -> tuple
     if not root.is_dir():
         log.add(_rel(root, project), 0, "", msg("load.communities_not_found"))
         return None, log
+    disk = cache_folder(project)
     district_file = root / "district.yml"
     info, ddoc = (None, None)
     if district_file.is_file():
@@ -176,7 +197,11 @@ def _load_district(root: Path, project: Path, cache: ParseCache | None) -> tuple
             continue
         if entry.name == RESULTS_DIR:
             continue  # frozen results, read below
-        town = _load_town(entry, project, root, log, cache)
+        # A build keeps what each town's files parsed to (``parse_store``); the preview has its own cache.
+        store = TownStore(disk, _rel(entry, project)) if cache is None and disk is not None else None
+        town = _load_town(entry, project, root, log, cache, store)
+        if store is not None:
+            store.save()
         if town is not None:
             towns.append(town)
     frozen = _load_frozen(results_folder(root), project, root, log, cache)
@@ -212,14 +237,15 @@ def _check_id(entry: Path, project: Path, log: ErrorLog) -> bool:
     return False
 
 
-def _load_town(folder: Path, project: Path, root: Path, log: ErrorLog, cache: ParseCache | None) -> Town | None:
+def _load_town(folder: Path, project: Path, root: Path, log: ErrorLog, cache: ParseCache | None,
+               store: TownStore | None = None) -> Town | None:
     if not _check_id(folder, project, log):
         return None
     town_file = folder / "town.yml"
     if not town_file.is_file():
         log.add(_rel(town_file, project), 0, "", msg("load.file_missing", hint=msg("load.hint.town_file")))
         return None
-    info, doc = _parse(town_file, project, TownFile, log, cache)
+    info, doc = _parse(town_file, project, TownFile, log, cache, store)
     communities = []
     for entry in _children(folder, project, root, log):
         if entry.is_file():
@@ -227,7 +253,7 @@ def _load_town(folder: Path, project: Path, root: Path, log: ErrorLog, cache: Pa
                 log.add(_rel(entry, project), 0, "",
                         msg("load.unexpected_file", hint=msg("load.hint.community_folder")))
             continue
-        community = _load_community(folder.name, entry, project, root, log, cache)
+        community = _load_community(folder.name, entry, project, root, log, cache, store)
         if community is not None:
             communities.append(community)
     if info is None or doc is None:
@@ -238,7 +264,7 @@ def _load_town(folder: Path, project: Path, root: Path, log: ErrorLog, cache: Pa
 
 
 def _load_community(town_id: str, folder: Path, project: Path, root: Path, log: ErrorLog,
-                    cache: ParseCache | None) -> Community | None:
+                    cache: ParseCache | None, store: TownStore | None = None) -> Community | None:
     if not _check_id(folder, project, log):
         return None
     parsed: dict[str, BaseModel] = {}
@@ -256,7 +282,7 @@ def _load_community(town_id: str, folder: Path, project: Path, root: Path, log: 
             log.add(_rel(entry, project), 0, "", msg("load.unknown_record_file", files=join(FILE_MODELS)))
             ok = False
             continue
-        obj, doc = _parse(entry, project, model, log, cache)
+        obj, doc = _parse(entry, project, model, log, cache, store)
         if doc is not None:
             sources.docs[entry.name] = doc
         if obj is None:
