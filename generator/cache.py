@@ -1,10 +1,13 @@
 """A content-addressed cache of work a build would otherwise repeat, under the project's ``.cache/``.
 
 What is kept: resized brand images and re-encoded content images (``images/``), QR codes
-(``qr/``) and the output check's list of files that verified clean (``verify/``).  Every entry is
-found by a key that hashes *all* its inputs: the input bytes, the parameters, a code version that
-is bumped when the encoder changes, and the versions of the libraries that write the bytes.  An
-entry is therefore never stale, only unused.
+(``qr/``), search entries (``search/``), built pages (``pages/``, ``engine/mkdocs_page_cache.py``),
+parsed record files (``records/``, ``records/parse_store.py``) and the output check's list of files
+that verified clean (``verify/``).  Every entry is found by a key that hashes *all* its inputs: the
+input bytes, the parameters, a code version that is bumped when the encoder changes, and the
+versions of the libraries that write the bytes.  An entry is therefore never stale, only unused.
+(``records/`` keeps one entry per town folder, keyed by the folder and the reader's code, and inside
+it each file's parse under the SHA-256 of the file's bytes: the same rule, one level down.)
 
 The cache is never needed for a correct build:
 
