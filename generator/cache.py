@@ -41,7 +41,7 @@ _COUNT = struct.Struct(">I")
 _LENGTH = struct.Struct(">Q")
 _DIGEST = 32  # SHA-256
 FILE_MODE = 0o644
-MAX_BLOBS = 65536  # no entry holds more (a town of 10,000 record files); a larger count is a damaged header
+MAX_BLOBS = 65536  # no entry holds more (``records/``: one blob per record file of a town); more is damage
 
 Part = bytes | str | int | float | bool | None | Sequence[object]
 

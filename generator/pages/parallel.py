@@ -151,7 +151,7 @@ def spool_part(part: Part, spool: Path) -> None:
     """Write a part's pages and files into one pack file under ``spool`` and keep only where each one is (in
     the same order, so the part's marks still count them): a worker then sends back positions, not every
     page's text, and the building process never holds the community pages at all.  A page is its text in
-    UTF-8, read back as the very same text (``engine/mkdocs_adapter.py``)."""
+    UTF-8, read back as the very same text (``engine/mkdocs_spool.py``)."""
     output = part.output
     pages, output.pages = output.pages, {}
     files, output.files = output.files, {}

@@ -17,6 +17,7 @@ entry is ignored and written again.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -32,6 +33,12 @@ _SOURCES = [Path(__file__).with_name(n) for n in ("yamlio.py", "parse_store.py")
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False,
                             default=lambda o: _date(o))
 Parsed = tuple[Any, dict[PathKey, int]]
+
+
+@functools.cache
+def _code_version() -> str:
+    """The reader's code, once per process (every town's key holds it)."""
+    return cache_key(KIND, FORMAT, *(p.read_bytes() for p in _SOURCES))
 
 
 def _date(value: object) -> dict[str, str]:
@@ -64,7 +71,7 @@ class TownStore:
 
     def __init__(self, folder: Path | None, town: str) -> None:
         self.folder = folder
-        self.key = cache_key(KIND, FORMAT, town, *(p.read_bytes() for p in _SOURCES))
+        self.key = cache_key(KIND, _code_version(), town)
         self.kept: dict[bytes, bytes] = {}
         self.used: dict[bytes, bytes] = {}  # what this load read or parsed: the next entry
         blobs = read_entry(folder, KIND, self.key)

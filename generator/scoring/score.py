@@ -156,16 +156,16 @@ class Scores:
     # ``for_community``'s index: built on first use, again when ``history`` is another list or has grown
     # (results are changed in place, by freezing, but never replaced or removed from the list).
     _index: dict[str, list[CommunityResult]] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _index_of: tuple[int, int] = field(default=(0, -1), init=False, repr=False, compare=False)
+    _indexed: tuple[list[CommunityResult], int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def for_community(self, key: str) -> list[CommunityResult]:
         """Every period of one community, newest first."""
-        if self._index_of != (id(self.history), len(self.history)):
+        if self._indexed is None or self._indexed[0] is not self.history or self._indexed[1] != len(self.history):
             index: dict[str, list[CommunityResult]] = {}
             for r in self.history:
                 index.setdefault(r.community, []).append(r)
             self._index = {k: sorted(rows, key=lambda r: r.period, reverse=True) for k, rows in index.items()}
-            self._index_of = (id(self.history), len(self.history))
+            self._indexed = (self.history, len(self.history))
         return list(self._index.get(key, ()))
 
     @property
