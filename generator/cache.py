@@ -81,6 +81,16 @@ def pack(blobs: Sequence[bytes]) -> bytes:
     return body + hashlib.sha256(body).digest()
 
 
+def blob_offsets(lengths: Sequence[int]) -> list[int]:
+    """Where each blob of an entry packed from blobs of ``lengths`` begins in the entry's file (see :func:`pack`)."""
+    pos = len(MAGIC) + _COUNT.size + len(lengths) * _LENGTH.size
+    out = []
+    for n in lengths:
+        out.append(pos)
+        pos += n
+    return out
+
+
 def unpack(data: bytes) -> list[bytes] | None:
     """The blobs of a packed entry; None if it is damaged in any way."""
     if len(data) < len(MAGIC) + _COUNT.size + _DIGEST or not data.startswith(MAGIC):

@@ -15,12 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.cache import cache_folder
 from generator.context import SiteContext
 from generator.errors import ErrorLog
 from generator.pages.incremental import Rendered, rerender
 from generator.pages.manifest import collect
 from generator.pages.output import Output
 from generator.pages.registry import render_site
+from generator.pages.share_inputs import brand_owners, history_owner
 from generator.records.config import load_config
 from generator.records.history import FieldChange, GitMemo, previous_commit, previous_version, record_history
 from generator.records.load import ParseCache, check_content, load_district, release_line_maps
@@ -159,6 +161,8 @@ def run(project: Path, as_of: dt.date, previous_site: Path | None = None, spool:
     renderers can compare against it (e.g. the "what changed" page).  ``spool``: a folder where the
     render's workers may leave their pages (see ``registry.render_site``); it must outlive the output.
     """
+    # The source files as found before their records are read: the render's stored towns are keyed by them.
+    sources = Snapshot.take(project) if spool is not None and cache_folder(project) is not None else None
     with _collection_paused():
         result = prepare(project, as_of)
         if result.context is None or result.log.errors:
@@ -168,7 +172,7 @@ def run(project: Path, as_of: dt.date, previous_site: Path | None = None, spool:
         # Checked and scored: the pages need no line numbers but an error's (read again then).  At 2,000
         # communities the line maps are ~240 MiB that the render and the engine would otherwise carry.
         release_line_maps(result.context.district)
-    output, render_log = render_site(result.context, spool)
+    output, render_log = render_site(result.context, spool, sources)
     result.log.extend(render_log)
     result.output = output
     return result
@@ -229,12 +233,11 @@ def _history_scope(pending: frozenset[str] | None, last: tuple[object, ...] | No
         return None
     assert isinstance(history, dict)
     moved = {rid for rid in history.keys() | context.history.keys() if history.get(rid) != context.history.get(rid)}
-    brands = {b.id: c.key for c in context.district.communities() for b in c.brands.brands}
+    brands = brand_owners(context)
     keys = set()
     for rid in moved:
-        kind, _, rest = rid.partition(":")
-        key = brands.get(rest) if kind == "brand" else "/".join(rest.split("/")[:2]) if kind != "district" else None
-        if not key or key.count("/") != 1:
+        key = history_owner(rid, brands)
+        if key is None:
             return None
         keys.add(key)
     return pending | keys

@@ -9,7 +9,7 @@ scopes).  After an edit the site-wide share is rendered again, and so is the sha
 whose pages may read something that changed:
 
 * its own records (``changed``: the communities whose files were added, edited or removed);
-* its results as scored against the others (:func:`cross_inputs`): a community's board and score pages
+* its results as scored against the others (``share_inputs.cross_inputs``): a community's board and score pages
   show its rank in its town and in the district and how many communities were ranked, so an edit to one
   community's marks can move every other community's pages.
 
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from generator.pages.output import Scope
 from generator.pages.parallel import Part, merge
 from generator.pages.registry import render_part
+from generator.pages.share_inputs import cross_inputs
 
 if TYPE_CHECKING:
     from generator.context import SiteContext
@@ -43,24 +44,6 @@ class Rendered:
     communities: dict[str, Part]  # community key -> its share
     inputs: dict[str, str]  # community key -> what its pages read from the others (cross_inputs)
     output: Output  # the whole site, merged
-
-
-def cross_inputs(context: SiteContext) -> dict[str, str]:
-    """Per community (key, in district order), what its pages read that other communities' records change:
-    every period's result as ranked against the others.
-
-    A result's marks, items and evidence are scored from the community's own records and the district's
-    files alone (the scores cache, ``pipeline.Caches``, keeps them on the same terms), so an edit elsewhere
-    moves only its ranks and the counts ranked with it; the headline figures are kept here too."""
-    results: dict[str, list[str]] = {c.key: [] for c in context.district.communities()}
-    if context.scores is not None:
-        for r in context.scores.history:
-            if r.community in results:
-                results[r.community].append(repr((
-                    r.period, r.name, r.total, r.grade, r.rank_in_town, r.rank_in_district, r.n_in_town,
-                    r.n_in_district, r.frozen_on, r.correction,
-                    None if r.previous is None else (r.previous.period, r.previous.total))))
-    return {key: "\n".join(sorted(rows)) for key, rows in results.items()}
 
 
 def rerender(context: SiteContext, previous: Rendered | None, changed: frozenset[str] | None) -> Rendered:

@@ -112,10 +112,13 @@ def shards(towns: Sequence[Town], count: int) -> list[frozenset[str]]:
     return [frozenset(g) for g in groups]
 
 
-def plan(context: SiteContext) -> tuple[int, list[frozenset[str]]]:
-    """Workers and shards for rendering ``context``; fewer than two shards means a serial render."""
+def plan(context: SiteContext, todo: Sequence[Town] | None = None) -> tuple[int, list[frozenset[str]]]:
+    """Workers and shards for rendering ``context``; fewer than two shards means a serial render.
+
+    ``todo``: the towns whose pages are to be rendered (the others are stored, ``share_store``); every town
+    is still in a shard, but the workers are wanted for the communities of ``todo`` alone."""
     district = context.district
-    n = workers_wanted(len(district.communities()))
+    n = workers_wanted(len(district.communities()) if todo is None else sum(len(t.communities) for t in todo))
     if n < 2 or "fork" not in mp.get_all_start_methods():
         return 1, []
     if threading.active_count() > 1:  # forking a process with other threads can deadlock the child
@@ -195,6 +198,30 @@ def render_in_pool(context: SiteContext, workers: int, shard_keys: list[frozense
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return merge([site, *parts])
+
+
+def combine(parts: list[Part]) -> Part:
+    """One part from ``parts`` of consecutive towns (in district order): :func:`merge`, with each producer's
+    share ending where the parts' shares end together."""
+    marks = [Mark(sum(p.marks[i].pages for p in parts), sum(p.marks[i].files for p in parts),
+                  sum(p.marks[i].errors for p in parts), sum(p.marks[i].warnings for p in parts))
+             for i in range(len(parts[0].marks))]
+    if any(p.output.spooled or p.output.spooled_files for p in parts) and any(
+            p.output.pages or p.output.files for p in parts):
+        parts = [_held(p) for p in parts]  # one part, one kind: all of it in memory (see merge)
+    out = merge(parts)
+    out.scope = Scope(frozenset().union(*(p.output.scope.communities or () for p in parts)), site_wide=False)
+    return Part(out, marks)
+
+
+def _held(part: Part) -> Part:
+    """``part`` with its spooled pages and files read into memory, in their order."""
+    out = part.output
+    pages = {path: where.read().decode("utf-8") for path, where in out.spooled.items()}
+    files = {path: where.read() for path, where in out.spooled_files.items()}
+    held = Output(pages={**out.pages, **pages}, files={**out.files, **files}, nav=out.nav, untrusted=out.untrusted,
+                  log=out.log, scope=out.scope)
+    return Part(held, part.marks)
 
 
 def merge(parts: list[Part]) -> Output:

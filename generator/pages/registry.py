@@ -26,16 +26,18 @@ from generator.pages.cycles import render_cycles
 from generator.pages.feeds import render_feed
 from generator.pages.halfyear_page import render_halfyear_reports
 from generator.pages.output import NavEntry, Output, Producer, Scope
-from generator.pages.parallel import Mark, Part, plan, render_in_pool
+from generator.pages.parallel import Mark, Part, merge, plan, render_in_pool
 from generator.pages.pledges import render_pledge_overview, render_pledge_trackers
 from generator.pages.print_sheet import render_print_sheets
 from generator.pages.promotion import render_promotion
 from generator.pages.qr import render_board_qr_codes, render_brand_qr_codes
 from generator.pages.scores import SCORE_PRODUCERS
 from generator.pages.screen import render_screens
+from generator.pages.share_store import open_store
 
 if TYPE_CHECKING:
     from generator.context import SiteContext
+    from generator.records.watch import Snapshot
 
 
 # Producer families, in build order.  Tests render one family through these lists, never their own copy.
@@ -61,16 +63,32 @@ PRODUCERS: list[Producer] = [*CORE_PRODUCERS, *BOARD_PRODUCERS, *SCORE_PRODUCERS
                              *TRUST_PRODUCERS]
 
 
-def render_site(context: SiteContext, spool: Path | None = None) -> tuple[Output, ErrorLog]:
+def render_site(context: SiteContext, spool: Path | None = None,
+                sources: Snapshot | None = None) -> tuple[Output, ErrorLog]:
     """Every page and file of the site; a large district's community pages on forked workers.
 
     The pooled render gives what the serial one gives, in the same order; when any part of it fails,
     the site is rendered serially, so a failure surfaces as it would without the pool.  With ``spool`` (a
     folder that outlives the output) the workers' pages and files are written there, not sent back
-    (``parallel.spool_part``).
+    (``parallel.spool_part``), and with a cache the towns' shares are kept from build to build: a town whose
+    pages read nothing that changed is not rendered again (``share_store``; ``sources``: the project's files as
+    the build found them before reading its records).
     """
-    workers, shard_keys = plan(context)
-    output = render_in_pool(context, workers, shard_keys, render_part, spool) if shard_keys else None
+    store = open_store(context, sources) if spool is not None else None
+    if store is None:
+        workers, shard_keys = plan(context)
+        output = render_in_pool(context, workers, shard_keys, render_part, spool) if shard_keys else None
+    else:  # towns whose pages are stored are taken as they are (``share_store``)
+        render = store.renderer(render_part)
+        workers, shard_keys = plan(context, store.todo())
+        output = render_in_pool(context, workers, shard_keys, render, spool) if shard_keys else None
+        if output is None and not shard_keys:
+            every = frozenset(c.key for t in store.towns for c in t.communities)
+            parts = [render_part(context, Scope(frozenset(), site_wide=True))]
+            if every:
+                parts.append(render(context, Scope(every, site_wide=False)))
+            output = merge(parts)
+        store.settle(context.project)
     if output is None:
         output = render_part(context, Scope()).output
     return output, output.log
