@@ -2,10 +2,12 @@
 
 What is kept: resized brand images and re-encoded content images (``images/``), QR codes
 (``qr/``), search entries (``search/``), built pages (``pages/``, ``engine/mkdocs_page_cache.py``),
-parsed record files (``records/``, ``records/parse_store.py``) and the output check's list of files
-that verified clean (``verify/``).  Every entry is found by a key that hashes *all* its inputs: the
-input bytes, the parameters, a code version that is bumped when the encoder changes, and the
-versions of the libraries that write the bytes.  An entry is therefore never stale, only unused.
+parsed record files (``records/``, ``records/parse_store.py``), each town's rendered community pages
+(``render/``, ``pages/share_store.py``), the communities whose published records were found free of personal
+information (``pii/``, ``records/pii_store.py``) and the output check's list of files that verified clean
+(``verify/``).  Every entry is found by a key that hashes *all* its inputs: the input bytes, the parameters, a
+code version that is bumped when the encoder changes (or every file of the package: :func:`package_version`),
+and the versions of the libraries that write the bytes.  An entry is therefore never stale, only unused.
 (``records/`` keeps one entry per town folder, keyed by the folder and the reader's code, and inside
 it each file's parse under the SHA-256 of the file's bytes: the same rule, one level down.)
 
@@ -19,19 +21,25 @@ The cache is never needed for a correct build:
   write the same key write the same bytes.  A write that fails (read-only project, full disk) is
   skipped.
 
-Size: entries that no build uses any more are left in place.  The folder may be deleted at any
-time (``rm -rf .cache``); the next build fills it again.
+Size: entries that no build uses any more are left in place (``render/`` removes its entries that no build
+used for a week: they are the large ones).  The folder may be deleted between builds (``rm -rf .cache``); the
+next build fills it again.  A build that is running reads its stored towns' pages from ``render/`` until MkDocs
+has read them: deleting the folder under it makes that build fail, and the published site stays as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
+import re
 import struct
+import sys
 import tempfile
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 FOLDER = ".cache"
@@ -69,6 +77,34 @@ def cache_key(*parts: Part) -> str:
         h.update(tag + _LENGTH.pack(len(data)))
         h.update(data)
     return h.hexdigest()
+
+
+DISTRIBUTION = "dangjian"
+_NAME = re.compile(r"[A-Za-z0-9._-]+")  # a requirement's distribution name
+
+
+@functools.lru_cache(maxsize=1)
+def package_version() -> str | None:
+    """The generator's every file (code, templates, rubric, messages), Python's version and the versions of the
+    libraries the package requires, once per process; None when the package's metadata is not there (then a
+    library's version cannot be told, and what would need it is not kept)."""
+    try:
+        required = metadata.requires(DISTRIBUTION) or []
+    except metadata.PackageNotFoundError:
+        return None
+    names = sorted({m.group(0) for r in required if "extra ==" not in r and (m := _NAME.match(r))})
+    versions = []
+    for name in names:
+        try:
+            versions.append([name, metadata.version(name)])
+        except metadata.PackageNotFoundError:
+            versions.append([name, None])
+    package = Path(__file__).resolve().parent
+    code = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        code.update(path.relative_to(package).as_posix().encode() + b"\0")
+        code.update(hashlib.sha256(path.read_bytes()).digest())
+    return cache_key(sys.version, versions, code.hexdigest())
 
 
 def entry_path(folder: Path, kind: str, key: str) -> Path:

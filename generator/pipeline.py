@@ -23,9 +23,11 @@ from generator.pages.manifest import collect
 from generator.pages.output import Output
 from generator.pages.registry import render_site
 from generator.pages.share_inputs import brand_owners, history_owner
-from generator.records.config import load_config
+from generator.records import pii_store
+from generator.records.config import SiteConfig, load_config
 from generator.records.history import FieldChange, GitMemo, previous_commit, previous_version, record_history
 from generator.records.load import ParseCache, check_content, load_district, release_line_maps
+from generator.records.model import District
 from generator.records.periods import period_label
 from generator.records.pii import scan_published
 from generator.records.publish import check_recipients, publish
@@ -70,8 +72,11 @@ class Caches:
                 kept.pop(key, None)
 
 
-def prepare(project: Path, as_of: dt.date, caches: Caches | None = None) -> Result:
-    """load -> validate -> publish -> score. Stops before rendering."""
+def prepare(project: Path, as_of: dt.date, caches: Caches | None = None, sources: Snapshot | None = None) -> Result:
+    """load -> validate -> publish -> score. Stops before rendering.
+
+    ``sources``: the project's files as a build found them before reading any (with the content cache on), so
+    that communities found free of personal information by an earlier build are not scanned again."""
     config, log = load_config(project / "site_config.yml", project)
     district, load_log = load_district(project / "communities", project, caches.records if caches else None)
     log.extend(load_log)
@@ -92,7 +97,7 @@ def prepare(project: Path, as_of: dt.date, caches: Caches | None = None) -> Resu
         return Result(log)
     context = SiteContext(project=project, config=config, district=public, as_of=as_of, held_back=held)
     # Personal information in anything published is an error.
-    log.extend(scan_published(project, config, public, caches.pii if caches else None))
+    log.extend(_scan_personal_information(project, config, public, as_of, caches, sources))
     # A held-back town's refinements are held back with it (its name must not reach the rubric page).
     public_towns = {t.id for t in public.towns}
     held_towns = {t.id for t in district.towns} - public_towns
@@ -103,6 +108,22 @@ def prepare(project: Path, as_of: dt.date, caches: Caches | None = None) -> Resu
     context.scores = scores
     context.warnings = list(log.warnings)
     return Result(log, context)
+
+
+def _scan_personal_information(project: Path, config: SiteConfig, public: District, as_of: dt.date,
+                                caches: Caches | None, sources: Snapshot | None) -> ErrorLog:
+    """``scan_published``, with the preview's findings per community or the clean communities a build kept."""
+    if caches is not None:
+        return scan_published(project, config, public, caches.pii)
+    folder = cache_folder(project) if sources is not None else None
+    keys = pii_store.community_keys(sources, public.communities(), as_of) if folder and sources else None
+    if folder is None or sources is None or keys is None:
+        return scan_published(project, config, public)
+    found = pii_store.known_clean(folder, keys)
+    log = scan_published(project, config, public, found)
+    if Snapshot.take(project, sources).digests == sources.digests:  # the scan read the bytes the keys name
+        pii_store.save_clean(folder, keys, found)
+    return log
 
 
 def add_history(context: SiteContext, caches: Caches | None = None) -> None:
@@ -164,7 +185,7 @@ def run(project: Path, as_of: dt.date, previous_site: Path | None = None, spool:
     # The source files as found before their records are read: the render's stored towns are keyed by them.
     sources = Snapshot.take(project) if spool is not None and cache_folder(project) is not None else None
     with _collection_paused():
-        result = prepare(project, as_of)
+        result = prepare(project, as_of, sources=sources)
         if result.context is None or result.log.errors:
             return result
         result.context.previous_site = previous_site

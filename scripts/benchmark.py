@@ -24,8 +24,9 @@ load          ``load_config`` (site_config.yml) and ``load_district`` (every YAM
               modelled), as called by ``generator.pipeline.prepare``
 validate      ``validate`` (record rules), ``check_content`` (content/ files), ``parse_refinements``
               (rubric refinements) and ``check_published_images`` (every published image decoded)
-publish_pii   ``publish`` (publication gate), ``check_recipients`` and ``scan_published`` (PII scan of
-              everything published)
+publish_pii   ``publish`` (publication gate), ``check_recipients`` and the PII scan of everything published
+              (``pipeline._scan_personal_information``: ``scan_published``, with the communities a build
+              found clean before, ``records/pii_store.py``)
 score         ``score_district`` and ``apply_frozen`` (frozen periods compared)
 history       ``add_history``: record histories from git and the previous version of the records
               (part of ``pipeline.run`` before rendering; the synthetic project has no git history)
@@ -126,7 +127,7 @@ HOOKS: tuple[tuple[str, str, str], ...] = (
     ("generator.pipeline", "check_published_images", "validate"),
     ("generator.pipeline", "publish", "publish_pii"),
     ("generator.pipeline", "check_recipients", "publish_pii"),
-    ("generator.pipeline", "scan_published", "publish_pii"),
+    ("generator.pipeline", "_scan_personal_information", "publish_pii"),  # scan_published and the kept clean ones
     ("generator.pipeline", "score_district", "score"),
     ("generator.pipeline", "apply_frozen", "score"),
     ("generator.pipeline", "add_history", "history"),

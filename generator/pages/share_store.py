@@ -30,25 +30,29 @@ are removed (a build touches those it uses), so the folder does not grow with ev
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import re
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.cache import blob_offsets, cache_folder, cache_key, entry_path, pack, read_entry, write_atomic
+from generator.cache import (
+    blob_offsets,
+    cache_folder,
+    cache_key,
+    entry_path,
+    pack,
+    package_version,
+    read_entry,
+    write_atomic,
+)
 from generator.messages import language
 from generator.pages.output import Output, Scope, Spooled
 from generator.pages.parallel import Mark, Part, combine
 from generator.pages.share_inputs import brand_owners, cross_inputs, history_owner
-from generator.records.watch import Snapshot, scope_of
+from generator.records.watch import Snapshot, by_owner
 
 if TYPE_CHECKING:
     from generator.context import SiteContext
@@ -58,33 +62,7 @@ KIND = "render"
 FORMAT = 1  # bump when what an entry holds changes
 KEEP_DAYS = 7  # an entry no build has used for this long is removed
 DOUBT = "doubtful"  # under render/: a marker per key whose entry a build stored while its sources changed
-DISTRIBUTION = "dangjian"
 RenderPart = Callable[["SiteContext", Scope], Part]
-_NAME = re.compile(r"[A-Za-z0-9._-]+")  # a requirement's distribution name
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str | None:
-    """The generator's every file, Python's version and the installed libraries' versions; None when the
-    package's metadata is not there (then nothing is kept: a library's version could not be told)."""
-    try:
-        required = metadata.requires(DISTRIBUTION) or []
-    except metadata.PackageNotFoundError:
-        return None
-    names = sorted({m.group(0) for r in required if "extra ==" not in r and (m := _NAME.match(r))})
-    versions = []
-    for name in names:
-        try:
-            versions.append([name, metadata.version(name)])
-        except metadata.PackageNotFoundError:
-            versions.append([name, None])
-    package = Path(__file__).resolve().parents[1]
-    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    code = hashlib.sha256()
-    for path in files:
-        code.update(path.relative_to(package).as_posix().encode() + b"\0")
-        code.update(hashlib.sha256(path.read_bytes()).digest())
-    return cache_key(KIND, FORMAT, sys.version, versions, code.hexdigest())
 
 
 @dataclass
@@ -227,18 +205,16 @@ def open_store(context: SiteContext, sources: Snapshot | None = None) -> ShareSt
     ``sources``: the project's source files as they were before the build read its records (taken now if
     None); :meth:`ShareStore.settle` compares them with the files after the render."""
     folder = cache_folder(context.project)
-    version = code_version()
+    version = package_version()
     if folder is None or version is None:
         return None
     district = context.district
     towns = [t for t in district.towns if t.communities]
     snapshot = sources if sources is not None else Snapshot.take(context.project)
-    own: dict[str, list[list[str]]] = {c.key: [] for t in towns for c in t.communities}
-    shared: list[list[str]] = []
-    for rel, digest in sorted(snapshot.digests.items()):
-        scope = scope_of([rel])
-        key = next(iter(scope)) if scope is not None else None
-        own.get(key or "", shared).append([rel, digest.hex()])
+    shared, files = by_owner(snapshot)
+    own = {c.key: files.pop(c.key, []) for t in towns for c in t.communities}
+    shared += [row for rows in files.values() for row in rows]  # a held-back community's: the district's
+    shared.sort()
     brands = brand_owners(context)
     history: dict[str, list[str]] = {key: [] for key in own}
     district_history = []
@@ -247,7 +223,7 @@ def open_store(context: SiteContext, sources: Snapshot | None = None) -> ShareSt
         owner = history_owner(rid, brands)
         history.get(owner or "", district_history).append(row)
     ranks = cross_inputs(context)
-    district_key = cache_key(KIND, version, context.as_of.isoformat(), language(), shared,
+    district_key = cache_key(KIND, FORMAT, version, context.as_of.isoformat(), language(), shared,
                              [c.key for c in district.communities()], district_history)
     keys = {t.id: cache_key(district_key, t.id, [[c.key, own[c.key], ranks.get(c.key, ""), history[c.key]]
                                                   for c in t.communities]) for t in towns}

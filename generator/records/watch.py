@@ -79,3 +79,21 @@ def scope_of(paths: Iterable[str]) -> frozenset[str] | None:
             return None
         keys.add(f"{parts[1]}/{parts[2]}")
     return frozenset(keys)
+
+
+Rows = list[list[str]]  # [project-relative path, SHA-256 hex], in path order
+
+
+def by_owner(snapshot: Snapshot) -> tuple[Rows, dict[str, Rows]]:
+    """The snapshot's files as rows: those that are no community's (by :func:`scope_of`: they may change every
+    page) and each community's, by key."""
+    shared: Rows = []
+    own: dict[str, Rows] = {}
+    for rel, digest in sorted(snapshot.digests.items()):
+        scope = scope_of([rel])
+        row = [rel, digest.hex()]
+        if scope is None:
+            shared.append(row)
+        else:
+            own.setdefault(next(iter(scope)), []).append(row)
+    return shared, own
