@@ -23,7 +23,7 @@ from generator.pages.manifest import collect
 from generator.pages.output import Output
 from generator.pages.registry import render_site
 from generator.pages.share_inputs import brand_owners, history_owner
-from generator.records import pii_store
+from generator.records import scanned_clean
 from generator.records.config import SiteConfig, load_config
 from generator.records.history import FieldChange, GitMemo, previous_commit, previous_version, record_history
 from generator.records.load import ParseCache, check_content, load_district, release_line_maps
@@ -116,13 +116,13 @@ def _scan_personal_information(project: Path, config: SiteConfig, public: Distri
     if caches is not None:
         return scan_published(project, config, public, caches.pii)
     folder = cache_folder(project) if sources is not None else None
-    keys = pii_store.community_keys(sources, public.communities(), as_of) if folder and sources else None
+    keys = scanned_clean.community_keys(sources, public.communities(), as_of) if folder and sources else None
     if folder is None or sources is None or keys is None:
         return scan_published(project, config, public)
-    found = pii_store.known_clean(folder, keys)
+    found = scanned_clean.known_clean(folder, keys)
     log = scan_published(project, config, public, found)
     if Snapshot.take(project, sources).digests == sources.digests:  # the scan read the bytes the keys name
-        pii_store.save_clean(folder, keys, found)
+        scanned_clean.save_clean(folder, keys, found)
     return log
 
 

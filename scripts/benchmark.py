@@ -26,7 +26,7 @@ validate      ``validate`` (record rules), ``check_content`` (content/ files), `
               (rubric refinements) and ``check_published_images`` (every published image decoded)
 publish_pii   ``publish`` (publication gate), ``check_recipients`` and the PII scan of everything published
               (``pipeline._scan_personal_information``: ``scan_published``, with the communities a build
-              found clean before, ``records/pii_store.py``)
+              found clean before, ``records/scanned_clean.py``)
 score         ``score_district`` and ``apply_frozen`` (frozen periods compared)
 history       ``add_history``: record histories from git and the previous version of the records
               (part of ``pipeline.run`` before rendering; the synthetic project has no git history)

@@ -1,4 +1,4 @@
-"""Communities found free of personal information, kept between builds (``records/pii_store.py``).
+"""Communities found free of personal information, kept between builds (``records/scanned_clean.py``).
 
 A build scans again only the communities whose files (or the district's, or the as-of date) changed; a
 community with a finding is scanned, and refused, every time.
@@ -14,7 +14,7 @@ import pytest
 from support import AS_OF_ARG, REPO, cli
 
 import generator.records.pii as pii
-from generator.records import pii_store
+from generator.records import scanned_clean
 from generator.records.watch import Snapshot
 
 PHONE = "13912345678"  # a mobile number: the scan refuses it
@@ -104,7 +104,7 @@ def test_nothing_is_kept_when_a_file_changed_during_the_scan(tmp_path: Path, mon
     with monkeypatch.context() as mp:
         mp.setattr(pii, "scan_community", edit_midway)
         assert builds.build(monkeypatch)[0] == 0
-    assert not (builds.project / ".cache" / pii_store.KIND).exists()
+    assert not (builds.project / ".cache" / scanned_clean.KIND).exists()
     _, _, scanned = builds.build(monkeypatch)
     assert len(scanned) == ALL
 
@@ -118,7 +118,7 @@ def test_keys_name_the_community_its_files_the_district_and_the_day(tmp_path: Pa
         snapshot = Snapshot({rel: data for rel, data in files.items()})
         c = Community.__new__(Community)
         c.town_id, c.id = community.split("/")
-        keys = pii_store.community_keys(snapshot, [c], dt.date(2026, 1, day))
+        keys = scanned_clean.community_keys(snapshot, [c], dt.date(2026, 1, day))
         assert keys is not None
         return keys[community]
 
