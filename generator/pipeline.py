@@ -115,9 +115,9 @@ def _scan_personal_information(project: Path, config: SiteConfig, public: Distri
     """``scan_published``, with the preview's findings per community or the clean communities a build kept."""
     if caches is not None:
         return scan_published(project, config, public, caches.pii)
-    folder = cache_folder(project) if sources is not None else None
-    keys = scanned_clean.community_keys(sources, public.communities(), as_of) if folder and sources else None
-    if folder is None or sources is None or keys is None:
+    folder = cache_folder(project)
+    keys = scanned_clean.community_keys(sources, public.communities(), as_of) if sources is not None else None
+    if sources is None or folder is None or keys is None:
         return scan_published(project, config, public)
     found = scanned_clean.known_clean(folder, keys)
     log = scan_published(project, config, public, found)

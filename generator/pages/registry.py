@@ -71,10 +71,10 @@ def render_site(context: SiteContext, spool: Path | None = None,
     the site is rendered serially, so a failure surfaces as it would without the pool.  With ``spool`` (a
     folder that outlives the output) the workers' pages and files are written there, not sent back
     (``parallel.spool_part``), and with a cache the towns' shares are kept from build to build: a town whose
-    pages read nothing that changed is not rendered again (``share_store``; ``sources``: the project's files as
-    the build found them before reading its records).
+    pages read nothing that changed is not rendered again (``share_store``; ``sources``, given when the cache is
+    on: the project's files as the build found them before reading its records).
     """
-    store = open_store(context, sources) if spool is not None else None
+    store = open_store(context, sources) if spool is not None and sources is not None else None
     if store is None:
         workers, shard_keys = plan(context)
         output = render_in_pool(context, workers, shard_keys, render_part, spool) if shard_keys else None

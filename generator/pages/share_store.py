@@ -199,19 +199,18 @@ def _decode(path: Path, blobs: list[bytes] | None, scope: Scope) -> Part | None:
     return _spooled(path, header, [len(b) for b in blobs], scope)
 
 
-def open_store(context: SiteContext, sources: Snapshot | None = None) -> ShareStore | None:
+def open_store(context: SiteContext, sources: Snapshot) -> ShareStore | None:
     """The store of this build's towns (their keys, and the shares found); None without a cache.
 
-    ``sources``: the project's source files as they were before the build read its records (taken now if
-    None); :meth:`ShareStore.settle` compares them with the files after the render."""
+    ``sources``: the project's source files as they were before the build read its records;
+    :meth:`ShareStore.settle` compares them with the files after the render."""
     folder = cache_folder(context.project)
     version = package_version()
     if folder is None or version is None:
         return None
     district = context.district
     towns = [t for t in district.towns if t.communities]
-    snapshot = sources if sources is not None else Snapshot.take(context.project)
-    shared, files = by_owner(snapshot)
+    shared, files = by_owner(sources)
     own = {c.key: files.pop(c.key, []) for t in towns for c in t.communities}
     shared += [row for rows in files.values() for row in rows]  # a held-back community's: the district's
     shared.sort()
@@ -227,7 +226,7 @@ def open_store(context: SiteContext, sources: Snapshot | None = None) -> ShareSt
                              [c.key for c in district.communities()], district_history)
     keys = {t.id: cache_key(district_key, t.id, [[c.key, own[c.key], ranks.get(c.key, ""), history[c.key]]
                                                   for c in t.communities]) for t in towns}
-    store = ShareStore(folder, keys, towns=towns, sources=snapshot)
+    store = ShareStore(folder, keys, towns=towns, sources=sources)
     store.find()
     store.prune()
     return store
