@@ -163,7 +163,8 @@ def _build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str
         n_pages = result.output.page_count
         say(t("build.step_render", n=n_pages))
         stats = engine.build_site(result.context, result.output, tmp / "site",
-                                  progress=lambda done: say(t("build.progress", done=done, n=n_pages)))
+                                  progress=lambda done: say(t("build.progress", done=done, n=n_pages)),
+                                  published=target if target.is_dir() else None)
         for w in stats.warnings:  # before verifying, so they are shown when the build is refused too
             say(t("build.warning", text=w))
         say(t("build.step_verify"))

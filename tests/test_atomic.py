@@ -56,7 +56,11 @@ def _crash_after_writing(project: Path, mp: pytest.MonkeyPatch) -> None:
 
     def half(context: Any, output: Any, site_dir: Path, **kwargs: Any) -> Any:
         real(context, output, site_dir, **kwargs)
-        (site_dir / "index.html").write_text("half-written", encoding="utf-8")
+        # A file of the new tree is replaced, not written in place: unchanged files are links to the published
+        # ones (engine/linked_files.py), and nothing in a build writes into a file it did not just create.
+        part = site_dir / "index.html.part"
+        part.write_text("half-written", encoding="utf-8")
+        part.replace(site_dir / "index.html")
         raise RuntimeError("injected crash after writing")
 
     mp.setattr(mkdocs_adapter, "build_site", half)

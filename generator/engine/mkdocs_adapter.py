@@ -36,6 +36,7 @@ from generator.engine.mkdocs_search import (
     search_split,
     segment_once,
 )
+from generator.engine.mkdocs_writes import linked_writes
 from generator.messages import t
 from generator.pages import parallel
 from generator.pages.markup import SafeMarkdown
@@ -326,8 +327,9 @@ def _every(progress: Callable[[int], None] | None) -> Callable[[int], None] | No
 
 
 def build_site(context: SiteContext, output: Output, site_dir: Path,
-               progress: Callable[[int], None] | None = None) -> BuildStats:
-    """Build into ``site_dir`` (which must not exist yet) with the rendered pages injected."""
+               progress: Callable[[int], None] | None = None, published: Path | None = None) -> BuildStats:
+    """Build into ``site_dir`` (which must not exist yet) with the rendered pages injected; a file equal to
+    the one at its path in ``published`` (the site in place) is a hard link to it (``linked_files``)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -360,7 +362,8 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
             config.plugins["dangjian"] = _plugin(output, progress, context.as_of, untrusted, folder, search)
             workers = parallel.workers_wanted(len(context.district.communities()))
             read = partial(harden_page, as_of=context.as_of)  # the parent's share of on_page_markdown
-            with mkdocs_pool.pages_on_workers(workers, _every(progress), read, pages, frozenset(untrusted)):
+            with (linked_writes(site_dir, published),
+                  mkdocs_pool.pages_on_workers(workers, _every(progress), read, pages, frozenset(untrusted))):
                 build(config)
         except (SystemExit, Exception) as exc:
             raise EngineError("\n".join([*counter.messages, f"{type(exc).__name__}: {exc}"])) from exc

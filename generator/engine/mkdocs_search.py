@@ -123,5 +123,8 @@ def search_split(context: SiteContext) -> SearchParts | None:
 
 def compact_search_index(site_dir: Path, search: SearchParts | None = None) -> None:
     """Rewrite the search index as UTF-8 instead of ``\\uXXXX`` escapes (about half the bytes for Chinese
-    text), in parts for a city-sized district (:mod:`generator.engine.search_parts`)."""
-    search_parts.write(site_dir, *(search if search is not None else (None, [])))
+    text), in parts for a city-sized district (:mod:`generator.engine.search_parts`); through MkDocs's
+    ``write_file``, as the build routes it (``mkdocs_writes``)."""
+    from mkdocs import utils
+
+    search_parts.write(site_dir, *(search if search is not None else (None, [])), put=utils.write_file)

@@ -13,7 +13,6 @@ Imported by ``mkdocs_adapter`` when it hands the pages to MkDocs (this module im
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from mkdocs.structure.files import File
@@ -56,10 +55,9 @@ class SpooledFile(File):
         if self._content is not None or self.spooled is None:
             super().copy_file(dirty)
             return
-        output_path = self.abs_dest_path
-        os.makedirs(os.path.dirname(output_path), exist_ok=True)
-        with open(output_path, "wb") as out:
-            out.write(self.spooled.read())
+        from mkdocs import utils  # looked up at the call: a build may route MkDocs's writes (mkdocs_writes)
+
+        utils.write_file(self.spooled.read(), self.abs_dest_path)
 
     def is_modified(self) -> bool:
         return self.spooled is not None or super().is_modified()

@@ -19,7 +19,7 @@ plugin's order; only which file holds them differs.  The file a page uses is nam
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,8 +92,10 @@ def dump(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def write(site_dir: Path, owners: list[Owner] | None, towns: list[str]) -> None:
-    """Rewrite the plugin's index at ``site_dir`` compactly; in parts when ``owners`` is given."""
+def write(site_dir: Path, owners: list[Owner] | None, towns: list[str],
+          put: Callable[[bytes, str], None] | None = None) -> None:
+    """Rewrite the plugin's index at ``site_dir`` compactly; in parts when ``owners`` is given.  ``put``
+    writes a file (bytes, path): the build's writer, which links a file equal to the published one."""
     path = site_dir / INDEX
     if not path.is_file():
         return
@@ -101,5 +103,9 @@ def write(site_dir: Path, owners: list[Owner] | None, towns: list[str]) -> None:
     files = split(data, owners, towns) if owners is not None else {INDEX: data}
     for rel, content in files.items():
         target = site_dir / rel
+        if put is not None:
+            put(dump(content).encode("utf-8"), str(target))
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # a new file: never written through a link to the published site
         target.write_text(dump(content), encoding="utf-8")

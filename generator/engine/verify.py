@@ -26,7 +26,8 @@ size, the largest files first, so that no worker is left with a long file at the
 objects are frozen for the garbage collector meanwhile, so the workers do not copy its heap page by page.
 Findings come out sorted.  Given a cache folder, a file whose bytes (and the files its URLs name) are
 those of a file that verified clean before is not checked again (:mod:`generator.engine.verify_cache`;
-the workers compare the bytes they read with the manifest).
+the workers compare the bytes they read with the manifest, and do not read a file that is still the very
+inode that verified clean: the files a build linked to the published ones).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from pathlib import Path
 
 from generator.engine import material
 from generator.engine.verify_base import CHECKS, FileScan, Finding, Site, Trust
-from generator.engine.verify_cache import Clean, Manifest, clean_file, verifier_version
+from generator.engine.verify_cache import Clean, Manifest, clean_file, identity, verifier_version
 from generator.engine.verify_files import css, image, json_data, pdf, text_file
 from generator.engine.verify_html import SCRIPT_SUFFIXES, HtmlScan, xml
 from generator.engine.verify_trust import build_trust, template_scripts
@@ -147,19 +148,30 @@ def _scan_files(job: Job, rels: list[str]) -> Scanned:
     manifest = job.manifest
     clean: list[Clean] = []
     for rel in rels:
+        path = os.path.join(site.root, rel)
+        if manifest is not None:
+            try:
+                same = manifest.unchanged(site, rel, identity(os.stat(path)))
+            except OSError:
+                same = None  # reported when it is read
+            if same is not None:
+                clean.append(same)
+                continue
         try:
-            data = Path(site.root, rel).read_bytes()
+            with open(path, "rb") as f:
+                inode = identity(os.fstat(f.fileno()))
+                data = f.read()
         except OSError as exc:
             site.add(rel, "unreadable", msg("verify.unreadable_file", detail=exc.strerror or exc))
             continue
-        if manifest is not None and (kept := manifest.kept(site, rel, data)) is not None:
+        if manifest is not None and (kept := manifest.kept(site, rel, data, inode)) is not None:
             clean.append(kept)
             continue
         before = len(site.findings)
         site.asked = set()
         scan_data(site, rel, rel, data)
         if manifest is not None and len(site.findings) == before:
-            clean.append(clean_file(site, rel, data))
+            clean.append(clean_file(site, rel, data, inode))
     return site.findings, clean
 
 

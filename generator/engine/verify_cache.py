@@ -3,10 +3,14 @@
 What one file's checks (:func:`generator.engine.verify.scan_data`) say depends on its bytes, its path
 in the site, and *which files of the site its URLs name* (a link is broken when the file it names is
 missing; a ``<script src>`` must name a ``.js`` file).  So the manifest (``.cache/verify/manifest``)
-records, for every file that verified clean, the SHA-256 of its bytes and every site path its URLs
-looked up together with the file that path named then.  A later check skips a file whose bytes are the
-same and whose lookups all still name the same files; every other file is checked in full.  A file with
-a finding is never recorded, so it is checked again by the next run.
+records, for every file that verified clean, the SHA-256 of its bytes, its inode (device, inode number,
+size and modification time in nanoseconds) and every site path its URLs looked up together with the file
+that path named then.  A later check skips a file whose lookups all still name the same files and which
+is the very inode it verified (a build links the files equal to the published ones, ``linked_files``: they
+are not even read), or whose bytes are the same; every other file is checked in full.  A file with a
+finding is never recorded, so it is checked again by the next run.  (An inode is trusted as unchanged
+while its size and modification time are: a write into it sets the time; a number freed and given to a
+new file cannot carry the old file's time, which was set at least one build earlier.)
 
 The manifest holds for one *verifier version*: a hash of everything else that changes what the check
 says: the source of the verify modules, of the personal-information detector and of the Material facts
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -30,7 +35,7 @@ from pathlib import Path
 from generator.cache import cache_key, pack, unpack, write_atomic
 from generator.engine.verify_base import Site, Trust
 
-FORMAT = 1  # bump when the manifest's layout or the meaning of "clean" changes
+FORMAT = 2  # bump when the manifest's layout or the meaning of "clean" changes
 MANIFEST = Path("verify") / "manifest"
 PACKAGE = Path(__file__).resolve().parents[1]
 SOURCES = ("engine/verify.py", "engine/verify_base.py", "engine/verify_files.py", "engine/verify_html.py",
@@ -39,21 +44,29 @@ SOURCES = ("engine/verify.py", "engine/verify_base.py", "engine/verify_files.py"
 LIBRARIES = ("lxml", "tinycss2", "Pillow", "pypdf")
 
 Lookup = tuple[str, bool, str]  # a site path, asked for as a folder or not, and the file it named
+Identity = tuple[int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns
+
+
+def identity(st: os.stat_result) -> Identity:
+    """What tells a file's inode, and a write into it, apart (see the module)."""
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 @dataclass(frozen=True)
 class Clean:
-    """A file that verified clean: its site path, the SHA-256 of its bytes, and the site paths it looked up."""
+    """A file that verified clean: its site path, the SHA-256 of its bytes, its inode, and the site paths
+    it looked up."""
 
     rel: str
     sha256: str
     lookups: tuple[Lookup, ...]
+    inode: Identity
 
 
-def clean_file(site: Site, rel: str, data: bytes) -> Clean:
+def clean_file(site: Site, rel: str, data: bytes, inode: Identity) -> Clean:
     """The record of ``rel``, just checked without a finding (``site.asked`` holds what it looked up)."""
     lookups = tuple(sorted((path, folder, site.exists[(path, folder)]) for path, folder in site.asked))
-    return Clean(rel, hashlib.sha256(data).hexdigest(), lookups)
+    return Clean(rel, hashlib.sha256(data).hexdigest(), lookups, inode)
 
 
 def _library(name: str) -> str:
@@ -78,7 +91,7 @@ class Manifest:
     def __init__(self, folder: Path, version: str) -> None:
         self.path = folder / MANIFEST
         self.version = version
-        self.files: dict[str, tuple[str, list[int]]] = {}  # site path -> (SHA-256, indexes into lookups)
+        self.files: dict[str, tuple[str, list[int], Identity]] = {}  # site path -> (SHA-256, lookups, inode)
         self.lookups: list[Lookup] = []
         self._still: dict[int, bool] = {}  # lookups found to name the same file still (in this process)
         self._read()
@@ -100,38 +113,52 @@ class Manifest:
                     and isinstance(item[1], bool) and isinstance(item[2], str)):
                 return
             table.append((item[0], item[1], item[2]))
-        out: dict[str, tuple[str, list[int]]] = {}
+        out: dict[str, tuple[str, list[int], Identity]] = {}
         for rel, entry in files.items():
-            if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+            if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)
                     and isinstance(entry[1], list)
-                    and all(isinstance(i, int) and 0 <= i < len(table) for i in entry[1])):
+                    and all(isinstance(i, int) and 0 <= i < len(table) for i in entry[1])
+                    and isinstance(entry[2], list) and len(entry[2]) == 4
+                    and all(isinstance(i, int) for i in entry[2])):
                 return
-            out[rel] = (entry[0], entry[1])
+            dev, ino, size, mtime = entry[2]
+            out[rel] = (entry[0], entry[1], (dev, ino, size, mtime))
         self.lookups, self.files = table, out
 
-    def kept(self, site: Site, rel: str, data: bytes) -> Clean | None:
+    def unchanged(self, site: Site, rel: str, inode: Identity) -> Clean | None:
+        """The record of ``rel`` if it is the inode that verified clean, untouched, and names the same files;
+        None: read it."""
+        entry = self.files.get(rel)
+        if entry is None or entry[2] != inode or not self._still_named(site, entry[1]):
+            return None
+        return Clean(rel, entry[0], tuple(self.lookups[i] for i in entry[1]), inode)
+
+    def kept(self, site: Site, rel: str, data: bytes, inode: Identity) -> Clean | None:
         """The record of ``rel`` if it is still clean (same bytes, same files named); None: check it."""
         entry = self.files.get(rel)
         if entry is None:
             return None
         digest = hashlib.sha256(data).hexdigest()
-        if digest != entry[0]:
+        if digest != entry[0] or not self._still_named(site, entry[1]):
             return None
+        return Clean(rel, digest, tuple(self.lookups[i] for i in entry[1]), inode)
+
+    def _still_named(self, site: Site, lookups: list[int]) -> bool:
         still = self._still
-        for i in entry[1]:
+        for i in lookups:
             if i not in still:
                 path, folder, named = self.lookups[i]
                 still[i] = site.resolved((path, folder)) == named
             if not still[i]:
-                return None
-        return Clean(rel, digest, tuple(self.lookups[i] for i in entry[1]))
+                return False
+        return True
 
     def save(self, clean: list[Clean]) -> None:
         """Replace the manifest with ``clean`` (atomically; a manifest that cannot be written is skipped)."""
         index: dict[Lookup, int] = {}
         files: dict[str, list[object]] = {}
         for c in sorted(clean, key=lambda c: c.rel):
-            files[c.rel] = [c.sha256, [index.setdefault(item, len(index)) for item in c.lookups]]
+            files[c.rel] = [c.sha256, [index.setdefault(item, len(index)) for item in c.lookups], list(c.inode)]
         doc = {"format": FORMAT, "version": self.version, "lookups": [list(k) for k in index], "files": files}
         write_atomic(self.path, pack([json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()]))
 

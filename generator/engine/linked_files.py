@@ -1,0 +1,73 @@
+"""A new site's files that are byte for byte the published site's are hard links to the published files.
+
+A build writes the whole site into a new tree beside the published one and swaps the two (``build.py``,
+``publish.py``).  After a small change almost every file of the new tree has the bytes of the published
+file at the same site path; writing it again costs a new inode and its blocks, and removing the old tree
+after the swap frees every one of them again (tens of thousands of files for a city).  Instead such a
+file is made a hard link to the published one: the new tree names the same inode, the old tree's removal
+only drops a name, and the output check knows the file it verified before by its inode
+(``verify_cache``).  What a reader downloads is the same either way.
+
+What keeps the published site safe while the new tree is made beside it:
+
+* a published file is compared byte for byte (its size first) before it is linked, and only a regular
+  file of the published tree is (a symbolic link never);
+* nothing is ever written *into* a file of the new tree: a path written twice is unlinked before it is
+  written again, so no write can go through a link into the published site;
+* where a link cannot be made (another file system, one without hard links), the file is written.
+
+Engine-neutral: the MkDocs adapter routes MkDocs's writes here (``mkdocs_writes``).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+class LinkingWriter:
+    """Writes the files of the tree at ``site_dir``; a file equal to ``published``'s at the same path is
+    a hard link to it (``published`` None: every file is written)."""
+
+    def __init__(self, site_dir: Path, published: Path | None) -> None:
+        self.root = os.path.abspath(site_dir)
+        self.published = os.path.abspath(published) if published is not None and published.is_dir() else None
+        self.linked = 0
+        self.written = 0
+
+    def write(self, data: bytes, path: str) -> None:
+        """Put ``data`` at ``path`` (a path in the new tree), as a link to the published file if it is equal."""
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        if os.path.lexists(path):  # written before in this build: never write through it (it may be a link)
+            os.unlink(path)
+        old = self._published_copy(path, data)
+        if old is not None:
+            try:
+                os.link(old, path)
+            except OSError:
+                pass
+            else:
+                self.linked += 1
+                return
+        with open(path, "xb") as out:
+            out.write(data)
+        self.written += 1
+
+    def _published_copy(self, path: str, data: bytes) -> str | None:
+        """The published file at ``path``'s site path if it is a regular file holding exactly ``data``."""
+        if self.published is None:
+            return None
+        rel = os.path.relpath(os.path.abspath(path), self.root)
+        if rel.startswith(os.pardir) or os.path.isabs(rel):
+            return None
+        old = os.path.join(self.published, rel)
+        try:
+            st = os.lstat(old)
+            if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+                return None
+            with open(old, "rb") as f:
+                same = f.read(len(data) + 1) == data
+        except OSError:
+            return None
+        return old if same else None

@@ -1,0 +1,49 @@
+"""MkDocs's writes into the site folder, routed through a :class:`~generator.engine.linked_files.LinkingWriter`
+for one build: a page or file equal to the published one is a hard link to it (see ``linked_files``).
+
+MkDocs writes a site's files in two places: ``mkdocs.utils.write_file`` (pages, the sitemap, the search
+index, and the engine pool's pages taken from the page cache) and ``File.copy_file`` (theme assets, generated
+and spooled files).  Within :func:`linked_writes` both go through the writer; the bytes are those MkDocs
+would have written (a text file's content as UTF-8, a source file's bytes as they are).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from generator.engine.linked_files import LinkingWriter
+
+
+@contextmanager
+def linked_writes(site_dir: Path, published: Path | None) -> Iterator[LinkingWriter]:
+    """Within this block MkDocs's writes into ``site_dir`` link what equals ``published``'s files."""
+    from mkdocs import utils
+    from mkdocs.structure.files import File
+
+    writer = LinkingWriter(site_dir, published)
+    original_write, original_copy = utils.write_file, File.copy_file
+
+    def copy_file(self: File, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        output_path = self.abs_dest_path
+        content = self._content
+        if content is None:
+            assert self.abs_src_path is not None
+            if os.path.exists(output_path) and os.path.samefile(self.abs_src_path, output_path):
+                return  # a plugin wrote it into the site folder itself (MkDocs's SameFileError case)
+            data = Path(self.abs_src_path).read_bytes()
+        else:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+        writer.write(data, output_path)
+
+    utils.write_file = writer.write
+    File.copy_file = copy_file  # type: ignore[method-assign]
+    try:
+        yield writer
+    finally:
+        utils.write_file = original_write
+        File.copy_file = original_copy  # type: ignore[method-assign]
