@@ -33,8 +33,6 @@ class LinkingWriter:
     def __init__(self, site_dir: Path, published: Path | None) -> None:
         self.root = os.path.abspath(site_dir)
         self.published = os.path.abspath(published) if published is not None and published.is_dir() else None
-        self.linked = 0
-        self.written = 0
 
     def write(self, data: bytes, path: str) -> None:
         """Put ``data`` at ``path`` (a path in the new tree), as a link to the published file if it is equal."""
@@ -48,20 +46,18 @@ class LinkingWriter:
             except OSError:
                 pass
             else:
-                self.linked += 1
                 return
         with open(path, "xb") as out:
             out.write(data)
-        self.written += 1
 
     def _published_copy(self, path: str, data: bytes) -> str | None:
         """The published file at ``path``'s site path if it is a regular file holding exactly ``data``."""
         if self.published is None:
             return None
-        rel = os.path.relpath(os.path.abspath(path), self.root)
-        if rel.startswith(os.pardir) or os.path.isabs(rel):
+        full = os.path.abspath(path)
+        if not full.startswith(self.root + os.sep):
             return None
-        old = os.path.join(self.published, rel)
+        old = self.published + full[len(self.root):]
         try:
             st = os.lstat(old)
             if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):

@@ -18,7 +18,7 @@ from generator.engine.linked_files import LinkingWriter
 
 
 @contextmanager
-def linked_writes(site_dir: Path, published: Path | None) -> Iterator[LinkingWriter]:
+def linked_writes(site_dir: Path, published: Path | None) -> Iterator[None]:
     """Within this block MkDocs's writes into ``site_dir`` link what equals ``published``'s files."""
     from mkdocs import utils
     from mkdocs.structure.files import File
@@ -43,7 +43,7 @@ def linked_writes(site_dir: Path, published: Path | None) -> Iterator[LinkingWri
     utils.write_file = writer.write
     File.copy_file = copy_file  # type: ignore[method-assign]
     try:
-        yield writer
+        yield
     finally:
         utils.write_file = original_write
         File.copy_file = original_copy  # type: ignore[method-assign]

@@ -92,8 +92,7 @@ def dump(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def write(site_dir: Path, owners: list[Owner] | None, towns: list[str],
-          put: Callable[[bytes, str], None] | None = None) -> None:
+def write(site_dir: Path, owners: list[Owner] | None, towns: list[str], put: Callable[[bytes, str], None]) -> None:
     """Rewrite the plugin's index at ``site_dir`` compactly; in parts when ``owners`` is given.  ``put``
     writes a file (bytes, path): the build's writer, which links a file equal to the published one."""
     path = site_dir / INDEX
@@ -102,10 +101,4 @@ def write(site_dir: Path, owners: list[Owner] | None, towns: list[str],
     data = json.loads(path.read_text(encoding="utf-8"))
     files = split(data, owners, towns) if owners is not None else {INDEX: data}
     for rel, content in files.items():
-        target = site_dir / rel
-        if put is not None:
-            put(dump(content).encode("utf-8"), str(target))
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)  # a new file: never written through a link to the published site
-        target.write_text(dump(content), encoding="utf-8")
+        put(dump(content).encode("utf-8"), str(site_dir / rel))
