@@ -1,5 +1,6 @@
 """A city-sized site's search index comes in parts: the whole-site file finds every community and brand by
-name, and a town's part adds the full text of that town's communities' pages (generator/engine/search_parts.py)."""
+name, and a town's part holds the full text of that town's communities' pages, which the theme adds to the shared
+file's entries on the town's pages (generator/engine/search_parts.py)."""
 
 from __future__ import annotations
 
@@ -32,9 +33,9 @@ def test_a_town_part_holds_its_communities_and_the_shared_pages() -> None:
     # Not a town's pages: in full.  A town page, a board and a brand page: by title only.
     assert shared == [docs[0], _doc("towns/east/", "T", ""), _doc("towns/east/pine/", "松社区", ""),
                       _doc("brands/garden/", "花园", ""), _doc("towns/west/oak/", "橡社区", ""), docs[8]]
-    assert files[PART.format(town="east")]["docs"] == [*shared, docs[1], docs[2], docs[3], docs[4], docs[5], docs[6],
-                                                       docs[9]]
-    assert files[PART.format(town="west")]["docs"] == [*shared, docs[7]]
+    # A part: the town's own entries only (the theme adds them after the shared file's).
+    assert files[PART.format(town="east")]["docs"] == [docs[1], docs[2], docs[3], docs[4], docs[5], docs[6], docs[9]]
+    assert files[PART.format(town="west")]["docs"] == [docs[7]]
 
 
 def test_a_community_whose_id_starts_like_another_is_not_mixed_up() -> None:
@@ -83,8 +84,8 @@ def test_the_parts_lose_no_entry_and_pages_name_their_part(sites: tuple[Path, Pa
     towns = sorted(p.parent.name for p in (REPO / "communities").glob("*/town.yml"))
     parts = {t: _docs(parted, PART.format(town=t)) for t in towns if (parted / PART.format(town=t)).is_file()}
     assert parts and len(shared) < len(everything)
-    own = [d for t, docs in parts.items() for d in docs[len(shared):]]
-    assert all(docs[:len(shared)] == shared for docs in parts.values())
+    own = [d for docs in parts.values() for d in docs]
+    assert not any(d in shared for d in own)  # a part repeats nothing of the shared file
     full_shared = [d for d in shared if d in everything]
     assert Counter(json.dumps(d, sort_keys=True) for d in full_shared + own) == Counter(
         json.dumps(d, sort_keys=True) for d in everything)  # every entry, once, in the shared file or its town's part

@@ -8,12 +8,16 @@ parts:
 * ``search/search_index.json`` (the theme's own address, used on every page outside a town): every page
   that is not a town's or one of its communities', in full, plus the title of every town page, community
   board and brand page, so a town, a community or a brand is found by name from anywhere;
-* ``search/towns/<town>.json`` (used on the town's pages and its communities' pages): the same, plus
-  every entry of the town's own pages (``towns/<town>/…``) and of its communities' brand pages, in full.
+* ``search/towns/<town>.json`` (fetched as well on the town's pages and its communities' pages): every
+  entry of the town's own pages (``towns/<town>/…``) and of its communities' brand pages, in full.
 
-Smaller districts keep one index with everything.  Entries are the search plugin's, unchanged and in the
-plugin's order; only which file holds them differs.  The file a page uses is named in its
-``<meta name="dj-search-part">`` (``search_part``), read by the theme's search loader (``main.html``).
+A town's page searches the shared file's entries followed by its part's: the theme's search loader
+(``main.html``) fetches both and hands the search worker one index, the same entries in the same order as if
+one file held them.  A part holds nothing the shared file has, so renaming one community changes the shared
+file and its own town's part, not every part (and a phone that searched in two towns fetched the shared file
+once).  Smaller districts keep one index with everything.  Entries are the search plugin's, unchanged and in
+the plugin's order; only which file holds them differs.  The part a page adds is named in its
+``<meta name="dj-search-part">`` (``search_part``).
 """
 
 from __future__ import annotations
@@ -83,7 +87,7 @@ def split(data: dict[str, Any], owners: list[Owner], towns: list[str]) -> dict[s
             shared.append({"location": location, "title": doc.get("title", ""), "text": ""})
     files = {INDEX: {"config": data["config"], "docs": shared}}
     for town in towns:
-        files[urls.search_part(town)] = {"config": data["config"], "docs": shared + own[town]}
+        files[urls.search_part(town)] = {"config": data["config"], "docs": own[town]}
     return files
 
 

@@ -50,7 +50,7 @@ def test_a_board_searches_its_towns_part(browser: Any, parted_url: str, site_map
         _paste(page, site_map.search_pledge_title)
         assert "/" + tracker in _hrefs(page)
         index = [u.removeprefix(parted_url) for u in seen if "/search/" in u and u.endswith(".json")]
-        assert index == [f"search/towns/{town}.json"]
+        assert index == ["search/search_index.json", f"search/towns/{town}.json"]  # shared, then the town's own
     finally:
         page.context.close()
 
@@ -67,5 +67,21 @@ def test_the_home_page_finds_a_community_by_name(browser: Any, parted_url: str, 
         assert "/" + board in _hrefs(page)
         assert [u.removeprefix(parted_url) for u in seen if "/search/" in u and u.endswith(".json")] == [
             "search/search_index.json"]
+    finally:
+        page.context.close()
+
+
+def test_a_board_also_finds_another_towns_community_by_name(browser: Any, parted_url: str, site_map: SiteMap) -> None:
+    """The shared file's entries are searched on a town's pages too: the loader merges them with the part."""
+    board = site_map.search_pledge_anchor.split("#")[0].removesuffix("pledges/")
+    town = board.split("/")[1]
+    prepared = prepare(sample_project(), AS_OF)
+    assert prepared.context is not None
+    other = next(c for c in prepared.context.district.communities() if c.url.split("/")[1] != town)
+    page, _ = _visit(browser, parted_url + board)
+    try:
+        _open(page)
+        _paste(page, other.name)
+        assert "/" + other.url in _hrefs(page)
     finally:
         page.context.close()
