@@ -48,6 +48,11 @@ def test_competition_ranks_share_ties() -> None:
     assert competition_ranks([Fraction(80), Fraction(181, 2), Fraction(181, 2), Fraction(80)]) == [3, 1, 1, 3]
 
 
+def test_a_rank_is_one_more_than_the_number_of_higher_totals() -> None:
+    totals = [Fraction((k * 37) % 11, 2) for k in range(60)] + [Fraction(5, 1), Fraction(10, 2)]  # ties, 5 == 10/2
+    assert competition_ranks(totals) == [1 + sum(u > t for u in totals) for t in totals]
+
+
 @pytest.mark.parametrize(("total", "grade"), [(100, "优秀"), (90, "优秀"), (89.9, "良好"), (80, "良好"),
                                               (60, "合格"), (59.9, "不合格"), (0, "不合格")])
 def test_grade_bands_include_their_lower_bound(total: float, grade: str) -> None:

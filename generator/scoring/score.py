@@ -262,9 +262,12 @@ def score_period(c: Community, town_name: str, acc: AcceptanceMarks, rubric: Rub
 
 
 def competition_ranks(totals: list[Fraction]) -> list[int]:
-    """Standard competition ranking, ties shared: 95, 95, 90 -> 1, 1, 3."""
-    ordered = sorted(totals, reverse=True)
-    return [ordered.index(t) + 1 for t in totals]
+    """Standard competition ranking, ties shared: 95, 95, 90 -> 1, 1, 3 (a total's rank is one more than the
+    number of higher totals: its first place in the descending order)."""
+    first: dict[Fraction, int] = {}
+    for place, t in enumerate(sorted(totals, reverse=True), start=1):
+        first.setdefault(t, place)
+    return [first[t] for t in totals]
 
 
 def rank(history: list[CommunityResult]) -> None:
