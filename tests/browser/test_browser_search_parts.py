@@ -31,8 +31,10 @@ def parted_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _visit(browser: Any, url: str) -> tuple[Any, list[str]]:
+def _visit(browser: Any, url: str, without_parts: bool = False) -> tuple[Any, list[str]]:
     ctx = browser.new_context(viewport={"width": 375, "height": 667}, service_workers="block")
+    if without_parts:  # the town's part cannot be fetched (a failed request)
+        ctx.route("**/search/towns/*.json", lambda route: route.abort())
     page = ctx.new_page()
     seen: list[str] = []
     page.on("request", lambda r: seen.append(r.url))
@@ -79,6 +81,22 @@ def test_a_board_also_finds_another_towns_community_by_name(browser: Any, parted
     assert prepared.context is not None
     other = next(c for c in prepared.context.district.communities() if c.url.split("/")[1] != town)
     page, _ = _visit(browser, parted_url + board)
+    try:
+        _open(page)
+        _paste(page, other.name)
+        assert "/" + other.url in _hrefs(page)
+    finally:
+        page.context.close()
+
+
+def test_a_board_whose_part_fails_to_load_still_finds_communities_by_name(browser: Any, parted_url: str,
+                                                                        site_map: SiteMap) -> None:
+    board = site_map.search_pledge_anchor.split("#")[0].removesuffix("pledges/")
+    town = board.split("/")[1]
+    prepared = prepare(sample_project(), AS_OF)
+    assert prepared.context is not None
+    other = next(c for c in prepared.context.district.communities() if c.url.split("/")[1] != town)
+    page, _ = _visit(browser, parted_url + board, without_parts=True)
     try:
         _open(page)
         _paste(page, other.name)
