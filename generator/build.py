@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator import heap
 from generator.cache import cache_folder
 from generator.engine import mkdocs_adapter as engine
 from generator.engine import publish
@@ -137,7 +138,7 @@ class Built:
 
 def build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str, say: Report) -> Built:
     """Build the site into ``target`` atomically; raises :class:`BuildFailed` (old site untouched)."""
-    with _signals_handled():
+    with _signals_handled(), heap.kept():  # what the stages settle stays frozen until the build ends
         return _build(project, as_of, strict, target, shown, say)
 
 
@@ -157,6 +158,7 @@ def _build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str
         (tmp / "pages").mkdir()
         say(t("build.step_load"))
         result = run(project, as_of, previous_site=target if target.is_dir() else None, spool=tmp / "pages")
+        heap.settle()  # the scored district and the rendered pages' index live to the end: not walked again
         failed = report_log(result.log, strict, say)
         if result.context is None or result.output is None or failed:
             raise BuildFailed(DATA_FAILED, t("build.data_failed", n=failed))

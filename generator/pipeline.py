@@ -6,15 +6,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import heap
 from generator.cache import cache_folder
 from generator.context import SiteContext
 from generator.errors import ErrorLog
@@ -159,22 +157,6 @@ def add_history(context: SiteContext, caches: Caches | None = None) -> None:
     context.history = {rid: sorted(changes, key=lambda ch: ch.day) for rid, changes in sorted(history.items())}
 
 
-@contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Python's collector off while the records, results and their line maps are made.
-
-    They live until the build ends, and the collector walks every live object again each time enough new
-    ones have survived: at 200 communities that was a fifth of this stage.  Reference counting still frees
-    what is dropped; only reference cycles wait for the collector, which runs again afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def run(project: Path, as_of: dt.date, previous_site: Path | None = None, spool: Path | None = None) -> Result:
     """The whole data pipeline up to rendered pages (no MkDocs).
 
@@ -184,7 +166,8 @@ def run(project: Path, as_of: dt.date, previous_site: Path | None = None, spool:
     """
     # The source files as found before their records are read: the render's stored towns are keyed by them.
     sources = Snapshot.take(project) if spool is not None and cache_folder(project) is not None else None
-    with _collection_paused():
+    # The records, results and their line maps live until the build ends: not walked by each collection.
+    with heap.paused():
         result = prepare(project, as_of, sources=sources)
         if result.context is None or result.log.errors:
             return result

@@ -30,7 +30,6 @@ preview server).
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing as mp
 import threading
@@ -41,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import heap
 from generator.engine.mkdocs_page_cache import Built, PageCache
 from generator.engine.mkdocs_search import search_index
 
@@ -229,11 +229,8 @@ def _in_pool(job: _Job, workers: int, progress: Callable[[int], None] | None) ->
     results: list[RunResult] = []
     try:
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            gc.freeze()  # the workers' collections leave the shared heap alone: no copy-on-write of it
-            try:
+            with heap.frozen():  # the workers' collections leave the shared heap alone: no copy-on-write of it
                 futures = [pool.submit(_build_run, start, end) for start, end in spans]
-            finally:
-                gc.unfreeze()
             done = 0
             for future in futures:
                 results.append(future.result())

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator import urls
+from generator import heap, urls
 from generator.cache import cache_key, read_entry, write_entry
 from generator.engine import search_parts
 from generator.engine.mkdocs_search_parse import index_page
@@ -127,4 +127,5 @@ def compact_search_index(site_dir: Path, search: SearchParts | None = None) -> N
     ``write_file``, as the build routes it (``mkdocs_writes``)."""
     from mkdocs import utils
 
-    search_parts.write(site_dir, *(search if search is not None else (None, [])), put=utils.write_file)
+    with heap.paused():  # it makes every entry of the index anew, and they live until it is written
+        search_parts.write(site_dir, *(search if search is not None else (None, [])), put=utils.write_file)

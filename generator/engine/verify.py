@@ -32,7 +32,6 @@ inode that verified clean: the files a build linked to the published ones).
 
 from __future__ import annotations
 
-import gc
 import gzip
 import io
 import multiprocessing as mp
@@ -43,6 +42,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import heap
 from generator.engine import material
 from generator.engine.verify_base import CHECKS, FileScan, Finding, Site, Trust
 from generator.engine.verify_cache import Clean, Manifest, clean_file, identity, verifier_version
@@ -210,12 +210,11 @@ def _scan(job: Job, rels: list[str]) -> Scanned:
         return _scan_files(job, rels)
     tasks = batches(job.site_dir, rels, workers * BATCHES_PER_WORKER)
     _inherited.append(job)
-    gc.freeze()  # the parent's objects are left out of the workers' collections: no copy-on-write of its heap
     try:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        # The parent's objects are left out of the workers' collections: no copy-on-write of its heap.
+        with heap.frozen(), ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
             parts = list(pool.map(_scan_inherited, tasks))
     finally:
-        gc.unfreeze()
         _inherited.clear()
     return [f for part in parts for f in part[0]], [c for part in parts for c in part[1]]
 

@@ -27,7 +27,6 @@ preview server) always renders serially: forking it could leave a lock held in t
 
 from __future__ import annotations
 
-import gc
 import itertools
 import multiprocessing as mp
 import os
@@ -38,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator import heap
 from generator.pages.output import Output, Scope, Spooled
 from generator.pages.views import site_views
 
@@ -184,11 +184,8 @@ def render_in_pool(context: SiteContext, workers: int, shard_keys: list[frozense
     try:
         # Frozen objects are left alone by the workers' garbage collector, so its passes do not
         # touch (and copy) every page of memory they share with this process.
-        gc.freeze()
-        try:
+        with heap.frozen():
             futures: list[Future[Part]] = [pool.submit(_render_shard, keys) for keys in shard_keys]
-        finally:
-            gc.unfreeze()
         site = render_part(context, Scope(frozenset(), site_wide=True))
         if spool is not None:  # the site-wide share too: this process keeps only where its pages are
             spool_part(site, spool)
