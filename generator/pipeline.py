@@ -31,10 +31,11 @@ from generator.records.pii import scan_published
 from generator.records.publish import check_recipients, publish
 from generator.records.validate import check_published_images, validate
 from generator.records.watch import Snapshot, scope_of
+from generator.scoring import score_store
 from generator.scoring.freeze import apply_frozen
-from generator.scoring.rubric import parse_refinements
+from generator.scoring.rubric import RubricRefinement, parse_refinements
 from generator.scoring.rules.compare import fmt_number
-from generator.scoring.score import Scored, score_district
+from generator.scoring.score import Scored, Scores, score_district
 
 
 @dataclass
@@ -100,7 +101,7 @@ def prepare(project: Path, as_of: dt.date, caches: Caches | None = None, sources
     public_towns = {t.id for t in public.towns}
     held_towns = {t.id for t in district.towns} - public_towns
     refinements = [r for r in refinements if r.town not in held_towns]
-    scores, score_log = score_district(public, config, refinements, as_of, caches.scores if caches else None)
+    scores, score_log = _score(project, config, public, refinements, as_of, caches, sources)
     log.extend(score_log)
     apply_frozen(public, scores, log)  # published results are history: frozen periods must not change silently
     context.scores = scores
@@ -122,6 +123,23 @@ def _scan_personal_information(project: Path, config: SiteConfig, public: Distri
     if Snapshot.take(project, sources).digests == sources.digests:  # the scan read the bytes the keys name
         scanned_clean.save_clean(folder, keys, found)
     return log
+
+
+def _score(project: Path, config: SiteConfig, public: District, refinements: list[RubricRefinement],
+           as_of: dt.date, caches: Caches | None, sources: Snapshot | None) -> tuple[Scores, ErrorLog]:
+    """``score_district``, with the preview's scored communities or those a build kept (``score_store``)."""
+    if caches is not None:
+        return score_district(public, config, refinements, as_of, caches.scores)
+    folder = cache_folder(project)
+    keys = score_store.community_keys(sources, public.communities(), as_of) if sources is not None else None
+    if sources is None or folder is None or keys is None:
+        return score_district(public, config, refinements, as_of)
+    store = score_store.ScoreStore(folder, keys)
+    known = store.known({(r.town, r.item): r for r in refinements})
+    scored = score_district(public, config, refinements, as_of, known)
+    if Snapshot.take(project, sources).digests == sources.digests:  # scored from the bytes the keys name
+        store.save(known)
+    return scored
 
 
 def add_history(context: SiteContext, caches: Caches | None = None) -> None:

@@ -22,10 +22,11 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator.cache import cache_key, package_version, read_entry, write_entry
+from generator.cache import read_entry, write_entry
 from generator.errors import ErrorLog
+from generator.records import watch
 from generator.records.model import Community
-from generator.records.watch import Snapshot, by_owner
+from generator.records.watch import Snapshot
 
 KIND = "pii"
 FORMAT = 1
@@ -34,12 +35,7 @@ ENTRY = "clean"  # the one entry's name
 
 def community_keys(sources: Snapshot, communities: Iterable[Community], as_of: dt.date) -> dict[str, str] | None:
     """Per community (key), what its scan's findings depend on; None when the generator's version is unknown."""
-    version = package_version()
-    if version is None:
-        return None
-    shared, own = by_owner(sources)
-    base = cache_key(KIND, FORMAT, version, as_of.isoformat(), shared)
-    return {c.key: cache_key(base, c.key, own.get(c.key, [])) for c in communities}
+    return watch.community_keys(sources, [c.key for c in communities], KIND, FORMAT, as_of.isoformat())
 
 
 def known_clean(folder: Path, keys: dict[str, str]) -> dict[str, ErrorLog]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.cache import cache_key, package_version
 from generator.records.frozen import RESULTS_DIR
 
 SOURCES = ("communities", "content", "site_config.yml")
@@ -97,3 +98,16 @@ def by_owner(snapshot: Snapshot) -> tuple[Rows, dict[str, Rows]]:
         else:
             own.setdefault(next(iter(scope)), []).append(row)
     return shared, own
+
+
+def community_keys(sources: Snapshot, communities: Iterable[str], *parts: str | int) -> dict[str, str] | None:
+    """Per community (by key), a key of everything a per-community result made from the files can depend on:
+    ``parts`` (what the result is, and e.g. the as-of date), every source file that is no community's, the
+    community's own files and the generator's every file (``cache.package_version``); None when that version
+    is unknown."""
+    version = package_version()
+    if version is None:
+        return None
+    shared, own = by_owner(sources)
+    base = cache_key(*parts, version, shared)
+    return {c: cache_key(base, c, own.get(c, [])) for c in communities}
