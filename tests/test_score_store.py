@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import pickle
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -169,11 +170,26 @@ def test_scored_periods_come_back_of_the_same_types_with_the_build_s_refinement(
     assert {score.Points, Fraction, bool, RubricRefinement} <= kinds
 
 
-def test_a_value_the_codec_does_not_keep_is_refused(project: Path) -> None:
+def test_a_result_holding_a_value_of_another_class_is_not_read_back(project: Path) -> None:
     prepared = prepare(project, AS_OF)
     assert prepared.context is not None and prepared.context.scores is not None
     result = prepared.context.scores.results[0]
-    item = dataclasses.replace(result.items[0], note=1.5)  # type: ignore[arg-type]
-    with pytest.raises(result_codec.Unkept):
-        result_codec.encode([dataclasses.replace(result, items=[item])])
-    assert ErrorLog().errors == []
+    item = dataclasses.replace(result.items[0], note=ErrorLog())  # type: ignore[arg-type]
+    blob = result_codec.encode([dataclasses.replace(result, items=[item])])
+    with pytest.raises(ValueError, match=r"generator\.errors\.ErrorLog is not a scored value"):
+        result_codec.decode(blob, {})
+
+
+def test_a_third_of_a_point_comes_back_exact(project: Path) -> None:
+    prepared = prepare(project, AS_OF)
+    assert prepared.context is not None and prepared.context.scores is not None
+    result = prepared.context.scores.results[0]
+    third = dataclasses.replace(result, total=score.Points(1, 3), items=[])  # it prints rounded: "0.33"
+    back = result_codec.decode(result_codec.encode([third]), {})
+    _same(back, [third])
+
+
+def test_bytes_that_name_another_class_are_not_loaded() -> None:
+    blob = pickle.dumps([dt.datetime(2026, 1, 1)])  # a class outside the allow-list (as os.system would be)
+    with pytest.raises(ValueError, match=r"datetime\.datetime is not a scored value"):
+        result_codec.decode(blob, {})

@@ -9,7 +9,7 @@ next build takes a community whose key it finds instead of scoring it again (``s
 the scores are the same.  A community whose scoring said anything (an error or a warning) is not kept: it is
 scored, and its messages worded, every time.
 
-One entry per town: the keys of its kept communities, then each one's periods as JSON
+One entry per town: the keys of its kept communities, then each one's periods as bytes
 (:mod:`generator.scoring.result_codec`).  A build rewrites a town's entry when its communities' keys are not
 the ones the entry holds, with only this build's communities (so a new as-of date replaces, not adds).  As
 for the clean scans, nothing is written if a source file changed while the build read them.
@@ -28,7 +28,7 @@ from generator.records import watch
 from generator.records.model import Community
 from generator.records.watch import Snapshot
 from generator.scoring import result_codec
-from generator.scoring.result_codec import Refinements, Unkept
+from generator.scoring.result_codec import Refinements
 from generator.scoring.score import Scored
 
 KIND = "scores"
@@ -46,7 +46,7 @@ class ScoreStore:
     def __init__(self, folder: Path, keys: dict[str, str]) -> None:
         self.folder = folder
         self.keys = keys
-        self.kept: dict[str, dict[str, bytes]] = {}  # town -> community key's cache key -> periods' JSON
+        self.kept: dict[str, dict[str, bytes]] = {}  # town -> community key's cache key -> its periods
         for town in sorted({community.split("/")[0] for community in keys}):
             blobs = read_entry(folder, KIND, _entry(town))
             try:
@@ -65,7 +65,7 @@ class ScoreStore:
                 continue
             try:
                 out[community] = (result_codec.decode(blob, refinements), ErrorLog())
-            except (ValueError, TypeError, KeyError, IndexError):
+            except ValueError:
                 continue
         return out
 
@@ -77,10 +77,7 @@ class ScoreStore:
             blob = self.kept.get(town, {}).get(key)
             found = scored.get(community)
             if blob is None and found is not None and not found[1].errors and not found[1].warnings:
-                try:
-                    blob = result_codec.encode(found[0])
-                except Unkept:
-                    blob = None
+                blob = result_codec.encode(found[0])
             if blob is not None:
                 towns.setdefault(town, {})[key] = blob
         for town in sorted({c.split("/")[0] for c in self.keys}):
