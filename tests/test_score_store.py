@@ -13,9 +13,10 @@ import pytest
 from scoring_util import append, clone_community, replace
 from support import AS_OF, AS_OF_ARG, FULL_MARKS, cli, copy_project
 
+from generator.cache import read_entry, write_entry
 from generator.errors import ErrorLog
 from generator.pipeline import prepare
-from generator.scoring import result_codec, score
+from generator.scoring import result_codec, score, score_store
 from generator.scoring.rubric import RubricRefinement
 from generator.scoring.score import Scored, score_district
 
@@ -117,11 +118,27 @@ def test_a_community_whose_scoring_warned_is_scored_every_time(
     assessments.write_text(assessments.read_text(encoding="utf-8").replace(MARKS, MARKS + IGNORED_MARK),
                            encoding="utf-8")
     build(project, "site")
+    entries = {p: p.stat().st_ino for p in (project / ".cache" / "scores").rglob("*") if p.is_file()}
     scored.clear()
     result = cli("build", "-p", str(project), "--as-of", AS_OF_ARG, "-o", str(project.parent / "site"))
     assert result.exit_code == 0
     assert set(scored) == {"nancheng/alpha"}
     assert "第 3 项是计算项，此评分不予采用" in result.output  # worded again by the warm build
+    assert {p: p.stat().st_ino for p in entries} == entries  # and its town's entry is not written again
+
+
+def test_a_kept_result_that_is_not_read_back_is_scored_and_kept_again(project: Path, scored: list[str]) -> None:
+    first = build(project, "site")
+    folder, name = project / ".cache", score_store._entry("nancheng")
+    blobs = read_entry(folder, score_store.KIND, name)
+    assert blobs is not None and len(blobs) == 3
+    write_entry(folder, score_store.KIND, name, [blobs[0], *[pickle.dumps([dt.datetime(2026, 1, 1)])] * 2])
+    scored.clear()
+    assert build(project, "site") == first
+    assert sorted(set(scored)) == ["nancheng/alpha", "nancheng/beta"]
+    scored.clear()
+    assert build(project, "site") == first
+    assert scored == []  # the town's entry was written again
 
 
 def test_a_damaged_entry_is_scored_again(project: Path, scored: list[str], monkeypatch: pytest.MonkeyPatch) -> None:

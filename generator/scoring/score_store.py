@@ -46,8 +46,11 @@ class ScoreStore:
     def __init__(self, folder: Path, keys: dict[str, str]) -> None:
         self.folder = folder
         self.keys = keys
-        self.kept: dict[str, dict[str, bytes]] = {}  # town -> community key's cache key -> its periods
-        for town in sorted({community.split("/")[0] for community in keys}):
+        self.towns: dict[str, dict[str, str]] = {}  # town -> community -> its key, in this build
+        for community, key in keys.items():
+            self.towns.setdefault(community.split("/")[0], {})[community] = key
+        self.kept: dict[str, dict[str, bytes]] = {}  # town -> a community's key -> its periods
+        for town in sorted(self.towns):
             blobs = read_entry(folder, KIND, _entry(town))
             try:
                 listed = json.loads(blobs[0]) if blobs else []
@@ -55,35 +58,47 @@ class ScoreStore:
                 listed = []
             if blobs and type(listed) is list and len(listed) == len(blobs) - 1:
                 self.kept[town] = dict(zip(listed, blobs[1:], strict=True))
+        self.listed = {town: set(kept) for town, kept in self.kept.items()}  # what each entry holds
+        self.damaged: set[str] = set()  # towns with a kept result that could not be read
+        # Towns whose entry this build rewrites: one of its communities' keys is not kept (or damaged), or
+        # the entry keeps another key.  The others' bytes are not held once read.
+        self.stale: set[str] = set()
 
     def known(self, refinements: Refinements) -> dict[str, Scored]:
         """The communities scored before under their key (a damaged one is left out: it is scored again)."""
         out: dict[str, Scored] = {}
-        for community, key in self.keys.items():
-            blob = self.kept.get(community.split("/")[0], {}).get(key)
-            if blob is None:
-                continue
-            try:
-                out[community] = (result_codec.decode(blob, refinements), ErrorLog())
-            except ValueError:
-                continue
+        for town, communities in self.towns.items():
+            kept = self.kept.get(town, {})
+            for community, key in communities.items():
+                blob = kept.get(key)
+                try:
+                    if blob is not None:
+                        out[community] = (result_codec.decode(blob, refinements), ErrorLog())
+                        continue
+                except ValueError:
+                    del kept[key]
+                    self.damaged.add(town)
+                self.stale.add(town)
+            if kept.keys() != set(communities.values()):
+                self.stale.add(town)
+            if town not in self.stale:
+                self.kept.pop(town, None)
         return out
 
     def save(self, scored: dict[str, Scored]) -> None:
-        """Keep each community of ``scored`` that said nothing, in its town's entry, if the entry changes."""
-        towns: dict[str, dict[str, bytes]] = {}
-        for community, key in self.keys.items():
-            town = community.split("/")[0]
-            blob = self.kept.get(town, {}).get(key)
-            found = scored.get(community)
-            if blob is None and found is not None and not found[1].errors and not found[1].warnings:
-                blob = result_codec.encode(found[0])
-            if blob is not None:
-                towns.setdefault(town, {})[key] = blob
-        for town in sorted({c.split("/")[0] for c in self.keys}):
-            entry = towns.get(town, {})
-            if entry.keys() == self.kept.get(town, {}).keys():
-                continue
+        """Write the stale towns' entries: each community of ``scored`` that said nothing, under its key."""
+        for town in sorted(self.stale):
+            kept = self.kept.get(town, {})
+            entry: dict[str, bytes] = {}
+            for community, key in self.towns[town].items():
+                blob = kept.get(key)
+                found = scored.get(community)
+                if blob is None and found is not None and not found[1].errors and not found[1].warnings:
+                    blob = result_codec.encode(found[0])
+                if blob is not None:
+                    entry[key] = blob
+            if entry.keys() == self.listed.get(town, set()) and town not in self.damaged:
+                continue  # the entry holds this already (e.g. all but a community that warned, again)
             listed = sorted(entry)
             write_entry(self.folder, KIND, _entry(town),
                         [json.dumps(listed).encode("ascii"), *(entry[k] for k in listed)])
