@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scoring_util import append, clone_community, replace
+from scoring_util import REFINE, append, clone_community, replace
 from support import AS_OF, AS_OF_ARG, FULL_MARKS, cli, copy_project
 
 from generator.cache import read_entry, write_entry
@@ -20,13 +20,6 @@ from generator.scoring import result_codec, score, score_store
 from generator.scoring.rubric import RubricRefinement
 from generator.scoring.score import Scored, score_district
 
-REFINE = """rubric_refinements:
-  - town: nancheng
-    item: 16
-    note: 参与率达标即得2分
-    document_no: 南城党工委〔2025〕3号
-    steps: [0, 2, 3]
-"""
 ALL = ["beicheng/delta", "beicheng/gamma", "nancheng/alpha", "nancheng/beta"]
 IGNORED_MARK = "      - {item: 3, score: 1, comment: 培训不足}\n"
 MARKS = "      - {item: 23, score: 3, comment: 领导管理有创新}\n"

@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from scoring_util import ALPHA, append, clone_community, prepared, replace
+from scoring_util import ALPHA, REFINE, append, clone_community, prepared, replace
 from support import AS_OF, FULL_MARKS, REPO, copy_project
 
 from generator.records.config import Grade, SiteConfig
@@ -169,15 +169,6 @@ def test_a_commendation_naming_an_unknown_community_is_an_error(district: Path) 
         f"communities/district.yml:{zeta}: 表彰[0].社区[0](communities): 未知社区“nancheng/zeta”",
         f"communities/district.yml:{brand}: 表彰[0].品牌[0](brands): 未知品牌“no-such-brand”",
     ]
-
-
-REFINE = """rubric_refinements:
-  - town: nancheng
-    item: 16
-    note: 参与率达标即得2分
-    document_no: 南城党工委〔2025〕3号
-    steps: [0, 2, 3]
-"""
 
 
 def test_a_town_refinement_changes_partial_credit_only_in_that_town(district: Path) -> None:
