@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,13 +97,18 @@ def prepare(project: Path, as_of: dt.date, caches: Caches | None = None, sources
         return Result(log)
     context = SiteContext(project=project, config=config, district=public, as_of=as_of, held_back=held)
     # Personal information in anything published is an error.
-    log.extend(_scan_personal_information(project, config, public, as_of, caches, sources))
+    keep: list[Callable[[], None]] = []  # what this build keeps for the next, once its sources are checked
+    log.extend(_scan_personal_information(project, config, public, as_of, caches, sources, keep))
     # A held-back town's refinements are held back with it (its name must not reach the rubric page).
     public_towns = {t.id for t in public.towns}
     held_towns = {t.id for t in district.towns} - public_towns
     refinements = [r for r in refinements if r.town not in held_towns]
-    scores, score_log = _score(project, config, public, refinements, as_of, caches, sources)
+    scores, score_log = _score(project, config, public, refinements, as_of, caches, sources, keep)
     log.extend(score_log)
+    # Kept only if no source file changed meanwhile: the scan and the scores read the bytes the keys name.
+    if keep and sources is not None and Snapshot.take(project, sources).digests == sources.digests:
+        for save in keep:
+            save()
     apply_frozen(public, scores, log)  # published results are history: frozen periods must not change silently
     context.scores = scores
     context.warnings = list(log.warnings)
@@ -110,7 +116,8 @@ def prepare(project: Path, as_of: dt.date, caches: Caches | None = None, sources
 
 
 def _scan_personal_information(project: Path, config: SiteConfig, public: District, as_of: dt.date,
-                                caches: Caches | None, sources: Snapshot | None) -> ErrorLog:
+                                caches: Caches | None, sources: Snapshot | None,
+                                keep: list[Callable[[], None]]) -> ErrorLog:
     """``scan_published``, with the preview's findings per community or the clean communities a build kept."""
     if caches is not None:
         return scan_published(project, config, public, caches.pii)
@@ -120,13 +127,13 @@ def _scan_personal_information(project: Path, config: SiteConfig, public: Distri
         return scan_published(project, config, public)
     found = scanned_clean.known_clean(folder, keys)
     log = scan_published(project, config, public, found)
-    if Snapshot.take(project, sources).digests == sources.digests:  # the scan read the bytes the keys name
-        scanned_clean.save_clean(folder, keys, found)
+    keep.append(lambda: scanned_clean.save_clean(folder, keys, found))
     return log
 
 
 def _score(project: Path, config: SiteConfig, public: District, refinements: list[RubricRefinement],
-           as_of: dt.date, caches: Caches | None, sources: Snapshot | None) -> tuple[Scores, ErrorLog]:
+           as_of: dt.date, caches: Caches | None, sources: Snapshot | None,
+           keep: list[Callable[[], None]]) -> tuple[Scores, ErrorLog]:
     """``score_district``, with the preview's scored communities or those a build kept (``score_store``)."""
     if caches is not None:
         return score_district(public, config, refinements, as_of, caches.scores)
@@ -137,8 +144,7 @@ def _score(project: Path, config: SiteConfig, public: District, refinements: lis
     store = score_store.ScoreStore(folder, keys)
     known = store.known({(r.town, r.item): r for r in refinements})
     scored = score_district(public, config, refinements, as_of, known)
-    if Snapshot.take(project, sources).digests == sources.digests:  # scored from the bytes the keys name
-        store.save(known)
+    keep.append(lambda: store.save(known))
     return scored
 
 

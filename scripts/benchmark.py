@@ -27,7 +27,8 @@ validate      ``validate`` (record rules), ``check_content`` (content/ files), `
 publish_pii   ``publish`` (publication gate), ``check_recipients`` and the PII scan of everything published
               (``pipeline._scan_personal_information``: ``scan_published``, with the communities a build
               found clean before, ``records/scanned_clean.py``)
-score         ``pipeline._score`` (``score_district`` with the kept scores read and written) and ``apply_frozen``
+score         ``pipeline._score`` (``score_district`` with the kept scores read; writing them counts as other) and
+              ``apply_frozen``
 history       ``add_history``: record histories from git and the previous version of the records
               (part of ``pipeline.run`` before rendering; the synthetic project has no git history)
 render        ``render_site``: every page's Markdown, QR codes, resized images, feeds (in memory; the
@@ -128,7 +129,7 @@ HOOKS: tuple[tuple[str, str, str], ...] = (
     ("generator.pipeline", "publish", "publish_pii"),
     ("generator.pipeline", "check_recipients", "publish_pii"),
     ("generator.pipeline", "_scan_personal_information", "publish_pii"),  # scan_published and the kept clean ones
-    ("generator.pipeline", "_score", "score"),  # score_district, and the kept scores read and written
+    ("generator.pipeline", "_score", "score"),  # score_district, and the kept scores read
     ("generator.pipeline", "apply_frozen", "score"),
     ("generator.pipeline", "add_history", "history"),
     ("generator.pipeline", "render_site", "render"),

@@ -38,9 +38,11 @@ Edit = Callable[[str], str]
 def copy_project(source: Path, dest: Path, edits: dict[str, Edit] | None = None) -> Path:
     """A private copy of the project ``source`` at ``dest`` (symlinks kept), with ``edits`` applied.
 
-    ``edits`` are keyed by project-relative path; an edit of a missing file creates it from ``""``.
+    ``edits`` are keyed by project-relative path; an edit of a missing file creates it from ``""``.  The
+    project's content cache (``.cache/``, left by a test that built the fixture in place) is not copied: a copy
+    starts cold, whatever ran before it.
     """
-    shutil.copytree(source, dest, symlinks=True)
+    shutil.copytree(source, dest, symlinks=True, ignore=shutil.ignore_patterns(".cache"))
     for rel, edit in (edits or {}).items():
         file = dest / rel
         file.write_text(edit(file.read_text(encoding="utf-8") if file.exists() else ""), encoding="utf-8")

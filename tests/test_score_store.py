@@ -203,3 +203,16 @@ def test_bytes_that_name_another_class_are_not_loaded() -> None:
     blob = pickle.dumps([dt.datetime(2026, 1, 1)])  # a class outside the allow-list (as os.system would be)
     with pytest.raises(ValueError, match=r"datetime\.datetime is not a scored value"):
         result_codec.decode(blob, {})
+
+
+def test_nothing_is_kept_when_a_file_changed_during_scoring(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    members = project / "communities" / "nancheng" / "beta" / "members.yml"
+    real = score.score_period
+
+    def edit_midway(c: Any, *args: Any) -> Any:
+        members.write_text(members.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        return real(c, *args)
+
+    monkeypatch.setattr(score, "score_period", edit_midway)
+    build(project, "site")
+    assert not (project / ".cache" / score_store.KIND).exists()

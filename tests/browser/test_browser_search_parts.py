@@ -73,33 +73,27 @@ def test_the_home_page_finds_a_community_by_name(browser: Any, parted_url: str, 
         page.context.close()
 
 
-def test_a_board_also_finds_another_towns_community_by_name(browser: Any, parted_url: str, site_map: SiteMap) -> None:
-    """The shared file's entries are searched on a town's pages too: the loader merges them with the part."""
+def _find_another_towns_community(browser: Any, parted_url: str, site_map: SiteMap, without_parts: bool) -> None:
+    """On a board, search another town's community by name; its link must be among the results."""
     board = site_map.search_pledge_anchor.split("#")[0].removesuffix("pledges/")
     town = board.split("/")[1]
     prepared = prepare(sample_project(), AS_OF)
     assert prepared.context is not None
     other = next(c for c in prepared.context.district.communities() if c.url.split("/")[1] != town)
-    page, _ = _visit(browser, parted_url + board)
+    page, _ = _visit(browser, parted_url + board, without_parts=without_parts)
     try:
         _open(page)
         _paste(page, other.name)
         assert "/" + other.url in _hrefs(page)
     finally:
         page.context.close()
+
+
+def test_a_board_also_finds_another_towns_community_by_name(browser: Any, parted_url: str, site_map: SiteMap) -> None:
+    """The shared file's entries are searched on a town's pages too: the loader merges them with the part."""
+    _find_another_towns_community(browser, parted_url, site_map, without_parts=False)
 
 
 def test_a_board_whose_part_fails_to_load_still_finds_communities_by_name(browser: Any, parted_url: str,
                                                                         site_map: SiteMap) -> None:
-    board = site_map.search_pledge_anchor.split("#")[0].removesuffix("pledges/")
-    town = board.split("/")[1]
-    prepared = prepare(sample_project(), AS_OF)
-    assert prepared.context is not None
-    other = next(c for c in prepared.context.district.communities() if c.url.split("/")[1] != town)
-    page, _ = _visit(browser, parted_url + board, without_parts=True)
-    try:
-        _open(page)
-        _paste(page, other.name)
-        assert "/" + other.url in _hrefs(page)
-    finally:
-        page.context.close()
+    _find_another_towns_community(browser, parted_url, site_map, without_parts=True)
