@@ -147,6 +147,38 @@ def test_a_spooled_pool_leaves_the_community_pages_on_disk(context: SiteContext,
         serial.nav, list(serial.log.errors), list(serial.log.warnings))
 
 
+def test_the_site_wide_shares_run_every_producer_once() -> None:
+    shares = registry.site_shares()
+    names = [p.__name__ for p in registry.PRODUCERS]
+    assert len(set(names)) == len(names)  # a share names its producers: two with one name could not be told apart
+    assert all(s.site_wide and s.communities == frozenset() and s.producers for s in shares)
+    assert sorted(n for s in shares for n in s.producers or ()) == sorted(names)
+    assert [s.producers for s in shares[1:]] == [frozenset({n}) for n in registry.POOLED_SITE_WIDE]
+
+
+def test_site_wide_shares_on_the_workers_give_the_serial_render(context: SiteContext,
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                tmp_path: Path) -> None:
+    """The costliest site-wide producers run on the workers (their pages are in packs the workers wrote), the
+    rest here; put together with the nav made from all of them, it is the serial render, in order."""
+    serial = _serial(context)
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    n, shard_keys = parallel.plan(context)
+    output = parallel.render_in_pool(context, n, shard_keys, registry.render_part, tmp_path, registry.site_shares())
+    assert output is not None and output.nav == []  # the first share runs some producers: it makes no nav
+    output.nav = registry.build_nav(context, output)
+    here = f"{tmp_path}/{os.getpid()}-"
+    items = {urls.source(urls.rubric_item_page(no)) for no in range(1, 24)}
+    item_pages = [w for p, w in output.spooled.items() if p in items]
+    home = output.spooled[urls.source(urls.HOME)]
+    assert home.pack.startswith(here)
+    assert item_pages and not any(w.pack.startswith(here) for w in item_pages)
+    pages, files = _read_back(output)
+    assert list(pages.items()) == list(serial.pages.items()) and list(files.items()) == list(serial.files.items())
+    assert (output.nav, list(output.log.errors), list(output.log.warnings)) == (
+        serial.nav, list(serial.log.errors), list(serial.log.warnings))
+
+
 def test_a_spooled_part_reads_back_byte_for_byte(tmp_path: Path) -> None:
     """Carriage returns, a leading byte-order mark and NUL bytes come back as they went in (a pack is bytes,
     not a text file read with universal newlines), in one pack for the part."""

@@ -55,6 +55,13 @@ class Scope:
 
     communities: frozenset[str] | None = None  # community keys ("town/community"); None: every community
     site_wide: bool = True
+    # The producers (by name) whose pages this share holds; None: every producer.  A large district's site-wide
+    # pages are rendered in several shares of whole producers (``parallel.render_in_pool``).
+    producers: frozenset[str] | None = None
+
+    def runs(self, producer: Producer) -> bool:
+        """Whether ``producer`` writes into this share."""
+        return self.producers is None or producer.__name__ in self.producers
 
     def covers(self, key: str) -> bool:
         return self.communities is None or key in self.communities
@@ -103,6 +110,10 @@ class Output:
         if path in held or path in spooled:
             raise ValueError(f"two producers wrote {path}")
         spooled[path] = where
+
+    def has_page(self, path: str) -> bool:
+        """Whether the page ``path`` was written (held or spooled)."""
+        return path in self.pages or path in self.spooled
 
     @property
     def page_count(self) -> int:

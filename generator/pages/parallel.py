@@ -112,13 +112,13 @@ def shards(towns: Sequence[Town], count: int) -> list[frozenset[str]]:
     return [frozenset(g) for g in groups]
 
 
-def plan(context: SiteContext, todo: Sequence[Town] | None = None) -> tuple[int, list[frozenset[str]]]:
+def plan(context: SiteContext) -> tuple[int, list[frozenset[str]]]:
     """Workers and shards for rendering ``context``; fewer than two shards means a serial render.
 
-    ``todo``: the towns whose pages are to be rendered (the others are stored, ``share_store``); every town
-    is still in a shard, but the workers are wanted for the communities of ``todo`` alone."""
+    The district's size decides, not how many of its towns are stored (``share_store``): a warm build of a
+    large district still renders its site-wide pages, which the workers share (``render_in_pool``)."""
     district = context.district
-    n = workers_wanted(len(district.communities()) if todo is None else sum(len(t.communities) for t in todo))
+    n = workers_wanted(len(district.communities()))
     if n < 2 or "fork" not in mp.get_all_start_methods():
         return 1, []
     if threading.active_count() > 1:  # forking a process with other threads can deadlock the child
@@ -137,10 +137,10 @@ def _adopt(context: SiteContext, render_part: RenderPart, spool: Path | None) ->
     _WORKER["context"], _WORKER["render_part"], _WORKER["spool"] = context, render_part, spool
 
 
-def _render_shard(keys: frozenset[str]) -> Part:
+def _render_share(scope: Scope) -> Part:
     render_part: RenderPart = _WORKER["render_part"]  # type: ignore[assignment]
     context: SiteContext = _WORKER["context"]  # type: ignore[assignment]
-    part = render_part(context, Scope(keys, site_wide=False))
+    part = render_part(context, scope)
     spool = _WORKER["spool"]
     if isinstance(spool, Path):
         spool_part(part, spool)
@@ -171,8 +171,12 @@ def spool_part(part: Part, spool: Path) -> None:
 
 
 def render_in_pool(context: SiteContext, workers: int, shard_keys: list[frozenset[str]],
-                   render_part: RenderPart, spool: Path | None = None) -> Output | None:
-    """The whole site: ``shard_keys`` on ``workers`` forked workers, the site-wide part here.
+                   render_part: RenderPart, spool: Path | None = None,
+                   site: Sequence[Scope] = (Scope(frozenset(), site_wide=True),)) -> Output | None:
+    """The whole site: ``shard_keys`` on ``workers`` forked workers, the site-wide pages in the shares ``site``
+    (shares of whole producers, :attr:`Scope.producers`, that together run every producer once): the first
+    here, the others on the workers, before the shards.  The output's nav is the first share's (a share of some
+    producers has none: the caller makes it from the whole output).
 
     With ``spool`` (an existing, empty folder that outlives the output), every part's pages and files are
     written there (:func:`spool_part`; by the workers for theirs) and the output refers to them.
@@ -185,16 +189,19 @@ def render_in_pool(context: SiteContext, workers: int, shard_keys: list[frozense
         # Frozen objects are left alone by the workers' garbage collector, so its passes do not
         # touch (and copy) every page of memory they share with this process.
         with heap.frozen():
-            futures: list[Future[Part]] = [pool.submit(_render_shard, keys) for keys in shard_keys]
-        site = render_part(context, Scope(frozenset(), site_wide=True))
+            futures: list[Future[Part]] = [pool.submit(_render_share, scope) for scope in site[1:]]
+            futures += [pool.submit(_render_share, Scope(keys, site_wide=False)) for keys in shard_keys]
+        here = render_part(context, site[0])
         if spool is not None:  # the site-wide share too: this process keeps only where its pages are
-            spool_part(site, spool)
+            spool_part(here, spool)
         parts = [f.result() for f in futures]
     except Exception:  # any failure: the serial render says what it was
         return None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return merge([site, *parts])
+    # Producer by producer, a site-wide share holds all of a producer's pages or none: the shares in any order
+    # give the serial order, as long as they all come before the communities' shares.
+    return merge([here, *parts])
 
 
 def combine(parts: list[Part]) -> Part:
