@@ -116,7 +116,7 @@ def swap_into_place(built: Path, target: Path, say: Report) -> None:
     if caught:
         say(t("build.interrupt_during_swap"))
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        publish.remove_tree(old)
 
 
 def verify_output(config: SiteConfig, project: Path, site: Path, shown: str, say: Report) -> int:

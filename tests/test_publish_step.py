@@ -51,6 +51,40 @@ def test_a_rebuild_replaces_the_site_without_moving_it_aside(tmp_path: Path, mon
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
 
 
+def _old_tree(root: Path) -> None:
+    """A small site tree: folders at every depth, files beside them."""
+    for town in ("east", "west"):
+        for board in ("pine", "oak", "elm"):
+            for page in ("", "pledges/", "score/"):
+                folder = root / "towns" / town / board / page
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / "index.html").write_text(f"{town}{board}{page}", encoding="utf-8")
+    (root / "index.html").write_text("home", encoding="utf-8")
+    (root / "data").mkdir()
+    (root / "data" / "scores.json").write_text("{}", encoding="utf-8")
+
+
+@pytest.mark.parametrize("threads", [1, 4])
+def test_an_old_tree_is_removed_whole_and_links_out_of_it_are_not_followed(tmp_path: Path, threads: int) -> None:
+    old, outside = tmp_path / "old", tmp_path / "outside"
+    _old_tree(old)
+    (outside / "kept").mkdir(parents=True)
+    (outside / "kept" / "file.txt").write_text("kept", encoding="utf-8")
+    (old / "towns" / "east" / "link").symlink_to(outside, target_is_directory=True)  # two levels down
+    (old / "towns" / "west" / "pine" / "link").symlink_to(outside / "kept", target_is_directory=True)
+    publish.remove_tree(old, threads)
+    assert not old.exists() and not old.is_symlink()
+    assert (outside / "kept" / "file.txt").read_text(encoding="utf-8") == "kept"
+
+
+def test_a_link_given_as_the_old_tree_is_left_alone(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    _old_tree(real)
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    publish.remove_tree(tmp_path / "link")
+    assert (real / "towns" / "east" / "pine" / "score" / "index.html").is_file() and (tmp_path / "link").is_symlink()
+
+
 def test_the_site_is_world_readable_whatever_the_umask(tmp_path: Path) -> None:
     project = copy_project(MINIMAL, tmp_path / "project")
     out = tmp_path / "site"
