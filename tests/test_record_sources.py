@@ -10,7 +10,8 @@ from pydantic import BaseModel
 from support import REPO
 
 from generator.records.load import load_district
-from generator.records.schema import Brand, Publication, Record, _may_hold_model
+from generator.records.provenance import Record, _may_hold_model
+from generator.records.schema import Brand, Publication
 from generator.records.yamlio import PathKey
 
 

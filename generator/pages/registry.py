@@ -65,7 +65,8 @@ PRODUCERS: list[Producer] = [*CORE_PRODUCERS, *BOARD_PRODUCERS, *SCORE_PRODUCERS
 
 def render_site(context: SiteContext, spool: Path | None = None,
                 sources: Snapshot | None = None) -> tuple[Output, ErrorLog]:
-    """Every page and file of the site; a large district's community pages on forked workers.
+    """Every page and file of the site; a large district's community pages, and its costliest site-wide
+    producers (:func:`site_shares`), on forked workers.
 
     The pooled render gives what the serial one gives, in the same order; when any part of it fails,
     the site is rendered serially, so a failure surfaces as it would without the pool.  With ``spool`` (a
