@@ -117,6 +117,52 @@ def test_with_the_manifest_the_findings_are_the_same(site: Path, tmp_path: Path,
     assert check(site, cache) == plain
 
 
+def _scores(names: list[str], contact: str = "") -> str:
+    rows = [{"name": n, "total": 90 + i % 10, "notes": [f"第{i}项"]} for i, n in enumerate(names)]
+    if contact:
+        rows[3]["contact"] = contact
+    return json.dumps({"as_of": "2026-11-27", "results": rows, "grades": {"优秀": 90}}, ensure_ascii=False)
+
+
+def test_a_data_file_s_records_clean_before_are_not_looked_at_again(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A data file is remembered record by record: after one record changed, only that record's text is looked at
+    for personal information; a finding in a record is reported as a check without the manifest reports it."""
+    site, cache = tmp_path / "site", tmp_path / ".cache"
+    scores = site / "data" / "scores.json"
+    scores.parent.mkdir(parents=True)
+    (site / "index.html").write_text(html("<p>首页</p>"), encoding="utf-8")
+    names = [f"社区{i}" for i in range(50)]
+    scores.write_text(_scores(names), encoding="utf-8")
+    assert check(site, cache) == []
+    looked: list[str] = []
+    real = verify_module.Site.hits
+
+    def hits(self: verify_module.Site, text: str) -> list[pii.Hit]:
+        if text and text not in ("data/scores.json", "index.html"):  # not the files' names, checked every time
+            looked.append(text)
+        return real(self, text)
+
+    monkeypatch.setattr(verify_module.Site, "hits", hits)
+    names[7] += "改"
+    scores.write_text(_scores(names), encoding="utf-8")
+    assert check(site, cache) == []
+    assert looked == ["name\n社区7改\ntotal\n97\nnotes\n第7项"]  # the record's strings, one per line, as ever
+
+    looked.clear()
+    scores.write_text(_scores(names, contact=MOBILE), encoding="utf-8")
+    monkeypatch.setattr(verify_module, "PARALLEL_FROM", 1)  # on workers: what they remember comes back here
+    with_manifest = check(site, cache)
+    monkeypatch.setattr(verify_module.Site, "hits", real)
+    assert with_manifest == check(site) == ["data/scores.json: pii: personal information: mobile number 138****5678"]
+    scores.write_text(_scores(names), encoding="utf-8")
+    assert check(site, cache) == []
+    monkeypatch.setattr(verify_module.Site, "hits", hits)
+    looked.clear()
+    scores.write_text(_scores(names) + "\n", encoding="utf-8")  # other bytes, the same records
+    assert check(site, cache) == [] and looked == []
+
+
 def test_the_plain_detector_finds_the_same(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every text of every file, scanned by the detector as it was before its fast path."""
     fast = check(site)

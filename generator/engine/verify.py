@@ -146,6 +146,8 @@ def _scan_files(job: Job, rels: list[str]) -> Scanned:
     whether checked now or still clean from last time."""
     site = Site(job.site_dir, job.site_url, job.allow, job.trust)
     manifest = job.manifest
+    if manifest is not None:
+        site.clean_texts = manifest.texts
     clean: list[Clean] = []
     for rel in rels:
         path = os.path.join(site.root, rel)
@@ -169,6 +171,7 @@ def _scan_files(job: Job, rels: list[str]) -> Scanned:
             continue
         before = len(site.findings)
         site.asked = set()
+        site.texts_clean = []
         scan_data(site, rel, rel, data)
         if manifest is not None and len(site.findings) == before:
             clean.append(clean_file(site, rel, data, inode))

@@ -12,6 +12,7 @@ import hashlib
 import os
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote, unquote_plus, urlsplit
 
@@ -78,6 +79,14 @@ class Trust:
         return None
 
 
+TEXT_DIGEST = 16  # bytes
+
+
+def text_digest(text: str) -> bytes:
+    """What a part of a data file's text is remembered by (``FileScan.text_in_parts``)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=TEXT_DIGEST).digest()
+
+
 class Site:
     """The built site under check: its files, its address, and the findings so far."""
 
@@ -92,6 +101,10 @@ class Site:
         self.findings: list[Finding] = []
         self.exists: dict[LinkKey, str] = {}
         self.asked: set[LinkKey] = set()  # what the file being scanned looked up (a cross-file fact of it)
+        # Parts of data files' text that verified clean before (digests, from the manifest; None: no manifest),
+        # and the digests of the clean parts of the file being scanned (see ``FileScan.text_in_parts``).
+        self.clean_texts: set[bytes] | frozenset[bytes] | None = None
+        self.texts_clean: list[bytes] = []
         self.inline_cache: dict[str, tuple[str, ...] | None] = {}
         self.css_read: dict[str, CssRead] = {}  # style sheets read so far (the same few style attributes)
 
@@ -151,6 +164,22 @@ class FileScan:
         """Look for personal information in ``text`` (when the file is done)."""
         if text:
             self.texts.setdefault(where, []).append(text)
+
+    def text_in_parts(self, parts: Iterable[str]) -> None:
+        """Text in parts that no finding spans (a data file's records, each its strings joined by line breaks): a
+        part that verified clean before (``site.clean_texts``) is not looked at again, any other is looked at now,
+        and only the parts with a finding are kept for :meth:`done`, which reports them as one text.  The digest of
+        every clean part goes into the file's record (``site.texts_clean``)."""
+        site = self.site
+        known = site.clean_texts or frozenset()
+        for part in parts:
+            if not part:
+                continue
+            digest = text_digest(part)
+            if digest in known or not site.hits(part):
+                site.texts_clean.append(digest)
+            else:
+                self.text(part)
 
     def done(self) -> None:
         """Look for personal information in the file's texts: all at once, then (when there is some)

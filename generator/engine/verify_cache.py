@@ -12,6 +12,12 @@ finding is never recorded, so it is checked again by the next run.  (An inode is
 while its size and modification time are: a write into it sets the time; a number freed and given to a
 new file cannot carry the old file's time, which was set at least one build earlier.)
 
+A data file's text (``data/scores.json``: tens of megabytes, rewritten whenever one community changes) is also
+remembered part by part: each record's strings (``verify_files._parts``) under a BLAKE2b digest of their text,
+kept with the file's entry.  A later check of a data file looks for personal information only in the parts not
+remembered clean by any file's entry (what the detector finds in a text depends on that text alone, and no finding
+spans two records); the parts with a finding are reported as a check without the manifest reports them.
+
 The manifest holds for one *verifier version*: a hash of everything else that changes what the check
 says: the source of the verify modules, of the personal-information detector and of the Material facts
 (:data:`SOURCES`); the versions of Python, its Unicode tables and the parsers (:data:`LIBRARIES`); the
@@ -33,9 +39,9 @@ from importlib import metadata
 from pathlib import Path
 
 from generator.cache import cache_key, pack, unpack, write_atomic
-from generator.engine.verify_base import Site, Trust
+from generator.engine.verify_base import TEXT_DIGEST, Site, Trust
 
-FORMAT = 2  # bump when the manifest's layout or the meaning of "clean" changes
+FORMAT = 3  # bump when the manifest's layout or the meaning of "clean" changes
 MANIFEST = Path("verify") / "manifest"
 PACKAGE = Path(__file__).resolve().parents[1]
 SOURCES = ("engine/verify.py", "engine/verify_base.py", "engine/verify_files.py", "engine/verify_html.py",
@@ -43,6 +49,7 @@ SOURCES = ("engine/verify.py", "engine/verify_base.py", "engine/verify_files.py"
            "records/pii_screen.py", "cache.py")
 LIBRARIES = ("lxml", "tinycss2", "Pillow", "pypdf")
 
+DIGEST = TEXT_DIGEST  # bytes of a text part's digest (``verify_base.text_digest``)
 Lookup = tuple[str, bool, str]  # a site path, asked for as a folder or not, and the file it named
 Identity = tuple[int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns
 
@@ -61,12 +68,14 @@ class Clean:
     sha256: str
     lookups: tuple[Lookup, ...]
     inode: Identity
+    texts: tuple[bytes, ...] = ()  # the digests of its text's parts (a data file's records), each clean
 
 
 def clean_file(site: Site, rel: str, data: bytes, inode: Identity) -> Clean:
-    """The record of ``rel``, just checked without a finding (``site.asked`` holds what it looked up)."""
+    """The record of ``rel``, just checked without a finding (``site.asked`` holds what it looked up,
+    ``site.texts_clean`` the parts of its text it remembers)."""
     lookups = tuple(sorted((path, folder, site.exists[(path, folder)]) for path, folder in site.asked))
-    return Clean(rel, hashlib.sha256(data).hexdigest(), lookups, inode)
+    return Clean(rel, hashlib.sha256(data).hexdigest(), lookups, inode, tuple(site.texts_clean))
 
 
 def _library(name: str) -> str:
@@ -93,13 +102,15 @@ class Manifest:
         self.version = version
         self.files: dict[str, tuple[str, list[int], Identity]] = {}  # site path -> (SHA-256, lookups, inode)
         self.lookups: list[Lookup] = []
+        self.parts: dict[str, tuple[bytes, ...]] = {}  # site path -> the digests of its clean text parts
+        self.texts: frozenset[bytes] = frozenset()  # every file's clean text parts
         self._still: dict[int, bool] = {}  # lookups found to name the same file still (in this process)
         self._read()
 
     def _read(self) -> None:
         try:
             blobs = unpack(self.path.read_bytes())
-            doc = json.loads(blobs[0]) if blobs and len(blobs) == 1 else None
+            doc = json.loads(blobs[0]) if blobs and len(blobs) == 2 else None
         except (OSError, ValueError):
             return
         if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != self.version:
@@ -113,17 +124,26 @@ class Manifest:
                     and isinstance(item[1], bool) and isinstance(item[2], str)):
                 return
             table.append((item[0], item[1], item[2]))
+        digests = blobs[1]
+        count = len(digests) // DIGEST
         out: dict[str, tuple[str, list[int], Identity]] = {}
+        parts: dict[str, tuple[bytes, ...]] = {}
         for rel, entry in files.items():
-            if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)
+            if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)
                     and isinstance(entry[1], list)
                     and all(isinstance(i, int) and 0 <= i < len(table) for i in entry[1])
                     and isinstance(entry[2], list) and len(entry[2]) == 4
-                    and all(isinstance(i, int) for i in entry[2])):
+                    and all(isinstance(i, int) for i in entry[2])
+                    and isinstance(entry[3], list) and len(entry[3]) == 2
+                    and all(isinstance(i, int) for i in entry[3]) and 0 <= entry[3][0] <= entry[3][1] <= count):
                 return
             dev, ino, size, mtime = entry[2]
             out[rel] = (entry[0], entry[1], (dev, ino, size, mtime))
-        self.lookups, self.files = table, out
+            start, end = entry[3]
+            if end > start:
+                parts[rel] = tuple(digests[i * DIGEST:(i + 1) * DIGEST] for i in range(start, end))
+        self.lookups, self.files, self.parts = table, out, parts
+        self.texts = frozenset(d for found in parts.values() for d in found)
 
     def unchanged(self, site: Site, rel: str, inode: Identity) -> Clean | None:
         """The record of ``rel`` if it is the inode that verified clean, untouched, and names the same files;
@@ -131,7 +151,7 @@ class Manifest:
         entry = self.files.get(rel)
         if entry is None or entry[2] != inode or not self._still_named(site, entry[1]):
             return None
-        return Clean(rel, entry[0], tuple(self.lookups[i] for i in entry[1]), inode)
+        return Clean(rel, entry[0], tuple(self.lookups[i] for i in entry[1]), inode, self.parts.get(rel, ()))
 
     def kept(self, site: Site, rel: str, data: bytes, inode: Identity) -> Clean | None:
         """The record of ``rel`` if it is still clean (same bytes, same files named); None: check it."""
@@ -141,7 +161,7 @@ class Manifest:
         digest = hashlib.sha256(data).hexdigest()
         if digest != entry[0] or not self._still_named(site, entry[1]):
             return None
-        return Clean(rel, digest, tuple(self.lookups[i] for i in entry[1]), inode)
+        return Clean(rel, digest, tuple(self.lookups[i] for i in entry[1]), inode, self.parts.get(rel, ()))
 
     def _still_named(self, site: Site, lookups: list[int]) -> bool:
         still = self._still
@@ -157,8 +177,12 @@ class Manifest:
         """Replace the manifest with ``clean`` (atomically; a manifest that cannot be written is skipped)."""
         index: dict[Lookup, int] = {}
         files: dict[str, list[object]] = {}
+        digests: list[bytes] = []
         for c in sorted(clean, key=lambda c: c.rel):
-            files[c.rel] = [c.sha256, [index.setdefault(item, len(index)) for item in c.lookups], list(c.inode)]
+            span = [len(digests), len(digests) + len(c.texts)]
+            digests.extend(c.texts)
+            files[c.rel] = [c.sha256, [index.setdefault(item, len(index)) for item in c.lookups], list(c.inode), span]
         doc = {"format": FORMAT, "version": self.version, "lookups": [list(k) for k in index], "files": files}
-        write_atomic(self.path, pack([json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()]))
+        write_atomic(self.path, pack([json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode(),
+                                      b"".join(digests)]))
 

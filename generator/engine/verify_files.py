@@ -20,6 +20,7 @@ import io
 import json
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import tinycss2
@@ -132,6 +133,21 @@ def _json_strings(value: object, key: str, out: list[tuple[str, str]]) -> list[t
     return out
 
 
+def _parts(doc: object) -> Iterator[str]:
+    """A data document's strings in parts, one per record: each item of a top-level member that is a list, each
+    member (its key with it) of one that is an object, and every other top-level member whole; a part is its
+    strings joined by line breaks, as the whole document's would be (a finding never spans one)."""
+    members = list(doc.items()) if isinstance(doc, dict) else [("", doc)]
+    for key, value in members:
+        yield str(key)
+        items: list[tuple[str, object]] = ([("", v) for v in value] if isinstance(value, list)
+                                           else [(str(k), v) for k, v in value.items()] if isinstance(value, dict)
+                                           else [("", value)])
+        for name, item in items:
+            strings = [name, *(v for _, v in _json_strings(item, name, []))]
+            yield "\n".join(v for v in strings if v)
+
+
 def json_data(scan: FileScan, data: bytes | str, *, name: str = "") -> object:
     """A JSON file (``name`` is its site path: some files hold URLs) or a JSON script; None if unreadable."""
     try:
@@ -143,10 +159,13 @@ def json_data(scan: FileScan, data: bytes | str, *, name: str = "") -> object:
     if search_index:
         scan.base = ""  # the theme resolves locations against the site's root
     manifest = name.endswith(".webmanifest")
-    strings = _json_strings(doc, "", [])
     if not (search_index or manifest):  # data: all of it is text
-        scan.text("\n".join(value for _, value in strings if value))
+        if scan.site.clean_texts is not None:  # remembered part by part (one per record)
+            scan.text_in_parts(_parts(doc))
+        else:
+            scan.text("\n".join(value for _, value in _json_strings(doc, "", []) if value))
         return doc
+    strings = _json_strings(doc, "", [])
     for key, value in strings:
         if search_index and key == "location":
             scan.url(value, fetched=False, tag="search location")
