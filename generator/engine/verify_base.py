@@ -103,7 +103,7 @@ class Site:
         self.asked: set[LinkKey] = set()  # what the file being scanned looked up (a cross-file fact of it)
         # Parts of data files' text that verified clean before (digests, from the manifest; None: no manifest),
         # and the digests of the clean parts of the file being scanned (see ``FileScan.text_in_parts``).
-        self.clean_texts: set[bytes] | frozenset[bytes] | None = None
+        self.clean_texts: frozenset[bytes] | None = None
         self.texts_clean: list[bytes] = []
         self.inline_cache: dict[str, tuple[str, ...] | None] = {}
         self.css_read: dict[str, CssRead] = {}  # style sheets read so far (the same few style attributes)
