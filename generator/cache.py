@@ -2,15 +2,15 @@
 
 What is kept: resized brand images and re-encoded content images (``images/``), QR codes
 (``qr/``), search entries (``search/``), built pages (``pages/``, ``engine/mkdocs_page_cache.py``),
-parsed record files (``records/``, ``records/parse_store.py``), each town's rendered community pages
+loaded record files (``records/``, ``records/record_store.py``), each town's rendered community pages
 (``render/``, ``pages/share_store.py``), the communities whose published records were found free of personal
 information (``pii/``, ``records/scanned_clean.py``), each community's scored periods (``scores/``,
 ``scoring/score_store.py``) and the output check's list of files that verified clean
 (``verify/``).  Every entry is found by a key that hashes *all* its inputs: the input bytes, the parameters, a
 code version that is bumped when the encoder changes (or every file of the package: :func:`package_version`),
 and the versions of the libraries that write the bytes.  An entry is therefore never stale, only unused.
-(``records/`` keeps one entry per town folder, keyed by the folder and the reader's code, and inside
-it each file's parse under the SHA-256 of the file's bytes: the same rule, one level down.)
+(``records/`` keeps one entry per town folder, keyed by the folder and the package, and inside it each
+file's record under its path, model and the SHA-256 of the file's bytes: the same rule, one level down.)
 
 The cache is never needed for a correct build:
 

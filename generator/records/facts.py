@@ -49,9 +49,8 @@ def check_changes(c: Community, log: ErrorLog) -> None:
     profile = c.profile
     previous: dt.date | None = None
     for k, change in enumerate(c.profile.changes):
-        where, line = c.sources.where("profile.yml", ("changes", k, "since"))
         if previous is not None and change.since < previous:
-            log.add(where, line, f"changes[{k}].since",
+            log.add(*c.sources.where("profile.yml", ("changes", k, "since")), f"changes[{k}].since",
                     msg("facts.changes_out_of_order", since=change.since, previous=previous))
         previous = change.since
         for name in SECTIONS:
@@ -63,7 +62,8 @@ def check_changes(c: Community, log: ErrorLog) -> None:
                 _merged(section, part)
             except ValidationError as exc:
                 if doc is None:
-                    log.add(where, line, f"changes[{k}].{name}", msg("facts.invalid_change", detail=str(exc)))
+                    log.add(*c.sources.where("profile.yml", ("changes", k, "since")), f"changes[{k}].{name}",
+                            msg("facts.invalid_change", detail=str(exc)))
                 else:
                     log.errors.extend(validation_errors(exc, doc, type(section), prefix=("changes", k, name)))
         try:

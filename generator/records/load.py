@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,7 +21,7 @@ from generator.records.frozen import RESULTS_DIR, FrozenPeriod, check_file_name,
 from generator.records.images import ImageProblem, clean_copy
 from generator.records.messages import validation_errors
 from generator.records.model import Community, District, Sources, Town
-from generator.records.parse_store import Parsed, TownStore
+from generator.records.record_store import TownStore, model_name
 from generator.records.schema import FILE_MODELS, DistrictFile, ProfileFile, TownFile, attach_sources
 from generator.records.yamlio import MAX_FILE_BYTES, YamlDoc, read_file, read_yaml_bytes
 
@@ -83,16 +82,20 @@ def _parse(file: Path, project: Path, model: type[M], log: ErrorLog, cache: Pars
         small = False  # read_file reports it
     if not small:
         return _parse_fresh(file, None, rel, model, log)
-    if cache is None:  # a build: what the town's files parsed to in earlier builds (``parse_store``)
+    if cache is None:  # a build: what the town's files loaded to in earlier builds (``record_store``)
         assert store is not None
         try:
             raw = file.read_bytes()
         except OSError:
             return _parse_fresh(file, None, rel, model, log)
-        digest, parsed = store.get(raw)
-        return _parse_fresh(file, raw, rel, model, log, parsed,
-                            keep=lambda doc: store.put(digest, doc.data, doc.lines))
-    key = (rel, f"{model.__module__}.{model.__qualname__}")
+        digest, loaded = store.get(rel, model, raw)
+        if loaded is not None:
+            return loaded
+        record, doc = _parse_fresh(file, raw, rel, model, log)
+        if record is not None and doc is not None:  # loaded without an error
+            store.put(rel, model, digest, record, doc)
+        return record, doc
+    key = (rel, model_name(model))
     cache.used.add(key)
     hit = cache.entries.get(key)
     if hit is not None and hit[0] == cache.known.get(rel):
@@ -111,22 +114,14 @@ def _parse(file: Path, project: Path, model: type[M], log: ErrorLog, cache: Pars
     return record, doc
 
 
-def _parse_fresh(file: Path, raw: bytes | None, rel: str, model: type[M], log: ErrorLog,
-                 parsed: Parsed | None = None,
-                 keep: Callable[[YamlDoc], None] | None = None) -> tuple[M | None, YamlDoc | None]:
-    """``parsed``: what ``raw`` parsed to before (not read again); ``keep`` is given a document that parsed
-    without errors, before its data is dropped."""
+def _parse_fresh(file: Path, raw: bytes | None, rel: str, model: type[M],
+                 log: ErrorLog) -> tuple[M | None, YamlDoc | None]:
     if raw is None:
         raw, errors = read_file(file, rel)
         if raw is None:
             log.errors.extend(errors)
             return None, None
-    if parsed is not None:
-        doc, errors = YamlDoc(rel, *parsed), []
-    else:
-        doc, errors = read_yaml_bytes(raw, rel)
-        if keep is not None and doc is not None and not errors:
-            keep(doc)
+    doc, errors = read_yaml_bytes(raw, rel)
     log.errors.extend(errors)
     if doc is None or errors:
         return None, doc
@@ -165,8 +160,8 @@ def load_district(root: Path, project: Path, cache: ParseCache | None = None) ->
     Returns the district with every town and community that loaded cleanly (so
     later checks can still run on them) or ``None`` if the district file failed.
     With ``cache``, files whose bytes are unchanged since the cache's last load are not parsed again;
-    without it, the project's content cache keeps what the towns' files parsed to across runs
-    (``parse_store``).  Either way the district and the errors are the same as without them.
+    without it, the project's content cache keeps what the towns' files loaded to across runs
+    (``record_store``).  Either way the district and the errors are the same as without them.
     """
     if cache is not None:
         cache.start()
@@ -197,7 +192,7 @@ def _load_district(root: Path, project: Path, cache: ParseCache | None) -> tuple
             continue
         if entry.name == RESULTS_DIR:
             continue  # frozen results, read below
-        # A build keeps what each town's files parsed to (``parse_store``); the preview has its own cache.
+        # A build keeps what each town's files loaded to (``record_store``); the preview has its own cache.
         store = TownStore(disk, _rel(entry, project)) if cache is None and disk is not None else None
         town = _load_town(entry, project, root, log, cache, store)
         if store is not None:

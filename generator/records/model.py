@@ -32,6 +32,11 @@ class Sources:
             return file, 0
         return doc.path, doc.line(path)
 
+    def file(self, file: str) -> str:
+        """The project-relative path of ``file`` (what :meth:`where` gives without reading a line)."""
+        doc = self.docs.get(file)
+        return file if doc is None else doc.path
+
 
 @dataclass
 class Community:

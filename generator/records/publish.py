@@ -82,13 +82,13 @@ def publish(district: District, as_of: dt.date) -> tuple[District, list[HeldBack
     """Return the public view of ``district`` on ``as_of`` and what was held back."""
     gate = Gate(as_of)
     info = district.info
-    dist_where = district.sources.where("district.yml")[0]
+    dist_where = district.sources.file("district.yml")
     commendations = gate.keep(info.commendations, info.publication, dist_where, "commendations")
     # The district file's own content (its model brands) is published only when the file is.
     district_open = info.publication is None or gate._reason([None, info.publication]) is None
     towns: list[Town] = []
     for town in district.towns:
-        where = town.sources.where("town.yml")[0]
+        where = town.sources.file("town.yml")
         if not gate.passes(town.info.publication, [None], where, msg("publish.what.town", name=town.name)):
             continue
         communities = [c for c in (_publish_community(c, gate, town.info.publication) for c in town.communities)
@@ -137,13 +137,13 @@ def check_recipients(public: District) -> ErrorLog:
 
 def _publish_community(c: Community, gate: Gate, town: Publication | None) -> Community | None:
     """The community's published records; its town's and its profile's publication are containers of all."""
-    where = c.sources.where("profile.yml")[0]
+    where = c.sources.file("profile.yml")
     if not gate.passes(c.profile.publication, [town, None], where, msg("publish.what.community", name=c.name)):
         return None
     outer = [town, c.profile.publication]
 
     def w(name: str) -> str:
-        return c.sources.where(name)[0]
+        return c.sources.file(name)
 
     def files(own: Publication | None) -> list[Publication | None]:
         return [*outer, own]
