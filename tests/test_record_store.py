@@ -133,6 +133,21 @@ def test_no_cache_writes_nothing(project: Path, monkeypatch: pytest.MonkeyPatch)
     assert not (project / ".cache").exists()
 
 
+CALLED: list[str] = []
+
+
+def _called(what: str) -> str:
+    CALLED.append(what)
+    return what
+
+
+class _RunsCode:
+    """Pickles as a call of :func:`_called`: what an entry written by someone else could make a reader run."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return _called, ("ran",)
+
+
 def test_the_reader_makes_no_class_but_a_record_s(project: Path) -> None:
     """Unpickling runs what the bytes name: an entry naming any other class is refused (the file is loaded again)."""
     import pickle
@@ -145,9 +160,11 @@ def test_the_reader_makes_no_class_but_a_record_s(project: Path) -> None:
     record, kept = record_store.decode(blob, doc.path, ProfileFile)
     assert record == c.profile and kept.released and kept.path == doc.path and record.origin.doc is kept
     assert doc.lines and not doc.released  # the live document keeps its map: only the kept one is without
-    for odd in (pickle.dumps((c.profile, doc, Path("x"))), pickle.dumps(Path("x")), blob[:-3]):
+    for odd in (pickle.dumps((c.profile, doc, Path("x"))), pickle.dumps(Path("x")), blob[:-3],
+                pickle.dumps((_RunsCode(), doc))):
         with pytest.raises(ValueError):
             record_store.decode(odd, doc.path, ProfileFile)
+    assert CALLED == []  # refused before it ran
     with pytest.raises(ValueError):
         record_store.decode(blob, "communities/other/profile.yml", ProfileFile)  # another file's record
 
@@ -179,3 +196,19 @@ def test_a_warm_data_stage_reads_again_only_the_documents_of_the_community_it_sc
     assert second.context is not None and not second.log.errors
     folder = profile.parent.relative_to(project).as_posix()
     assert read_again and {Path(p).parent.as_posix() for p in read_again} == {folder}
+
+
+def test_a_kept_file_s_entries_come_with_their_content_hashes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The manifest names each pledge, activity … by its content hash: a kept entry's hash is the one kept with
+    it (not worked out again), and it is the hash the entry's values give."""
+    from generator.records import digests
+
+    _load(project)
+    district, _errors = _load(project)
+    listed = [e for c in district.communities() for name in c.sources.docs  # type: ignore[attr-defined]
+              for e in digests.entries(getattr(c, name.removesuffix(".yml")))]
+    assert len(listed) > 200
+    fresh = {id(e): digests.content_hash(e.model_copy()) for e in listed}  # a copy is hashed from its values
+    assert len(set(fresh.values())) > 200
+    monkeypatch.setattr(digests.json, "dumps", lambda *a, **k: pytest.fail("a kept entry's hash worked out again"))
+    assert {id(e): digests.content_hash(e) for e in listed} == fresh

@@ -22,12 +22,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
 from generator import urls
 from generator.messages import Msg, msg
 from generator.pages.json_text import layered_json
 from generator.pages.status import pledge_status
+from generator.records.digests import content_hash
 
 if TYPE_CHECKING:
     from generator.context import SiteContext
@@ -60,23 +59,6 @@ class Record:
     @property
     def kind(self) -> str:
         return self.id.split(":", 1)[0]
-
-
-# A record's hash by the record object (``id`` and a weak reference to it): ``dangjian serve`` keeps the
-# parsed records of unchanged files from one run to the next (``records.load.ParseCache``), and records are
-# never changed once loaded (publishing and as-of views copy them), so a kept record keeps its hash.
-_HASHES: dict[int, tuple[weakref.ref[BaseModel], str]] = {}
-
-
-def content_hash(model: BaseModel) -> str:
-    key = id(model)
-    kept = _HASHES.get(key)
-    if kept is not None and kept[0]() is model:
-        return kept[1]
-    data = json.dumps(model.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    digest = "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
-    _HASHES[key] = (weakref.ref(model, lambda _gone, key=key: _HASHES.pop(key, None)), digest)
-    return digest
 
 
 def _short(text: str) -> str:

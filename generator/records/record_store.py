@@ -10,10 +10,12 @@ else.  Only a file that loaded without an error is kept: a file with errors is r
 every time.  (Before, the entry held the parse only and every record was checked again: at 2,000
 communities ~9 s of the ~11.5 s load, ``docs/benchmarks.md``.)
 
-An entry holds, per file, the record and its document as ``pickle`` bytes: the records are pydantic models
-whose fields were checked when the file was loaded; unpickling sets their fields as they were, and runs no
-code but what the bytes name, so the reader names only the record classes, their sources' two classes and
-``datetime.date`` (anything else is refused, as a damaged entry is, and the file is loaded again).  The
+An entry holds, per file, the record, its document and its entries' content hashes (``records/digests.py``:
+what the site's manifest names them by, so that they are not worked out again) as ``pickle`` bytes: the
+records are pydantic models whose fields were checked when the file was loaded; unpickling sets their fields
+as they were, and runs no code but what the bytes name, so the reader names only the record classes, their
+sources' two classes and ``datetime.date`` (anything else is refused, as a damaged entry is, and the file is
+loaded again).  The
 document is kept without its line map (the larger part of it): it holds the file's bytes compressed, as
 every loaded document does once the build is done with line numbers (``YamlDoc.release_lines``), and a line
 asked for (an error found later, the evidence of a community scored again) reads them again.
@@ -34,6 +36,7 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel
 
 from generator.cache import cache_key, package_version, read_entry, write_entry
+from generator.records.digests import content_hash, entries, remember
 from generator.records.provenance import Record, Source
 from generator.records.yamlio import YamlDoc
 
@@ -83,10 +86,10 @@ class _Reader(pickle.Unpickler):
 
 
 def encode(record: BaseModel, doc: YamlDoc) -> bytes | None:
-    """A loaded file's record and document as kept (None: it cannot be)."""
+    """A loaded file's record and document as kept, with its entries' content hashes (None: it cannot be)."""
     out = io.BytesIO()
     try:
-        _Writer(out, PROTOCOL).dump((record, doc))
+        _Writer(out, PROTOCOL).dump((record, doc, [content_hash(e) for e in entries(record)]))
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
     return out.getvalue()
@@ -98,11 +101,16 @@ def decode(blob: bytes, rel: str, model: type[M]) -> tuple[M, YamlDoc]:
         loaded = _Reader(io.BytesIO(blob)).load()
     except Exception as exc:  # bytes the cache's checksum let through but that are not a record: any error
         raise ValueError(f"not a stored record: {exc}") from exc
-    if not (type(loaded) is tuple and len(loaded) == 2):
-        raise ValueError("not a record and its document")
-    record, doc = loaded
+    if not (type(loaded) is tuple and len(loaded) == 3):
+        raise ValueError("not a record, its document and its entries' hashes")
+    record, doc, hashes = loaded
     if type(record) is not model or type(doc) is not YamlDoc or doc.path != rel or doc.packed is None:
         raise ValueError("not this file's record")
+    listed = list(entries(record))
+    if type(hashes) is not list or len(hashes) != len(listed) or not all(type(h) is str for h in hashes):
+        raise ValueError("not this record's hashes")
+    for entry, digest in zip(listed, hashes, strict=True):
+        remember(entry, digest)
     return record, doc
 
 
