@@ -22,10 +22,13 @@ The cache is never needed for a correct build:
   write the same key write the same bytes.  A write that fails (read-only project, full disk) is
   skipped.
 
-Size: entries that no build uses any more are left in place (``render/`` removes its entries that no build
-used for a week: they are the large ones).  The folder may be deleted between builds (``rm -rf .cache``); the
-next build fills it again.  A build that is running reads its stored towns' pages from ``render/`` until MkDocs
-has read them: deleting the folder under it makes that build fail, and the published site stays as it was.
+Size: the two kinds that grow with every edit and every new version of the code, ``render/`` (a town's pages,
+megabytes each) and ``pages/`` (one entry per built page: ~770 MB per version of the code at 2,000 communities),
+remove the entries that no build used for :data:`KEEP_DAYS` days (:func:`prune`; a build touches what it uses,
+:func:`touch`).  The other kinds are left to grow: they are small and keyed by content.  The folder may be
+deleted between builds (``rm -rf .cache``); the next build fills it again.  A build that is running reads its
+stored towns' pages from ``render/`` until MkDocs has read them: deleting the folder under it makes that build
+fail, and the published site stays as it was.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ import re
 import struct
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -50,6 +54,7 @@ _COUNT = struct.Struct(">I")
 _LENGTH = struct.Struct(">Q")
 _DIGEST = 32  # SHA-256
 FILE_MODE = 0o644
+KEEP_DAYS = 7  # an entry of a kind that prunes (render/, pages/) unused this long is removed
 MAX_BLOBS = 65536  # no entry holds more (``records/``: one blob per record file of a town); more is damage
 
 Part = bytes | str | int | float | bool | None | Sequence[object]
@@ -160,6 +165,37 @@ def read_entry(folder: Path | None, kind: str, key: str) -> list[bytes] | None:
     except OSError:
         return None
     return unpack(data)
+
+
+def touch(path: Path) -> None:
+    """Mark an entry as used now (its modification time), so that :func:`prune` keeps it."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def prune(folder: Path | None, kind: str, now: float | None = None) -> int:
+    """Remove the entries of ``kind`` that no build has used for :data:`KEEP_DAYS` days; how many went.
+
+    An entry's modification time is when a build last wrote or used (:func:`touch`) it.  Anything that is
+    not a plain file two levels down (``kind/xx/key``) is left alone; an entry that cannot be removed stays."""
+    if folder is None:
+        return 0
+    cutoff = (time.time() if now is None else now) - KEEP_DAYS * 86400
+    removed = 0
+    try:
+        groups = [g.path for g in os.scandir(folder / kind) if g.is_dir(follow_symlinks=False)]
+    except OSError:
+        return 0
+    for group in groups:
+        try:
+            with os.scandir(group) as entries:
+                for entry in entries:
+                    if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        os.unlink(entry.path)
+                        removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def write_entry(folder: Path | None, kind: str, key: str, blobs: Sequence[bytes]) -> None:

@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,7 @@ import generator.engine.mkdocs_search as search_module
 import generator.engine.verify as verify_module
 import generator.pages.qr as qr_module
 import generator.records.images as images_module
+from generator import cache
 from generator.cache import cache_folder, cache_key, pack, read_entry, unpack, write_entry
 from generator.engine.verify import verify_site
 from generator.engine.verify_cache import MANIFEST
@@ -381,3 +384,22 @@ def test_an_image_replaced_under_the_same_name_is_described_anew(tmp_path: Path)
     source.write_bytes(b"not an image")
     with pytest.raises(ImageProblem):
         describe(source, "照片", "media/brands/demo", 0)
+
+
+def test_prune_removes_only_old_entries_of_its_kind(tmp_path: Path) -> None:
+    long_ago = time.time() - (cache.KEEP_DAYS + 1) * 86400
+    old, fresh = tmp_path / "pages" / "ab" / ("a" * 64), tmp_path / "pages" / "ab" / ("b" * 64)
+    other_kind, deeper = tmp_path / "search" / "ab" / ("c" * 64), tmp_path / "pages" / "ab" / "sub" / "x"
+    outside = tmp_path / "outside"
+    link = tmp_path / "pages" / "ab" / ("d" * 64)
+    for path in (old, fresh, other_kind, deeper, outside):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+    link.symlink_to(outside)
+    for path in (old, other_kind, deeper, outside):
+        os.utime(path, (long_ago, long_ago))
+    os.utime(link, (long_ago, long_ago), follow_symlinks=False)
+    assert cache.prune(tmp_path, "pages") == 1
+    assert not old.exists()
+    assert all(p.exists() for p in (fresh, other_kind, deeper, outside)) and link.is_symlink()
+    assert cache.prune(None, "pages") == 0 and cache.prune(tmp_path / "none", "pages") == 0

@@ -9,7 +9,9 @@ would not see them).
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ import pytest
 from support import AS_OF_ARG, cli, synthetic_project
 from trust_util import tree
 
+from generator import cache
 from generator.engine import mkdocs_page_cache, mkdocs_pool
 from generator.engine.mkdocs_page_cache import Built, PageCache, site_version
 from generator.pages import parallel
@@ -118,6 +121,27 @@ def test_a_damaged_entry_is_built_again(builds: Builds) -> None:
     warm, again = builds.build("warm")
     assert len(again) == 5
     _same(warm, _plain(builds, "plain"))
+
+
+def test_a_build_keeps_the_entries_it_used_and_removes_those_unused_for_a_week(builds: Builds) -> None:
+    """The folder does not grow with every version of the code: a used entry is touched, one no build used for
+    ``cache.KEEP_DAYS`` days is removed once a build succeeds, and a recent unused one stays."""
+    builds.build("cold")
+    top = builds.project / ".cache" / mkdocs_page_cache.KIND
+    entries = sorted(p for p in top.rglob("*") if p.is_file())
+    stale, recent = top / "00" / ("0" * 64), top / "00" / ("1" * 64)
+    stale.parent.mkdir(exist_ok=True)
+    stale.write_bytes(b"an entry of another version of the code")
+    recent.write_bytes(b"one of yesterday")
+    long_ago = time.time() - (cache.KEEP_DAYS + 1) * 86400
+    for entry in [*entries, stale]:
+        os.utime(entry, (long_ago, long_ago))
+    yesterday = time.time() - 86400
+    os.utime(recent, (yesterday, yesterday))
+    _, again = builds.build("warm")
+    assert again == []  # every page from an entry, each of them used, so touched
+    assert not stale.exists() and recent.exists()
+    assert [e for e in entries if not e.exists() or e.stat().st_mtime < yesterday] == []
 
 
 def test_the_theme_changes_every_page_s_key(builds: Builds) -> None:

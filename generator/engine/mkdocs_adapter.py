@@ -365,6 +365,8 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
             with (linked_writes(site_dir, published),
                   mkdocs_pool.pages_on_workers(workers, _every(progress), read, pages, frozenset(untrusted))):
                 build(config)
+            if pages is not None:
+                pages.prune()
         except (SystemExit, Exception) as exc:
             raise EngineError("\n".join([*counter.messages, f"{type(exc).__name__}: {exc}"])) from exc
         finally:

@@ -14,7 +14,9 @@ search entries the page added, the log records of its two passes, and its anchor
 pages' anchors (what MkDocs's anchor check reads once every page is built), and the title its first
 heading gave.  It is used by the engine's pool only (``mkdocs_pool``), for the pages whose Markdown pass is
 left to the workers; a small site builds serially and does not need it.  ``DANGJIAN_NO_CACHE`` turns it
-off like every other part of the content cache (``generator/cache.py``).
+off like every other part of the content cache (``generator/cache.py``).  A build touches every entry it
+uses, and a build that succeeded removes the entries that no build used for a week (``cache.prune``): each
+version of the code and each edit adds entries, ~40 KB a page.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generator.cache import cache_key, read_entry, write_entry
+from generator.cache import cache_key, entry_path, prune, read_entry, touch, write_entry
 
 KIND = "pages"
 FORMAT = 1  # bump when an entry's layout or meaning changes
@@ -94,11 +96,17 @@ class PageCache:
             return None
         try:
             meta = json.loads(blobs[1])
-            return Built(blobs[0] if meta["written"] else None, list(meta["entries"]),
+            built = Built(blobs[0] if meta["written"] else None, list(meta["entries"]),
                          [_record(r) for r in meta["read_records"]], [_record(r) for r in meta["records"]],
                          meta["anchors"], meta["links"], meta["title"])
         except (ValueError, KeyError, TypeError):
             return None
+        touch(entry_path(self.folder, KIND, key))  # used: pruning keeps it
+        return built
+
+    def prune(self) -> int:
+        """Remove the pages no build has used for a week (``cache.KEEP_DAYS``); how many went."""
+        return prune(self.folder, KIND)
 
     def put(self, key: str, built: Built) -> None:
         meta = {"written": built.html is not None, "entries": built.entries, "read_records": built.read_records,

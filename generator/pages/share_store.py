@@ -23,16 +23,14 @@ so its messages are shown each time).  An entry is one cache file (``generator.c
 the pages and files, then their bytes; the build's output refers to those bytes where they are
 (:class:`~generator.pages.output.Spooled`, as to a render worker's spool pack), so a stored town is neither
 read into memory nor copied before MkDocs reads its pages.  An entry is checked (its SHA-256) when it is
-found; a damaged one is rendered and written again.  Entries that no build has used for :data:`KEEP_DAYS`
-are removed (a build touches those it uses), so the folder does not grow with every edit.
+found; a damaged one is rendered and written again.  Entries that no build has used for a week
+(``cache.KEEP_DAYS``) are removed (a build touches those it uses), so the folder does not grow with every edit.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +43,9 @@ from generator.cache import (
     entry_path,
     pack,
     package_version,
+    prune,
     read_entry,
+    touch,
     write_atomic,
 )
 from generator.messages import language
@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 
 KIND = "render"
 FORMAT = 1  # bump when what an entry holds changes
-KEEP_DAYS = 7  # an entry no build has used for this long is removed
 DOUBT = "doubtful"  # under render/: a marker per key whose entry a build stored while its sources changed
 RenderPart = Callable[["SiteContext", Scope], Part]
 
@@ -144,25 +143,11 @@ class ShareStore:
             part = _decode(path, blobs, Scope(frozenset(c.key for c in town.communities), site_wide=False))
             if part is not None:
                 self.kept[town.id] = part
-                with contextlib.suppress(OSError):
-                    os.utime(path)
+                touch(path)
 
     def prune(self, now: float | None = None) -> None:
-        """Remove entries that no build has used for :data:`KEEP_DAYS` days."""
-        cutoff = (time.time() if now is None else now) - KEEP_DAYS * 86400
-        top = self.folder / KIND
-        try:
-            groups = list(os.scandir(top))
-        except OSError:
-            return
-        for group in groups:
-            try:
-                with os.scandir(group.path) as entries:
-                    for entry in entries:
-                        if entry.is_file() and entry.stat().st_mtime < cutoff:
-                            os.unlink(entry.path)
-            except OSError:
-                continue
+        """Remove entries that no build has used for :data:`~generator.cache.KEEP_DAYS` days."""
+        prune(self.folder, KIND, now)
 
 
 def _spooled(path: Path, header: dict[str, object], lengths: list[int], scope: Scope) -> Part:
