@@ -55,6 +55,8 @@ _LENGTH = struct.Struct(">Q")
 _DIGEST = 32  # SHA-256
 FILE_MODE = 0o644
 KEEP_DAYS = 7  # an entry of a kind that prunes (render/, pages/) unused this long is removed
+PRUNE_EVERY_S = 86400  # a kind's folder is walked for pruning at most this often
+PRUNED = ".pruned"  # in a kind's folder: its mtime is the last walk's time
 MAX_BLOBS = 65536  # no entry holds more (``records/``: one blob per record file of a town); more is damage
 
 Part = bytes | str | int | float | bool | None | Sequence[object]
@@ -177,10 +179,19 @@ def prune(folder: Path | None, kind: str, now: float | None = None) -> int:
     """Remove the entries of ``kind`` that no build has used for :data:`KEEP_DAYS` days; how many went.
 
     An entry's modification time is when a build last wrote or used (:func:`touch`) it.  Anything that is
-    not a plain file two levels down (``kind/xx/key``) is left alone; an entry that cannot be removed stays."""
+    not a plain file two levels down (``kind/xx/key``) is left alone; an entry that cannot be removed stays.
+    The folder is walked at most once a day (the time of the last walk is the mtime of ``kind/.pruned``):
+    walking 173,000 page entries took 1.3 s."""
     if folder is None:
         return 0
-    cutoff = (time.time() if now is None else now) - KEEP_DAYS * 86400
+    clock = time.time() if now is None else now
+    stamp = folder / kind / PRUNED
+    try:
+        if clock - stamp.stat().st_mtime < PRUNE_EVERY_S:
+            return 0
+    except OSError:
+        pass
+    cutoff = clock - KEEP_DAYS * 86400
     removed = 0
     try:
         groups = [g.path for g in os.scandir(folder / kind) if g.is_dir(follow_symlinks=False)]
@@ -195,6 +206,9 @@ def prune(folder: Path | None, kind: str, now: float | None = None) -> int:
                         removed += 1
         except OSError:
             continue
+    with contextlib.suppress(OSError):
+        stamp.touch()
+        os.utime(stamp, (clock, clock))
     return removed
 
 

@@ -402,4 +402,8 @@ def test_prune_removes_only_old_entries_of_its_kind(tmp_path: Path) -> None:
     assert cache.prune(tmp_path, "pages") == 1
     assert not old.exists()
     assert all(p.exists() for p in (fresh, other_kind, deeper, outside)) and link.is_symlink()
+    old.write_bytes(b"x")
+    os.utime(old, (long_ago, long_ago))
+    assert cache.prune(tmp_path, "pages") == 0 and old.exists()  # walked less than a day ago
+    assert cache.prune(tmp_path, "pages", now=time.time() + cache.PRUNE_EVERY_S + 1) == 1 and not old.exists()
     assert cache.prune(None, "pages") == 0 and cache.prune(tmp_path / "none", "pages") == 0

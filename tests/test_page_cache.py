@@ -134,7 +134,7 @@ def test_a_build_keeps_the_entries_it_used_and_removes_those_unused_for_a_week(b
     stale.write_bytes(b"an entry of another version of the code")
     recent.write_bytes(b"one of yesterday")
     long_ago = time.time() - (cache.KEEP_DAYS + 1) * 86400
-    for entry in [*entries, stale]:
+    for entry in [*entries, stale, top / cache.PRUNED]:  # the last walk too: a day ago and more
         os.utime(entry, (long_ago, long_ago))
     yesterday = time.time() - 86400
     os.utime(recent, (yesterday, yesterday))
