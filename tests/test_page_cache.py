@@ -134,7 +134,9 @@ def test_a_build_keeps_the_entries_it_used_and_removes_those_unused_for_a_week(b
     stale.write_bytes(b"an entry of another version of the code")
     recent.write_bytes(b"one of yesterday")
     long_ago = time.time() - (cache.KEEP_DAYS + 1) * 86400
-    for entry in [*entries, stale, top / cache.PRUNED]:  # the last walk too: a day ago and more
+    last_walk = top.parent / (cache.PRUNED + mkdocs_page_cache.KIND)
+    assert last_walk.is_file()  # the cold build walked the folder
+    for entry in [*entries, stale, last_walk]:  # and it did so more than a day ago
         os.utime(entry, (long_ago, long_ago))
     yesterday = time.time() - 86400
     os.utime(recent, (yesterday, yesterday))
