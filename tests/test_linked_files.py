@@ -6,8 +6,10 @@ The published site is never changed through a link: a path written twice in the 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,43 @@ def test_without_a_published_site_every_file_is_written(tmp_path: Path) -> None:
     writer = LinkingWriter(tmp_path / "new", None)
     writer.write(b"x", str(tmp_path / "new" / "x.txt"))
     assert (tmp_path / "new" / "x.txt").read_bytes() == b"x" and (tmp_path / "new" / "x.txt").stat().st_nlink == 1
+
+
+def _known(site: Path, rel: str, data: bytes) -> dict[str, tuple[str, tuple[int, int, int, int]]]:
+    st = os.stat(site / rel)
+    return {rel: (hashlib.sha256(data).hexdigest(), (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))}
+
+
+def test_a_page_known_to_equal_the_published_file_is_linked_without_reading_it(tmp_path: Path) -> None:
+    old = published(tmp_path)
+    new = tmp_path / "new"
+    same = hashlib.sha256(b"<p>same</p>").hexdigest()
+    writer = LinkingWriter(new, old, _known(old, "a/index.html", b"<p>same</p>"))
+    loads: list[str] = []
+
+    def load(data: bytes) -> Callable[[], bytes | None]:
+        return lambda: loads.append(data.decode()) or data
+
+    assert writer.write_known(same, str(new / "a" / "index.html"), load(b"<p>same</p>"))
+    assert loads == [] and os.path.samefile(new / "a" / "index.html", old / "a" / "index.html")
+    other = hashlib.sha256(b"<p>else</p>").hexdigest()  # other bytes than the published file's: read, written
+    assert writer.write_known(other, str(new / "a" / "index.html"), load(b"<p>else</p>"))
+    assert loads == ["<p>else</p>"] and (new / "a" / "index.html").stat().st_nlink == 1
+    assert (old / "a" / "index.html").read_bytes() == b"<p>same</p>"
+    assert not writer.write_known(other, str(new / "x.html"), lambda: None)  # nothing to write: the caller builds it
+    assert not (new / "x.html").exists()
+
+
+def test_a_published_file_written_since_it_was_verified_is_read_not_trusted(tmp_path: Path) -> None:
+    old = published(tmp_path)
+    known = _known(old, "a/index.html", b"<p>same</p>")
+    (old / "a" / "index.html").write_bytes(b"<p>SAME</p>")  # same size, new bytes, a new modification time
+    os.utime(old / "a" / "index.html", ns=(0, known["a/index.html"][1][3] + 1))
+    new = tmp_path / "new"
+    writer = LinkingWriter(new, old, known)
+    assert writer.write_known(known["a/index.html"][0], str(new / "a" / "index.html"), lambda: b"<p>same</p>")
+    assert (new / "a" / "index.html").read_bytes() == b"<p>same</p>"
+    assert (new / "a" / "index.html").stat().st_nlink == 1
 
 
 # --- the output check -------------------------------------------------------------------------------------

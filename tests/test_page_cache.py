@@ -8,6 +8,8 @@ would not see them).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing as mp
 import os
 import shutil
@@ -113,14 +115,26 @@ def test_one_community_edited_renders_its_pages_and_those_that_list_it(builds: B
 
 
 def test_a_damaged_entry_is_built_again(builds: Builds) -> None:
+    """Five pages' entries and the HTML entries of three other pages damaged: those pages (and any other page
+    with the same HTML as one of the three) are built again, and stored again."""
     builds.build("cold")
-    entries = sorted(p for p in (builds.project / ".cache" / mkdocs_page_cache.KIND).rglob("*") if p.is_file())
-    for entry in entries[:5]:
+    top = builds.project / ".cache" / mkdocs_page_cache.KIND
+    html = set(_html_entries(builds))
+    metas = {p: json.loads((cache.unpack(p.read_bytes()) or [b""])[0])["html"]
+             for p in sorted(top.rglob("*")) if p.is_file() and p not in html}
+    damaged = list(metas)[:5]
+    kept = {d for p, d in metas.items() if p not in damaged and d is not None}
+    digests = sorted(kept - {metas[p] for p in damaged})[:3]
+    stored = [cache.entry_path(builds.project / ".cache", mkdocs_page_cache.KIND, cache.cache_key("html", d))
+              for d in digests]
+    for entry in [*damaged, *stored]:
         data = entry.read_bytes()
         entry.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     warm, again = builds.build("warm")
-    assert len(again) == 5
+    assert len(again) == 5 + sum(1 for p, d in metas.items() if p not in damaged and d in digests), again
     _same(warm, _plain(builds, "plain"))
+    _, third = builds.build("third")
+    assert third == []
 
 
 def test_a_build_keeps_the_entries_it_used_and_removes_those_unused_for_a_week(builds: Builds) -> None:
@@ -169,17 +183,68 @@ def test_the_site_version_covers_config_theme_and_date(tmp_path: Path) -> None:
     cache = PageCache(tmp_path / "cache", base)
     assert cache.for_files(["a.md", "b.md"]).version == cache.for_files(["b.md", "a.md"]).version
     assert cache.for_files(["a.md", "b.md"]).version != cache.for_files(["a.md"]).version
-    key = cache.key("a.md", False, "# 甲")
-    assert len({key, cache.key("b.md", False, "# 甲"), cache.key("a.md", True, "# 甲"),
-                cache.key("a.md", False, "# 乙")}) == 4
+    key = cache.key("a.md", False, "# 甲".encode())
+    assert len({key, cache.key("b.md", False, "# 甲".encode()), cache.key("a.md", True, "# 甲".encode()),
+                cache.key("a.md", False, "# 乙".encode())}) == 4
 
 
 def test_an_entry_reads_back_as_it_was_kept(tmp_path: Path) -> None:
     cache = PageCache(tmp_path, "v")
-    built = Built(b"<html>\xe7\x94\xb2</html>", [{"location": "a/", "title": "甲", "text": "正文"}],
+    html = b"<html>\xe7\x94\xb2</html>"
+    digest = hashlib.sha256(html).hexdigest()
+    built = Built(digest, [{"location": "a/", "title": "甲", "text": "正文"}],
                   [("mkdocs.structure.pages", 30, "甲")], [], ["top"], {"b.md": {"x": "b/#x"}}, None)
-    cache.put("k", built)
-    assert cache.get("k") == built
-    cache.put("none", Built(None, [], [], [], None, None, "标题"))
+    cache.put("k", built, html)
+    assert cache.get("k") == built and cache.html(digest) == html
+    cache.put("none", Built(None, [], [], [], None, None, "标题"), None)
     assert cache.get("none") == Built(None, [], [], [], None, None, "标题")
-    assert cache.get("missing") is None
+    assert cache.get("missing") is None and cache.html("0" * 64) is None
+
+
+def test_a_page_s_html_is_kept_once_for_every_entry_that_has_it(tmp_path: Path) -> None:
+    pages = PageCache(tmp_path, "v")
+    html = b"<p>same</p>"
+    digest = hashlib.sha256(html).hexdigest()
+    for key in ("k1", "k2"):  # two versions of the code that gave the same page
+        pages.put(key, Built(digest, [], [], [], None, None, None), html)
+    assert len([p for p in (tmp_path / mkdocs_page_cache.KIND).rglob("*") if p.is_file()]) == 3
+    stored = next(p for p in (tmp_path / mkdocs_page_cache.KIND).rglob("*") if p.is_file()
+                  and (cache.unpack(p.read_bytes()) or [b""])[0] == html)
+    stored.write_bytes(stored.read_bytes()[:-1] + b"!")  # damaged: not given, and gone
+    assert pages.html(digest) is None and not stored.exists()
+    pages.put("k3", Built(digest, [], [], [], None, None, None), html)  # stored again by the next build of it
+    assert pages.html(digest) == html
+
+
+def _html_entries(builds: Builds) -> list[Path]:
+    """The page cache's HTML entries (the others hold JSON)."""
+    top = builds.project / ".cache" / mkdocs_page_cache.KIND
+    return [p for p in top.rglob("*")
+            if p.is_file() and not (cache.unpack(p.read_bytes()) or [b"{"])[0].startswith(b"{")]
+
+
+def test_a_warm_build_over_the_published_site_links_its_pages_without_reading_them(builds: Builds) -> None:
+    """A page taken from the cache whose published file the output check verified with the same bytes is a
+    link to that file: with every HTML entry gone, no page is rendered again, and the site is the same."""
+    first, _ = builds.build("site")
+    inodes = {p: (builds.root / "site" / p).stat().st_ino for p in first if p.endswith(".html")}
+    html = _html_entries(builds)
+    assert len(html) > 100
+    for entry in html:
+        entry.unlink()
+    again, rendered = builds.build("site")
+    assert rendered == []
+    assert [p for p, ino in inodes.items() if (builds.root / "site" / p).stat().st_ino != ino] == []
+    _same(again, first)
+    _same(again, _plain(builds, "plain"))
+
+
+def test_a_published_page_changed_since_it_was_verified_is_not_linked(builds: Builds) -> None:
+    first, _ = builds.build("site")
+    board = next(p for p in sorted(first) if p.startswith("towns/") and p.count("/") == 3 and p.endswith("/index.html"))
+    page = builds.root / "site" / board
+    page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>changed</p></body>"))
+    again, rendered = builds.build("site")
+    assert rendered == []  # taken from the cache's HTML, not the published file
+    assert page.read_bytes() == first[board] and page.stat().st_nlink == 1
+    _same(again, _plain(builds, "plain"))

@@ -16,6 +16,13 @@ What keeps the published site safe while the new tree is made beside it:
   written again, so no write can go through a link into the published site;
 * where a link cannot be made (another file system, one without hard links), the file is written.
 
+A page the engine takes from its page cache is known by the SHA-256 of its bytes (``mkdocs_page_cache``), and the
+published files by theirs: the output check's manifest records, for every file it verified, that digest with
+the file's inode, size and modification time (``verify_cache``).  :meth:`LinkingWriter.write_known` links
+such a page to the published file when the file is still that very inode, untouched, with that digest,
+without reading either: the trust the output check already gives an unchanged inode.  Otherwise it reads the
+page's bytes and writes them as :meth:`~LinkingWriter.write` does.
+
 Engine-neutral: the MkDocs adapter routes MkDocs's writes here (``mkdocs_writes``).
 """
 
@@ -23,22 +30,56 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Mapping
 from pathlib import Path
+
+Identity = tuple[int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns (``verify_cache.identity``)
 
 
 class LinkingWriter:
     """Writes the files of the tree at ``site_dir``; a file equal to ``published``'s at the same path is
-    a hard link to it (``published`` None: every file is written)."""
+    a hard link to it (``published`` None: every file is written).  ``known``: published files by site path,
+    the SHA-256 (hex) of their bytes and the inode that had them (see the module)."""
 
-    def __init__(self, site_dir: Path, published: Path | None) -> None:
+    def __init__(self, site_dir: Path, published: Path | None,
+                 known: Mapping[str, tuple[str, Identity]] | None = None) -> None:
         self.root = os.path.abspath(site_dir)
         self.published = os.path.abspath(published) if published is not None and published.is_dir() else None
+        self.known = known or {}
 
     def write(self, data: bytes, path: str) -> None:
         """Put ``data`` at ``path`` (a path in the new tree), as a link to the published file if it is equal."""
+        self._clear(path)
+        self._put(data, path)
+
+    def write_known(self, digest: str, path: str, load: Callable[[], bytes | None]) -> bool:
+        """Put the bytes whose SHA-256 is ``digest`` at ``path``: a link to the published file when the output
+        check knows it holds them, else the bytes ``load`` gives (False, and nothing written, when it gives
+        None)."""
+        self._clear(path)
+        old = self._published_path(path)
+        if old is not None and self.known:
+            kept = self.known.get(old[1])
+            if kept is not None and kept[0] == digest:
+                try:
+                    st = os.lstat(old[0])
+                    if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) == kept[1]:
+                        os.link(old[0], path)
+                        return True
+                except OSError:
+                    pass
+        data = load()
+        if data is None:
+            return False
+        self._put(data, path)
+        return True
+
+    def _clear(self, path: str) -> None:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         if os.path.lexists(path):  # written before in this build: never write through it (it may be a link)
             os.unlink(path)
+
+    def _put(self, data: bytes, path: str) -> None:
         old = self._published_copy(path, data)
         if old is not None:
             try:
@@ -50,14 +91,22 @@ class LinkingWriter:
         with open(path, "xb") as out:
             out.write(data)
 
-    def _published_copy(self, path: str, data: bytes) -> str | None:
-        """The published file at ``path``'s site path if it is a regular file holding exactly ``data``."""
+    def _published_path(self, path: str) -> tuple[str, str] | None:
+        """The published path at ``path``'s site path, and that site path (``/``-separated)."""
         if self.published is None:
             return None
         full = os.path.abspath(path)
         if not full.startswith(self.root + os.sep):
             return None
-        old = self.published + full[len(self.root):]
+        rel = full[len(self.root) + 1:]
+        return self.published + os.sep + rel, rel.replace(os.sep, "/")
+
+    def _published_copy(self, path: str, data: bytes) -> str | None:
+        """The published file at ``path``'s site path if it is a regular file holding exactly ``data``."""
+        found = self._published_path(path)
+        if found is None:
+            return None
+        old = found[0]
         try:
             st = os.lstat(old)
             if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):

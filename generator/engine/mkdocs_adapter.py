@@ -37,6 +37,7 @@ from generator.engine.mkdocs_search import (
     segment_once,
 )
 from generator.engine.mkdocs_writes import linked_writes
+from generator.engine.verify_cache import published_files
 from generator.messages import t
 from generator.pages import parallel
 from generator.pages.markup import SafeMarkdown
@@ -362,7 +363,8 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
             config.plugins["dangjian"] = _plugin(output, progress, context.as_of, untrusted, folder, search)
             workers = parallel.workers_wanted(len(context.district.communities()))
             read = partial(harden_page, as_of=context.as_of)  # the parent's share of on_page_markdown
-            with (linked_writes(site_dir, published),
+            known = published_files(folder) if folder is not None and published is not None else None
+            with (linked_writes(site_dir, published, known),
                   mkdocs_pool.pages_on_workers(workers, _every(progress), read, pages, frozenset(untrusted))):
                 build(config)
             if pages is not None:

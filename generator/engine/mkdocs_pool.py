@@ -30,6 +30,7 @@ preview server).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing as mp
 import threading
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import heap
+from generator.engine import mkdocs_writes
 from generator.engine.mkdocs_page_cache import Built, PageCache
 from generator.engine.mkdocs_search import search_index
 
@@ -155,19 +157,37 @@ def _cache_key(job: _Job, file: File) -> str | None:
     """The page cache's key for a page whose Markdown pass is this worker's; None: build it, keep nothing."""
     if job.cache is None or job.render is None or file.src_uri not in job.deferred or file.page is None:
         return None
-    return job.cache.key(file.src_uri, file.src_uri in job.untrusted, file.content_string)
+    return job.cache.key(file.src_uri, file.src_uri in job.untrusted, file.content_bytes)
 
 
 def _from_cache(job: _Job, key: str, index: int, file: File, result: RunResult, capture: _Capture) -> bool:
     """Put a page built before in place (its file, search entries, log records and anchors); False: not kept."""
     from mkdocs import utils
 
-    assert job.cache is not None
-    built = job.cache.get(key)
+    cache = job.cache
+    assert cache is not None
+    built = cache.get(key)
     if built is None or (built.entries and job.index is None):
         return False
     if built.html is not None:
-        utils.write_file(built.html, file.abs_dest_path)
+        digest, dest = built.html, file.abs_dest_path
+        writer = mkdocs_writes.active()
+        if writer is not None:
+            linked = [True]
+
+            def load() -> bytes | None:
+                linked[0] = False
+                return cache.html(digest)
+
+            if not writer.write_known(digest, dest, load):
+                return False
+            if linked[0]:
+                cache.html(digest, read=False)  # linked to the published file: only marked as used
+        else:
+            html = cache.html(digest)
+            if html is None:
+                return False
+            utils.write_file(html, dest)
     if job.index is not None:
         job.index.entries.extend(built.entries)
     result.read_records.extend(built.read_records)
@@ -189,8 +209,9 @@ def _to_cache(job: _Job, key: str, file: File, result: RunResult, capture: _Capt
     except FileNotFoundError:
         html = None
     entries = job.index.entries[entries_from:] if job.index is not None else []
-    job.cache.put(key, Built(html, entries, result.read_records[read_from:], capture.records[records_from:],
-                             present, links, title))
+    digest = hashlib.sha256(html).hexdigest() if html is not None else None
+    job.cache.put(key, Built(digest, entries, result.read_records[read_from:], capture.records[records_from:],
+                             present, links, title), html)
 
 
 def runs(files: Sequence[File], count: int, deferred: Mapping[str, int] | None = None) -> list[tuple[int, int]]:

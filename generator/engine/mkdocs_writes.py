@@ -4,26 +4,36 @@ for one build: a page or file equal to the published one is a hard link to it (s
 MkDocs writes a site's files in two places: ``mkdocs.utils.write_file`` (pages, the sitemap, the search
 index, and the engine pool's pages taken from the page cache) and ``File.copy_file`` (theme assets, generated
 and spooled files).  Within :func:`linked_writes` both go through the writer; the bytes are those MkDocs
-would have written (a text file's content as UTF-8, a source file's bytes as they are).
+would have written (a text file's content as UTF-8, a source file's bytes as they are).  The engine pool's
+workers put the pages they take from the page cache through :func:`active` (``LinkingWriter.write_known``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.engine.linked_files import LinkingWriter
+from generator.engine.linked_files import Identity, LinkingWriter
+
+_ACTIVE: list[LinkingWriter] = []  # the writer of the block running now (a forked worker inherits it)
+
+
+def active() -> LinkingWriter | None:
+    """The writer MkDocs's writes go through now; None outside :func:`linked_writes`."""
+    return _ACTIVE[-1] if _ACTIVE else None
 
 
 @contextmanager
-def linked_writes(site_dir: Path, published: Path | None) -> Iterator[None]:
-    """Within this block MkDocs's writes into ``site_dir`` link what equals ``published``'s files."""
+def linked_writes(site_dir: Path, published: Path | None,
+                  known: Mapping[str, tuple[str, Identity]] | None = None) -> Iterator[None]:
+    """Within this block MkDocs's writes into ``site_dir`` link what equals ``published``'s files (``known``:
+    the published files' digests, see ``linked_files``)."""
     from mkdocs import utils
     from mkdocs.structure.files import File
 
-    writer = LinkingWriter(site_dir, published)
+    writer = LinkingWriter(site_dir, published, known)
     original_write, original_copy = utils.write_file, File.copy_file
 
     def copy_file(self: File, dirty: bool = False) -> None:
@@ -42,8 +52,10 @@ def linked_writes(site_dir: Path, published: Path | None) -> Iterator[None]:
 
     utils.write_file = writer.write
     File.copy_file = copy_file  # type: ignore[method-assign]
+    _ACTIVE.append(writer)
     try:
         yield
     finally:
+        _ACTIVE.remove(writer)
         utils.write_file = original_write
         File.copy_file = original_copy  # type: ignore[method-assign]

@@ -94,6 +94,27 @@ def verifier_version(site_url: str, allow: list[str], trust: Trust) -> str:
                      [p.pattern for p in trust.patterns])
 
 
+def published_files(folder: Path) -> dict[str, tuple[str, Identity]]:
+    """Every file the last check found clean, by site path: the SHA-256 of its bytes and its inode, whatever the
+    verifier version (those are facts about the file, not about what the check said; ``linked_files``).  Empty
+    when the manifest is missing or damaged."""
+    try:
+        blobs = unpack((folder / MANIFEST).read_bytes())
+        doc = json.loads(blobs[0]) if blobs and len(blobs) == 2 else None
+    except (OSError, ValueError):
+        return {}
+    files = doc.get("files") if isinstance(doc, dict) and doc.get("format") == FORMAT else None
+    if not isinstance(files, dict):
+        return {}
+    out: dict[str, tuple[str, Identity]] = {}
+    for rel, entry in files.items():
+        if (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str) and isinstance(entry[2], list)
+                and len(entry[2]) == 4 and all(type(i) is int for i in entry[2])):
+            dev, ino, size, mtime = entry[2]
+            out[rel] = (entry[0], (dev, ino, size, mtime))
+    return out
+
+
 class Manifest:
     """The files that verified clean under one verifier version, read from and written to the cache folder."""
 
