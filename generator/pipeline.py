@@ -22,7 +22,7 @@ from generator.pages.manifest import collect
 from generator.pages.output import Output
 from generator.pages.registry import render_site
 from generator.pages.share_inputs import brand_owners, history_owner
-from generator.records import scanned_clean
+from generator.records import images_checked, scanned_clean
 from generator.records.config import SiteConfig, load_config
 from generator.records.history import FieldChange, GitMemo, previous_commit, previous_version, record_history
 from generator.records.load import ParseCache, check_content, load_district, release_line_maps
@@ -92,7 +92,7 @@ def prepare(project: Path, as_of: dt.date, caches: Caches | None = None, sources
     public, held = publish(district, as_of)
     log.extend(check_recipients(public))  # a published commendation names no held-back community or brand
     # What build would refuse, check refuses too.
-    log.extend(check_published_images(public, caches.images if caches else None))
+    log.extend(_check_images(project, public, caches))
     if log.errors:
         return Result(log)
     context = SiteContext(project=project, config=config, district=public, as_of=as_of, held_back=held)
@@ -113,6 +113,19 @@ def prepare(project: Path, as_of: dt.date, caches: Caches | None = None, sources
     context.scores = scores
     context.warnings = list(log.warnings)
     return Result(log, context)
+
+
+def _check_images(project: Path, public: District, caches: Caches | None) -> ErrorLog:
+    """Every published brand image decoded, but those that decoded before: in this process (``dangjian
+    serve``) or in an earlier build (``records/images_checked.py``)."""
+    folder = cache_folder(project) if caches is None else None
+    if folder is None:
+        return check_published_images(public, caches.images if caches else None)
+    before = images_checked.load(folder)
+    decoded = set(before)
+    log = check_published_images(public, decoded)
+    images_checked.save(folder, decoded, before)
+    return log
 
 
 def _scan_personal_information(project: Path, config: SiteConfig, public: District, as_of: dt.date,

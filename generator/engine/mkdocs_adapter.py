@@ -27,6 +27,7 @@ from generator.engine.html_blocks import Stash
 
 # Absolute import: `dangjian serve` loads this file as a MkDocs hooks module, outside the package.
 from generator.engine.material import sanitize_content_page
+from generator.engine.mkdocs_front_matter import front_matter_memo
 from generator.engine.mkdocs_nav import NavFragments
 from generator.engine.mkdocs_page_cache import PageCache, site_version
 from generator.engine.mkdocs_search import (
@@ -364,7 +365,7 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
             workers = parallel.workers_wanted(len(context.district.communities()))
             read = partial(harden_page, as_of=context.as_of)  # the parent's share of on_page_markdown
             known = published_files(folder) if folder is not None and published is not None else None
-            with (linked_writes(site_dir, published, known),
+            with (linked_writes(site_dir, published, known), front_matter_memo(folder),
                   mkdocs_pool.pages_on_workers(workers, _every(progress), read, pages, frozenset(untrusted))):
                 build(config)
             if pages is not None:

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from generator import urls
+from generator.cache import cache_folder
 from generator.pages.core import common
+from generator.pages.fragments import Fragments
 from generator.pages.json_text import Streamed, layered_json
 from generator.pages.output import site_wide_only
 from generator.pages.score_cards import ROOT, ScoreCards, at_root
@@ -131,32 +133,27 @@ def render_rubric_page(context: SiteContext, output: Output) -> None:
 
 
 class _ItemRows:
-    """The rows of the item pages (``rubric_item_rows.md.j2``), each kept by what it shows.
+    """The rows of the item pages (``rubric_item_rows.md.j2``), each kept by what it shows (``fragments``).
 
-    ``dangjian serve`` renders the item pages again after every edit, and most of their rows (one per
-    community and item: 4,600 at 200 communities) show the same as before; a row is rendered again only
-    when something it shows changed.  Only the last render's rows are kept.
+    The item pages list every community (one row per community and item: 46,000 at 2,000 communities) and are
+    rendered again after any edit, yet most of their rows show the same as before; a row is rendered again
+    only when something it shows changed: in ``dangjian serve`` after an edit, and in a build after the last.
     """
 
     def __init__(self) -> None:
-        self.kept: dict[tuple[object, ...], str] = {}  # the last render's rows
-        self.last: dict[tuple[object, ...], str] = {}  # this render's
-
-    def start(self) -> None:
-        """A render of the item pages starts."""
-        self.kept, self.last = self.last, {}
+        self.rows = Fragments("rubric-item-rows")
 
     def render(self, root: str, rows: list[tuple[CommunityResult, ItemResult]]) -> tuple[list[str], list[str]]:
         """One page's lost and full rows, in the order of ``rows``."""
         macros = environment().get_template("rubric_item_rows.md.j2").make_module({**helpers(), "root": root})
-        kept, lost, full = self.kept, [], []
+        lost, full = [], []
         for r, i in rows:
             key = (root, r.url, r.name, r.town, r.period, i.no, i.score, i.max, i.gap, i.basis, i.explanation,
                    tuple((e.url, e.label, e.value) for e in i.evidence))
-            text = kept.get(key)
+            digest, text = self.rows.get(key)
             if text is None:
                 text = str(macros.lost(r, i) if i.gap else macros.full(r, i))
-            self.last[key] = text
+                self.rows.put(digest, text)
             (lost if i.gap else full).append(Markup(text))
         return lost, full
 
@@ -179,7 +176,8 @@ def render_item_pages(context: SiteContext, output: Output) -> None:
                 rows.append((result, found))
         rows.sort(key=lambda row: (row[1].score, row[0].town_id, row[0].community))
         everything.append((urls.source(urls.rubric_item_page(item.no)), item, rows))
-    _ROWS.start()
+    folder = cache_folder(context.project)
+    _ROWS.rows.start(folder)
     for page, item, rows in everything:
         page_common = common(context, page)
         lost, full = _ROWS.render(str(page_common["root"]), rows)
@@ -187,6 +185,7 @@ def render_item_pages(context: SiteContext, output: Output) -> None:
             "rubric_item.md.j2", **page_common, **helpers(), item=item,
             category=scores.rubric.category_of(item.no), rule=describe_rule(item.rule, item.max),
             lost=lost, full=full, n_items=len(scores.rubric.items)))
+    _ROWS.rows.finish(folder)
 
 
 @site_wide_only

@@ -177,7 +177,21 @@ def _header(source: Path) -> tuple[int, int, Any]:
         st = source.stat()
     except OSError as exc:
         raise _unreadable(exc) from exc
-    return _header_of(str(source), st.st_ino, st.st_size, st.st_mtime_ns)
+    return header_of(str(source), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+_KNOWN: dict[tuple[str, int, int, int], tuple[int, int, Any]] = {}  # headers an earlier build read
+
+
+def remember_header(stamp: tuple[str, int, int, int], header: tuple[int, int, Any]) -> None:
+    """``header`` is the width, height and orientation of the file of ``stamp`` (``images_checked``)."""
+    _KNOWN[stamp] = header
+
+
+def header_of(source: str, inode: int, size: int, mtime_ns: int) -> tuple[int, int, Any]:
+    """Width, height and EXIF orientation of the file ``source`` while it has this inode, size and time."""
+    known = _KNOWN.get((source, inode, size, mtime_ns))
+    return known if known is not None else _header_of(source, inode, size, mtime_ns)
 
 
 @lru_cache(maxsize=4096)  # failures raise, and are not kept
