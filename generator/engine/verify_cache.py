@@ -69,6 +69,8 @@ class Clean:
     lookups: tuple[Lookup, ...]
     inode: Identity
     texts: tuple[bytes, ...] = ()  # the digests of its text's parts (a data file's records), each clean
+    # Instead of ``lookups`` (a record found unchanged): their places in the table of the manifest it was read from.
+    positions: tuple[int, ...] | None = None
 
 
 def clean_file(site: Site, rel: str, data: bytes, inode: Identity) -> Clean:
@@ -149,18 +151,20 @@ class Manifest:
         count = len(digests) // DIGEST
         out: dict[str, tuple[str, list[int], Identity]] = {}
         parts: dict[str, tuple[bytes, ...]] = {}
+        indices = frozenset(range(len(table)))  # a file's look-ups are positions in the table
         for rel, entry in files.items():
-            if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)
-                    and isinstance(entry[1], list)
-                    and all(isinstance(i, int) and 0 <= i < len(table) for i in entry[1])
-                    and isinstance(entry[2], list) and len(entry[2]) == 4
-                    and all(isinstance(i, int) for i in entry[2])
-                    and isinstance(entry[3], list) and len(entry[3]) == 2
-                    and all(isinstance(i, int) for i in entry[3]) and 0 <= entry[3][0] <= entry[3][1] <= count):
+            # (a look-up equal to a position but not an int, 1.0, fails where it is used: ``_still_named``)
+            if not (type(entry) is list and len(entry) == 4 and type(entry[0]) is str
+                    and type(entry[1]) is list and indices.issuperset(entry[1])
+                    and type(entry[2]) is list and len(entry[2]) == 4
+                    and type(entry[3]) is list and len(entry[3]) == 2):
                 return
             dev, ino, size, mtime = entry[2]
-            out[rel] = (entry[0], entry[1], (dev, ino, size, mtime))
             start, end = entry[3]
+            if not (type(dev) is int and type(ino) is int and type(size) is int and type(mtime) is int
+                    and type(start) is int and type(end) is int and 0 <= start <= end <= count):
+                return
+            out[rel] = (entry[0], entry[1], (dev, ino, size, mtime))
             if end > start:
                 parts[rel] = tuple(digests[i * DIGEST:(i + 1) * DIGEST] for i in range(start, end))
         self.lookups, self.files, self.parts = table, out, parts
@@ -172,7 +176,7 @@ class Manifest:
         entry = self.files.get(rel)
         if entry is None or entry[2] != inode or not self._still_named(site, entry[1]):
             return None
-        return Clean(rel, entry[0], tuple(self.lookups[i] for i in entry[1]), inode, self.parts.get(rel, ()))
+        return Clean(rel, entry[0], (), inode, self.parts.get(rel, ()), tuple(entry[1]))
 
     def kept(self, site: Site, rel: str, data: bytes, inode: Identity) -> Clean | None:
         """The record of ``rel`` if it is still clean (same bytes, same files named); None: check it."""
@@ -187,6 +191,8 @@ class Manifest:
     def _still_named(self, site: Site, lookups: list[int]) -> bool:
         still = self._still
         for i in lookups:
+            if type(i) is not int:  # not a position (the manifest was edited): the file is checked in full
+                return False
             if i not in still:
                 path, folder, named = self.lookups[i]
                 still[i] = site.resolved((path, folder)) == named
@@ -197,12 +203,18 @@ class Manifest:
     def save(self, clean: list[Clean]) -> None:
         """Replace the manifest with ``clean`` (atomically; a manifest that cannot be written is skipped)."""
         index: dict[Lookup, int] = {}
+        moved: dict[int, int] = {}  # a look-up's place in the manifest read -> its place in this one
         files: dict[str, list[object]] = {}
         digests: list[bytes] = []
         for c in sorted(clean, key=lambda c: c.rel):
             span = [len(digests), len(digests) + len(c.texts)]
             digests.extend(c.texts)
-            files[c.rel] = [c.sha256, [index.setdefault(item, len(index)) for item in c.lookups], list(c.inode), span]
+            if c.positions is not None:
+                places = [moved[i] if i in moved else moved.setdefault(i, index.setdefault(self.lookups[i], len(index)))
+                          for i in c.positions]
+            else:
+                places = [index.setdefault(item, len(index)) for item in c.lookups]
+            files[c.rel] = [c.sha256, places, list(c.inode), span]
         doc = {"format": FORMAT, "version": self.version, "lookups": [list(k) for k in index], "files": files}
         write_atomic(self.path, pack([json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode(),
                                       b"".join(digests)]))
