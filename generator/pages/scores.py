@@ -108,13 +108,39 @@ def render_rankings(context: SiteContext, output: Output) -> None:
     towns = [t for t in context.district.towns if t.communities]
     cats = scores.rubric.categories if scores.rubric else []
     unscored = [c for c in context.district.communities() if not scores.for_community(c.key)]
+    folder = cache_folder(context.project)
+    _RANKING_ROWS.start(folder)
     for town in [None, *towns]:
         page = urls.source(urls.RANKING if town is None else urls.town_ranking(town.id))
+        page_common = common(context, page)
         periods = [(p, scores.in_period(p, town.id if town else None)) for p in scores.periods]
+        root = str(page_common["root"])
+        shown = [(p, rows, _ranking_rows(root, town is not None, rows)) for p, rows in periods if rows]
         output.add_page(page, render(
-            "ranking.md.j2", **common(context, page), **helpers(), town=town, towns=towns,
-            periods=[x for x in periods if x[1]], categories=cats, indicators=scores.indicators if town is None else [],
+            "ranking.md.j2", **page_common, **helpers(), town=town, towns=towns,
+            periods=shown, categories=cats, indicators=scores.indicators if town is None else [],
             unscored=[c for c in unscored if town is None or c.town_id == town.id]))
+    _RANKING_ROWS.finish(folder)
+
+
+_RANKING_ROWS = Fragments("ranking-rows")  # 4 rows per community at two periods: its district's and its town's
+
+
+def _ranking_rows(root: str, in_town: bool, rows: list[CommunityResult]) -> list[Markup]:
+    """A ranking table's rows (``ranking_rows.md.j2``), each kept by what it shows (``fragments``)."""
+    macros = environment().get_template("ranking_rows.md.j2").make_module({**helpers(), "root": root})
+    out = []
+    for r in rows:
+        fix = r.correction
+        key = (root, in_town, r.rank_in_town if in_town else None, r.rank_in_district, r.period_url, r.name,
+               r.town_id, r.town, r.total, r.grade, tuple(c.score for c in r.categories),
+               None if fix is None else (fix.date, fix.original_total), r.previous is not None, r.trend)
+        digest, text = _RANKING_ROWS.get(key)
+        if text is None:
+            text = str(macros.row(r, in_town))
+            _RANKING_ROWS.put(digest, text)
+        out.append(Markup(text))
+    return out
 
 
 @site_wide_only
