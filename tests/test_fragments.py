@@ -70,15 +70,22 @@ def _build(project: Path, out: Path, env: dict[str, str] | None = None) -> dict[
     return tree(out)
 
 
-def test_a_build_renders_again_only_the_item_rows_of_the_community_that_changed(
+def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No rows in memory, as in a new build."""
+    monkeypatch.setattr(scores, "_ROWS", scores._ItemRows())
+    monkeypatch.setattr(scores, "_RANKING_ROWS", Fragments("ranking-rows"))
+
+
+def test_a_build_renders_again_only_the_rows_of_the_community_that_changed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(cache.DISABLE, raising=False)
     monkeypatch.setenv("DANGJIAN_WORKERS", "1")  # the item pages in this process, where their rows are counted
     project = synthetic_project(tmp_path / "project", 6, 3)
-    monkeypatch.setattr(scores, "_ROWS", scores._ItemRows())  # a new process: no rows in memory
+    _new_process(monkeypatch)
     first = _build(project, tmp_path / "first")
-    rows = scores._ROWS.rows
+    rows, ranked = scores._ROWS.rows, scores._RANKING_ROWS
     assert rows.rendered == len(rows.last) >= 2 * 23  # every row of every item page rendered once
+    assert ranked.rendered == len(ranked.last) >= 2 * 2  # and of every ranking table
     scored = sorted(p.removeprefix("towns/").removesuffix("/score/index.html") for p in first
                     if p.startswith("towns/") and p.endswith("/score/index.html"))
     profile = project / "communities" / scored[-1] / "profile.yml"
@@ -86,11 +93,15 @@ def test_a_build_renders_again_only_the_item_rows_of_the_community_that_changed(
     edited = "\n".join(f"{line}改" if line.startswith("name: ") else line for line in text.splitlines()) + "\n"
     assert edited != text
     profile.write_text(edited, encoding="utf-8")
-    monkeypatch.setattr(scores, "_ROWS", scores._ItemRows())
+    _new_process(monkeypatch)
     site = _build(project, tmp_path / "second")
     items = {p for p in site if p.startswith("rubric/items/") and p.endswith("/index.html")}
     assert scores._ROWS.rows.rendered == len(items)  # its row on each item page, nothing else
-    monkeypatch.setattr(scores, "_ROWS", scores._ItemRows())
+    name = next(line for line in edited.splitlines() if line.startswith("name: "))[len("name: "):]
+    shown = sum(data.decode().count(f">{name}</a>") for p, data in site.items()
+                if p.startswith("ranking/") and p.endswith(".html"))
+    assert shown >= 2 and scores._RANKING_ROWS.rendered == shown  # its rows in the district's and town's tables
+    _new_process(monkeypatch)
     plain = _build(project, tmp_path / "plain", env={cache.DISABLE: "1"})
     assert scores._ROWS.rows.rendered == len(scores._ROWS.rows.last)  # without the cache: every row rendered
     assert [p for p in sorted(set(site) | set(plain)) if site.get(p) != plain.get(p)] == []
