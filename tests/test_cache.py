@@ -343,6 +343,16 @@ def test_a_removed_link_target_is_found_in_unchanged_pages(checked: Checked) -> 
     assert 0 < len(scanned) < 10  # only the pages that link to it were read again
 
 
+def test_a_removed_link_target_is_found_in_pages_that_are_still_the_inodes_verified(checked: Checked) -> None:
+    """A file still the very inode that verified clean is not read, unless a file it names has gone."""
+    assert checked.verify() == ([], [])  # the manifest now names these files' inodes (the copy's)
+    (checked.site / "towns/songshi/moxi/qr.svg").unlink()
+    findings, scanned = checked.verify()
+    assert any(f.startswith("towns/songshi/moxi/index.html: ") and "qr.svg" in f for f in findings), findings
+    assert findings == checked.verify(cached=False)[0]
+    assert 0 < len(scanned) < 10
+
+
 def test_a_changed_allow_list_is_not_hidden_by_the_manifest(checked: Checked) -> None:
     allow = [a for a in checked.allow if "@" not in a]
     findings, scanned = checked.verify(allow=allow)
