@@ -32,6 +32,7 @@ inode that verified clean: the files a build linked to the published ones).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import multiprocessing as mp
@@ -61,7 +62,8 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".ico", ".bmp"}
 FONT_SUFFIXES = {".woff", ".woff2", ".ttf", ".otf", ".eot"}  # glyphs: nothing a reader sees as text
 GZIP_LIMIT_MB = 50
 JS_URL = re.compile(r"""https?://([A-Za-z0-9.-]+\.[A-Za-z]{2,})""")
-PARALLEL_FROM = 400  # files; below this a worker process costs more than it saves
+PARALLEL_FROM = 400  # files; below this a worker process costs more than it saves ...
+PARALLEL_BYTES = 8 << 20  # ... unless they are this large together (the open data files: ~100 MB at 2,000)
 
 
 def _suffix(name: str) -> str:
@@ -231,7 +233,8 @@ def batches(root: Path, rels: list[str], count: int) -> list[list[str]]:
 def _scan(job: Job, rels: list[str]) -> Scanned:
     """Scan the files, on every core for large sites (each file is checked on its own)."""
     workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(rels) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+    if workers < 2 or "fork" not in mp.get_all_start_methods() or (
+            len(rels) < PARALLEL_FROM and _size(job.site_dir, rels) < PARALLEL_BYTES):
         return _scan_files(job, rels)
     tasks = batches(job.site_dir, rels, workers * BATCHES_PER_WORKER)
     _inherited.append(job)
@@ -242,6 +245,14 @@ def _scan(job: Job, rels: list[str]) -> Scanned:
     finally:
         _inherited.clear()
     return [f for part in parts for f in part[0]], [c for part in parts for c in part[1]]
+
+
+def _size(root: Path, rels: list[str]) -> int:
+    total = 0
+    for rel in rels:
+        with contextlib.suppress(OSError):
+            total += os.stat(os.path.join(root, rel)).st_size
+    return total
 
 
 def site_files(root: str) -> list[tuple[str, bool]]:
