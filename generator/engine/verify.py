@@ -63,7 +63,7 @@ FONT_SUFFIXES = {".woff", ".woff2", ".ttf", ".otf", ".eot"}  # glyphs: nothing a
 GZIP_LIMIT_MB = 50
 JS_URL = re.compile(r"""https?://([A-Za-z0-9.-]+\.[A-Za-z]{2,})""")
 PARALLEL_FROM = 400  # files; below this a worker process costs more than it saves ...
-PARALLEL_BYTES = 8 << 20  # ... unless they are this large together (the open data files: ~100 MB at 2,000)
+PARALLEL_BYTES = 32 << 20  # ... unless they are this large together (the open data files: ~100 MB at 2,000)
 
 
 def _suffix(name: str) -> str:
