@@ -8,7 +8,8 @@ of each mechanism's summary sentence (``report.summary.*``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from generator.pages.halfyear import CommunityHalfYear, Ratio, Value
@@ -25,8 +26,33 @@ class Figure:
     of: Callable[[CommunityHalfYear], Value]
 
 
+_VALUES: list[dict[tuple[int, int], Value]] = []  # within :func:`remembered`: (figure, community) -> value
+
+
+@contextmanager
+def remembered() -> Iterator[None]:
+    """Within this block each figure's value for a community is worked out once: an outline asks for it in a
+    summary sentence, a table's row and the table's total (the district's: for every community of every town).
+    The values are kept by the objects' identity, which the report keeps alive for the block."""
+    _VALUES.append({})
+    try:
+        yield
+    finally:
+        _VALUES.pop()
+
+
+def value(f: Figure, c: CommunityHalfYear) -> Value:
+    """``f``'s value for ``c``."""
+    if not _VALUES:
+        return f.of(c)
+    memo, key = _VALUES[-1], (id(f), id(c))
+    if key not in memo:
+        memo[key] = f.of(c)
+    return memo[key]
+
+
 def figure(f: Figure, communities: Iterable[CommunityHalfYear]) -> Value:
-    return total([f.of(c) for c in communities])
+    return total([value(f, c) for c in communities])
 
 
 def total(values: list[Value]) -> Value:

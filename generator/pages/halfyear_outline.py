@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from generator.messages import msg
 from generator.pages.halfyear import CommunityHalfYear, Gap, HalfYearReport, IndicatorRow, Ratio, Value
-from generator.pages.halfyear_figures import FIGURES, OVERVIEW, Figure, figure
+from generator.pages.halfyear_figures import FIGURES, OVERVIEW, Figure, figure, remembered, value
 from generator.scoring.rules.compare import fmt_number, fmt_percent
 
 NUMERALS = "一二三四五六七八九十"
@@ -102,7 +102,7 @@ def _table(w: Words, report: HalfYearReport, figures: tuple[Figure, ...], captio
            extra: tuple[str, ...] = (), **params: object) -> None:
     unit = w("report.col.community") if report.scope == "town" else w("report.col.town")
     def cell(f: Figure, cs: tuple[CommunityHalfYear, ...]) -> str:  # one community: its own value (是/否)
-        return w.value(f.of(cs[0]) if report.scope == "town" else figure(f, cs))
+        return w.value(value(f, cs[0]) if report.scope == "town" else figure(f, cs))
 
     rows = [(name, *(cell(f, cs) for f in figures)) for name, cs in _units(report)]
     rows.append((w("report.col.total"), *(w.value(figure(f, report.communities)) for f in figures)))
@@ -119,6 +119,11 @@ def _numbered(w: Words, n: int, key: str, text: str) -> str:
 
 
 def outline(report: HalfYearReport, lang: str = "zh") -> Outline:
+    with remembered():
+        return _outline(report, lang)
+
+
+def _outline(report: HalfYearReport, lang: str) -> Outline:
     w = Words(lang)
     p = report.period
     scope = report.name
