@@ -177,3 +177,22 @@ def test_a_terminal_that_cannot_show_chinese_gets_escapes_not_a_crash(tmp_path: 
     assert result.returncode == 1
     assert "Traceback" not in err
     assert "\\u9519\\u8bef" in err  # 错误, escaped
+
+
+def test_modes_are_set_where_they_differ_and_links_are_left_alone(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    (site / "a" / "b" / "page.html").write_bytes(b"x")
+    (site / "run.sh").write_bytes(b"x")
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"secret")
+    outside.chmod(0o600)
+    (site / "link.txt").symlink_to(outside)
+    os.chmod(site / "a" / "b" / "page.html", 0o600)
+    os.chmod(site / "run.sh", 0o755)
+    os.chmod(site / "a" / "b", 0o700)
+    os.chmod(site / "a", 0o711)
+    publish.readable_modes(site)
+    assert {rel: stat.S_IMODE(os.lstat(site / rel).st_mode) for rel in ("", "a", "a/b", "a/b/page.html", "run.sh")} \
+        == {"": 0o755, "a": 0o755, "a/b": 0o755, "a/b/page.html": 0o644, "run.sh": 0o644}
+    assert stat.S_IMODE(outside.stat().st_mode) == 0o600  # the link's target is not changed

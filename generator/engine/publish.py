@@ -17,6 +17,7 @@ import ctypes.util
 import os
 import re
 import shutil
+import stat
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -54,17 +55,23 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 def readable_modes(root: Path) -> None:
-    """0755 for ``root`` and every folder in it, 0644 for every file (symbolic links are left alone)."""
+    """0755 for ``root`` and every folder in it, 0644 for every file (symbolic links are left alone).
+
+    Only what has another mode is changed: a file linked to the published one (``linked_files``) has its mode
+    already, and a ``stat`` costs less than a ``chmod`` (31,000 files at 2,000 communities)."""
     os.chmod(root, DIR_MODE)
-    for folder, dirs, files in os.walk(root):
-        for name in dirs:
-            path = os.path.join(folder, name)
-            if not os.path.islink(path):
-                os.chmod(path, DIR_MODE)
-        for name in files:
-            path = os.path.join(folder, name)
-            if not os.path.islink(path):
-                os.chmod(path, FILE_MODE)
+    folders = [os.fspath(root)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    continue
+                folder = entry.is_dir(follow_symlinks=False)
+                want = DIR_MODE if folder else FILE_MODE
+                if stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode) != want:
+                    os.chmod(entry.path, want)
+                if folder:
+                    folders.append(entry.path)
 
 
 def temp_prefix(target: Path) -> str:
