@@ -22,46 +22,43 @@ def test_pieces_kept_by_one_render_are_found_by_the_next_in_another_process(tmp_
     first = Fragments("rows")
     first.start(tmp_path)
     for key, text in (((1, "甲", Fraction(1, 2)), "<li>甲</li>"), ((1, "乙", Fraction(1)), "<li>乙</li>")):
-        digest, found = first.get(key)
-        assert found is None
-        first.put(digest, text)
+        assert first.piece(key, lambda text=text: text) == text
+    assert first.rendered == 2
     first.finish(tmp_path)
     again = Fragments("rows")  # a new build: nothing in memory
     again.start(tmp_path)
-    assert again.get((1, "甲", Fraction(1, 2)))[1] == "<li>甲</li>"
-    assert again.get((1, "甲", "1/2"))[1] is None  # another value that prints alike is another key
-    assert again.get((1, "乙", 1))[1] is None  # an int is not the fraction 1/1
+    assert again.piece((1, "甲", Fraction(1, 2)), lambda: "new") == "<li>甲</li>" and again.rendered == 0
+    assert again.piece((1, "甲", "1/2"), lambda: "new") == "new"  # another value that prints alike is another key
+    assert again.piece((1, "乙", 1), lambda: "new") == "new"  # an int is not the fraction 1/1
     other = Fragments("other rows")
     other.start(tmp_path)
-    assert other.get((1, "乙", Fraction(1)))[1] is None  # another kind of piece
+    assert other.piece((1, "乙", Fraction(1)), lambda: "new") == "new"  # another kind of piece
 
 
 def test_another_version_of_the_code_finds_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = Fragments("rows")
     first.start(tmp_path)
-    digest, _ = first.get(("k",))
-    first.put(digest, "<li>old</li>")
+    first.piece(("k",), lambda: "<li>old</li>")
     first.finish(tmp_path)
     monkeypatch.setattr(fragments, "package_version", lambda: "another")
     again = Fragments("rows")
     again.start(tmp_path)
-    assert again.get(("k",))[1] is None
+    assert again.piece(("k",), lambda: "<li>new</li>") == "<li>new</li>"
 
 
 def test_only_the_last_render_s_pieces_are_kept(tmp_path: Path) -> None:
     first = Fragments("rows")
     first.start(tmp_path)
     for name in ("a", "b"):
-        digest, _ = first.get((name,))
-        first.put(digest, name)
+        first.piece((name,), lambda name=name: name)
     first.finish(tmp_path)
     second = Fragments("rows")
     second.start(tmp_path)
-    assert second.get(("a",))[1] == "a"  # b is not shown any more
+    assert second.piece(("a",), lambda: "new") == "a"  # b is not shown any more
     second.finish(tmp_path)
     third = Fragments("rows")
     third.start(tmp_path)
-    assert third.get(("a",))[1] == "a" and third.get(("b",))[1] is None
+    assert third.piece(("a",), lambda: "new") == "a" and third.piece(("b",), lambda: "new") == "new"
 
 
 def _build(project: Path, out: Path, env: dict[str, str] | None = None) -> dict[str, bytes]:
@@ -72,7 +69,7 @@ def _build(project: Path, out: Path, env: dict[str, str] | None = None) -> dict[
 
 def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """No rows in memory, as in a new build."""
-    monkeypatch.setattr(scores, "_ROWS", scores._ItemRows())
+    monkeypatch.setattr(scores, "_ITEM_ROWS", Fragments("rubric-item-rows"))
     monkeypatch.setattr(scores, "_RANKING_ROWS", Fragments("ranking-rows"))
 
 
@@ -83,7 +80,7 @@ def test_a_build_renders_again_only_the_rows_of_the_community_that_changed(
     project = synthetic_project(tmp_path / "project", 6, 3)
     _new_process(monkeypatch)
     first = _build(project, tmp_path / "first")
-    rows, ranked = scores._ROWS.rows, scores._RANKING_ROWS
+    rows, ranked = scores._ITEM_ROWS, scores._RANKING_ROWS
     assert rows.rendered == len(rows.last) >= 2 * 23  # every row of every item page rendered once
     assert ranked.rendered == len(ranked.last) >= 2 * 2  # and of every ranking table
     scored = sorted(p.removeprefix("towns/").removesuffix("/score/index.html") for p in first
@@ -96,12 +93,12 @@ def test_a_build_renders_again_only_the_rows_of_the_community_that_changed(
     _new_process(monkeypatch)
     site = _build(project, tmp_path / "second")
     items = {p for p in site if p.startswith("rubric/items/") and p.endswith("/index.html")}
-    assert scores._ROWS.rows.rendered == len(items)  # its row on each item page, nothing else
+    assert scores._ITEM_ROWS.rendered == len(items)  # its row on each item page, nothing else
     name = next(line for line in edited.splitlines() if line.startswith("name: "))[len("name: "):]
     shown = sum(data.decode().count(f">{name}</a>") for p, data in site.items()
                 if p.startswith("ranking/") and p.endswith(".html"))
     assert shown >= 2 and scores._RANKING_ROWS.rendered == shown  # its rows in the district's and town's tables
     _new_process(monkeypatch)
     plain = _build(project, tmp_path / "plain", env={cache.DISABLE: "1"})
-    assert scores._ROWS.rows.rendered == len(scores._ROWS.rows.last)  # without the cache: every row rendered
+    assert scores._ITEM_ROWS.rendered == len(scores._ITEM_ROWS.last)  # without the cache: every row rendered
     assert [p for p in sorted(set(site) | set(plain)) if site.get(p) != plain.get(p)] == []

@@ -109,23 +109,19 @@ class PageCache:
                           [_record(r) for r in meta["records"]], meta["anchors"], meta["links"], meta["title"])
         except (ValueError, KeyError, TypeError):
             return None
-        touch(entry_path(self.folder, KIND, key))  # used: pruning keeps it
+        touch(entry_path(self.folder, KIND, key))  # used: pruning keeps it, and its HTML (read or not)
+        if html is not None:
+            touch(entry_path(self.folder, KIND, _html_key(html)))
         return built
 
-    def html(self, digest: str, read: bool = True) -> bytes | None:
-        """The HTML whose SHA-256 is ``digest`` (None: not kept, or damaged); marked as used.  ``read=False``:
-        only marked (the page was linked to its published file), and None."""
+    def html(self, digest: str) -> bytes | None:
+        """The HTML whose SHA-256 is ``digest``; None: not kept, or damaged (then removed)."""
         key = _html_key(digest)
-        if not read:
-            touch(entry_path(self.folder, KIND, key))
-            return None
-        path = entry_path(self.folder, KIND, key)
         blobs = read_entry(self.folder, KIND, key)
         if blobs is None or len(blobs) != 1 or hashlib.sha256(blobs[0]).hexdigest() != digest:
             with contextlib.suppress(OSError):  # damaged: gone, so that the page's next build stores it again
-                path.unlink(missing_ok=True)
+                entry_path(self.folder, KIND, key).unlink(missing_ok=True)
             return None
-        touch(path)
         return blobs[0]
 
     def prune(self) -> int:

@@ -173,16 +173,8 @@ def _from_cache(job: _Job, key: str, index: int, file: File, result: RunResult, 
         digest, dest = built.html, file.abs_dest_path
         writer = mkdocs_writes.active()
         if writer is not None:
-            linked = [True]
-
-            def load() -> bytes | None:
-                linked[0] = False
-                return cache.html(digest)
-
-            if not writer.write_known(digest, dest, load):
+            if not writer.write_known(digest, dest, lambda: cache.html(digest)):
                 return False
-            if linked[0]:
-                cache.html(digest, read=False)  # linked to the published file: only marked as used
         else:
             html = cache.html(digest)
             if html is None:

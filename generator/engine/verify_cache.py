@@ -37,6 +37,7 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from generator.cache import cache_key, pack, unpack, write_atomic
 from generator.engine.verify_base import TEXT_DIGEST, Site, Trust
@@ -96,16 +97,24 @@ def verifier_version(site_url: str, allow: list[str], trust: Trust) -> str:
                      [p.pattern for p in trust.patterns])
 
 
+def _document(path: Path) -> tuple[dict[str, Any], bytes] | None:
+    """The manifest's document (of this format) and its blob of text-part digests; None: missing or damaged."""
+    try:
+        blobs = unpack(path.read_bytes())
+        doc = json.loads(blobs[0]) if blobs and len(blobs) == 2 else None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or blobs is None:
+        return None
+    return doc, blobs[1]
+
+
 def published_files(folder: Path) -> dict[str, tuple[str, Identity]]:
     """Every file the last check found clean, by site path: the SHA-256 of its bytes and its inode, whatever the
     verifier version (those are facts about the file, not about what the check said; ``linked_files``).  Empty
     when the manifest is missing or damaged."""
-    try:
-        blobs = unpack((folder / MANIFEST).read_bytes())
-        doc = json.loads(blobs[0]) if blobs and len(blobs) == 2 else None
-    except (OSError, ValueError):
-        return {}
-    files = doc.get("files") if isinstance(doc, dict) and doc.get("format") == FORMAT else None
+    found = _document(folder / MANIFEST)
+    files = found[0].get("files") if found is not None else None
     if not isinstance(files, dict):
         return {}
     out: dict[str, tuple[str, Identity]] = {}
@@ -131,13 +140,10 @@ class Manifest:
         self._read()
 
     def _read(self) -> None:
-        try:
-            blobs = unpack(self.path.read_bytes())
-            doc = json.loads(blobs[0]) if blobs and len(blobs) == 2 else None
-        except (OSError, ValueError):
+        found = _document(self.path)
+        if found is None or found[0].get("version") != self.version:
             return
-        if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != self.version:
-            return
+        doc, digests = found
         lookups, files = doc.get("lookups"), doc.get("files")
         if not isinstance(lookups, list) or not isinstance(files, dict):
             return
@@ -147,7 +153,6 @@ class Manifest:
                     and isinstance(item[1], bool) and isinstance(item[2], str)):
                 return
             table.append((item[0], item[1], item[2]))
-        digests = blobs[1]
         count = len(digests) // DIGEST
         out: dict[str, tuple[str, list[int], Identity]] = {}
         parts: dict[str, tuple[bytes, ...]] = {}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.cache import cache_key, entry_path, package_version, prune, read_entry, touch, write_entry
@@ -53,17 +54,15 @@ class Fragments:
             self.kept = self._read(folder)
         self.last, self.rendered = {}, 0
 
-    def get(self, key: Key) -> tuple[str, str | None]:
-        """The key's digest and the piece kept under it (None: render it and :meth:`put` it)."""
+    def piece(self, key: Key, make: Callable[[], str]) -> str:
+        """The piece kept under ``key``, or the one ``make`` renders (then kept for the next render)."""
         digest = _digest(key)
         text = self.kept.get(digest)
-        if text is not None:
-            self.last[digest] = text
-        return digest, text
-
-    def put(self, digest: str, text: str) -> None:
+        if text is None:
+            text = make()
+            self.rendered += 1
         self.last[digest] = text
-        self.rendered += 1
+        return text
 
     def finish(self, folder: Path | None) -> None:
         """A render ended: keep its pieces in ``folder``'s cache when any was rendered anew or any went."""

@@ -135,11 +135,7 @@ def _ranking_rows(root: str, in_town: bool, rows: list[CommunityResult]) -> list
         key = (root, in_town, r.rank_in_town if in_town else None, r.rank_in_district, r.period_url, r.name,
                r.town_id, r.town, r.total, r.grade, tuple(c.score for c in r.categories),
                None if fix is None else (fix.date, fix.original_total), r.previous is not None, r.trend)
-        digest, text = _RANKING_ROWS.get(key)
-        if text is None:
-            text = str(macros.row(r, in_town))
-            _RANKING_ROWS.put(digest, text)
-        out.append(Markup(text))
+        out.append(Markup(_RANKING_ROWS.piece(key, lambda r=r: str(macros.row(r, in_town)))))
     return out
 
 
@@ -158,33 +154,20 @@ def render_rubric_page(context: SiteContext, output: Output) -> None:
                                  rules=rules, refinements=refinements))
 
 
-class _ItemRows:
-    """The rows of the item pages (``rubric_item_rows.md.j2``), each kept by what it shows (``fragments``).
-
-    The item pages list every community (one row per community and item: 46,000 at 2,000 communities) and are
-    rendered again after any edit, yet most of their rows show the same as before; a row is rendered again
-    only when something it shows changed: in ``dangjian serve`` after an edit, and in a build after the last.
-    """
-
-    def __init__(self) -> None:
-        self.rows = Fragments("rubric-item-rows")
-
-    def render(self, root: str, rows: list[tuple[CommunityResult, ItemResult]]) -> tuple[list[str], list[str]]:
-        """One page's lost and full rows, in the order of ``rows``."""
-        macros = environment().get_template("rubric_item_rows.md.j2").make_module({**helpers(), "root": root})
-        lost, full = [], []
-        for r, i in rows:
-            key = (root, r.url, r.name, r.town, r.period, i.no, i.score, i.max, i.gap, i.basis, i.explanation,
-                   tuple((e.url, e.label, e.value) for e in i.evidence))
-            digest, text = self.rows.get(key)
-            if text is None:
-                text = str(macros.lost(r, i) if i.gap else macros.full(r, i))
-                self.rows.put(digest, text)
-            (lost if i.gap else full).append(Markup(text))
-        return lost, full
+_ITEM_ROWS = Fragments("rubric-item-rows")  # one per community and item: 46,000 at 2,000 communities
 
 
-_ROWS = _ItemRows()
+def _item_rows(root: str, rows: list[tuple[CommunityResult, ItemResult]]) -> tuple[list[Markup], list[Markup]]:
+    """One item page's lost and full rows (``rubric_item_rows.md.j2``), in the order of ``rows``, each kept by
+    what it shows (``fragments``): the item pages list every community and are rendered again after any edit."""
+    macros = environment().get_template("rubric_item_rows.md.j2").make_module({**helpers(), "root": root})
+    lost, full = [], []
+    for r, i in rows:
+        key = (root, r.url, r.name, r.town, r.period, i.no, i.score, i.max, i.gap, i.basis, i.explanation,
+               tuple((e.url, e.label, e.value) for e in i.evidence))
+        text = _ITEM_ROWS.piece(key, lambda r=r, i=i: str(macros.lost(r, i) if i.gap else macros.full(r, i)))
+        (lost if i.gap else full).append(Markup(text))
+    return lost, full
 
 
 @site_wide_only
@@ -203,15 +186,15 @@ def render_item_pages(context: SiteContext, output: Output) -> None:
         rows.sort(key=lambda row: (row[1].score, row[0].town_id, row[0].community))
         everything.append((urls.source(urls.rubric_item_page(item.no)), item, rows))
     folder = cache_folder(context.project)
-    _ROWS.rows.start(folder)
+    _ITEM_ROWS.start(folder)
     for page, item, rows in everything:
         page_common = common(context, page)
-        lost, full = _ROWS.render(str(page_common["root"]), rows)
+        lost, full = _item_rows(str(page_common["root"]), rows)
         output.add_page(page, render(
             "rubric_item.md.j2", **page_common, **helpers(), item=item,
             category=scores.rubric.category_of(item.no), rule=describe_rule(item.rule, item.max),
             lost=lost, full=full, n_items=len(scores.rubric.items)))
-    _ROWS.rows.finish(folder)
+    _ITEM_ROWS.finish(folder)
 
 
 @site_wide_only
