@@ -105,6 +105,48 @@ def test_a_published_file_written_since_it_was_verified_is_read_not_trusted(tmp_
     assert (new / "a" / "index.html").stat().st_nlink == 1
 
 
+def test_a_file_known_by_its_digest_is_linked_without_reading_the_published_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = published(tmp_path)
+    known = {**_known(old, "a/index.html", b"<p>same</p>"), **_known(old, "b.css", b"p{color:red}")}
+    new = tmp_path / "new"
+    writer = LinkingWriter(new, old, known)
+    opened: list[str] = []
+    real_open = open
+    monkeypatch.setattr("generator.engine.linked_files.open", lambda path, mode="r", *a, **k: (
+        opened.append(f"{Path(path).relative_to(tmp_path)} {mode}") or real_open(path, mode, *a, **k)), raising=False)
+    writer.write(b"<p>same</p>", str(new / "a" / "index.html"))  # known, same digest: linked unread
+    writer.write(b"p{color:blue}", str(new / "b.css"))  # known, same size, other digest: written unread
+    writer.write(b"linked", str(new / "target.txt"))  # not known: compared byte for byte
+    assert opened == ["new/b.css xb", "published/target.txt rb"]
+    assert os.path.samefile(new / "a" / "index.html", old / "a" / "index.html")
+    assert os.path.samefile(new / "target.txt", old / "target.txt")
+    assert (new / "b.css").stat().st_nlink == 1
+    assert tree(old)["b.css"] == b"p{color:red}"
+
+
+def test_a_file_found_where_the_writer_puts_one_is_replaced_not_written_through(tmp_path: Path) -> None:
+    old = published(tmp_path)
+    new = tmp_path / "new"
+    (new / "a").mkdir(parents=True)
+    os.link(old / "b.css", new / "a" / "index.html")  # put there by someone else: a link to a published file
+    os.link(old / "target.txt", new / "x.txt")
+    writer = LinkingWriter(new, old)
+    writer.write(b"<p>new page</p>", str(new / "a" / "index.html"))
+    assert writer.write_known("0" * 64, str(new / "x.txt"), lambda: b"other")
+    assert tree(new) == {"a/index.html": b"<p>new page</p>", "x.txt": b"other"}
+    assert (tree(old)["b.css"], tree(old)["target.txt"]) == (b"p{color:red}", b"linked")
+
+
+def test_a_folder_removed_after_the_writer_made_it_is_made_again(tmp_path: Path) -> None:
+    new = tmp_path / "new"
+    writer = LinkingWriter(new, None)
+    writer.write(b"one", str(new / "d" / "1.txt"))
+    shutil.rmtree(new / "d")
+    writer.write(b"two", str(new / "d" / "2.txt"))
+    assert tree(new) == {"d/2.txt": b"two"}
+
+
 # --- the output check -------------------------------------------------------------------------------------
 
 PAGE = ('<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>t</title></head>'

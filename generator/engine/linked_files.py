@@ -10,10 +10,11 @@ only drops a name, and the output check knows the file it verified before by its
 
 What keeps the published site safe while the new tree is made beside it:
 
-* a published file is compared byte for byte (its size first) before it is linked, and only a regular
-  file of the published tree is (a symbolic link never);
-* nothing is ever written *into* a file of the new tree: a path written twice is unlinked before it is
-  written again, so no write can go through a link into the published site;
+* a published file is compared byte for byte (its size first) before it is linked, or by its SHA-256 while it is
+  still the inode the output check verified with that digest (see below); only a regular file of the published
+  tree is linked (a symbolic link never);
+* nothing is ever written *into* a file of the new tree: files are created exclusively (``O_EXCL``), and a path
+  written twice, or found taken, is unlinked first, so no write can go through a link into the published site;
 * where a link cannot be made (another file system, one without hard links), the file is written.
 
 A page the engine takes from its page cache is known by the SHA-256 of its bytes (``mkdocs_page_cache``), and the
@@ -28,6 +29,7 @@ Engine-neutral: the MkDocs adapter routes MkDocs's writes here (``mkdocs_writes`
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Callable, Mapping
@@ -46,6 +48,8 @@ class LinkingWriter:
         self.root = os.path.abspath(site_dir)
         self.published = os.path.abspath(published) if published is not None and published.is_dir() else None
         self.known = known or {}
+        self.folders: set[str] = set()  # folders of the new tree made (or found) by this writer
+        self.written: set[str] = set()  # paths this writer put a file at
 
     def write(self, data: bytes, path: str) -> None:
         """Put ``data`` at ``path`` (a path in the new tree), as a link to the published file if it is equal."""
@@ -64,7 +68,7 @@ class LinkingWriter:
                 try:
                     st = os.lstat(old[0])
                     if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) == kept[1]:
-                        os.link(old[0], path)
+                        self._place(lambda: os.link(old[0], path), path)
                         return True
                 except OSError:
                     pass
@@ -75,21 +79,43 @@ class LinkingWriter:
         return True
 
     def _clear(self, path: str) -> None:
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        if os.path.lexists(path):  # written before in this build: never write through it (it may be a link)
+        folder = os.path.dirname(path) or "."
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        if path in self.written:  # written before in this build: never write through it (it may be a link)
             os.unlink(path)
+            self.written.discard(path)
+
+    def _place(self, make: Callable[[], object], path: str) -> None:
+        """Run ``make`` (a link or an exclusive create at ``path``); a file found there that this writer did not
+        put (another writer's, a forked worker's) is removed first, a folder gone since is made again."""
+        try:
+            make()
+        except FileExistsError:
+            os.unlink(path)
+            make()
+        except FileNotFoundError:
+            self.folders.discard(os.path.dirname(path) or ".")
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            make()
+        self.written.add(path)
 
     def _put(self, data: bytes, path: str) -> None:
         old = self._published_copy(path, data)
         if old is not None:
             try:
-                os.link(old, path)
+                self._place(lambda: os.link(old, path), path)
             except OSError:
                 pass
             else:
                 return
-        with open(path, "xb") as out:
-            out.write(data)
+
+        def create() -> None:
+            with open(path, "xb") as out:
+                out.write(data)
+
+        self._place(create, path)
 
     def _published_path(self, path: str) -> tuple[str, str] | None:
         """The published path at ``path``'s site path, and that site path (``/``-separated)."""
@@ -102,15 +128,19 @@ class LinkingWriter:
         return self.published + os.sep + rel, rel.replace(os.sep, "/")
 
     def _published_copy(self, path: str, data: bytes) -> str | None:
-        """The published file at ``path``'s site path if it is a regular file holding exactly ``data``."""
+        """The published file at ``path``'s site path if it is a regular file holding exactly ``data``: known by
+        its digest when it is still the inode the output check verified (``known``), else compared byte for byte."""
         found = self._published_path(path)
         if found is None:
             return None
-        old = found[0]
+        old, rel = found
         try:
             st = os.lstat(old)
             if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
                 return None
+            kept = self.known.get(rel)
+            if kept is not None and (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) == kept[1]:
+                return old if hashlib.sha256(data).hexdigest() == kept[0] else None
             with open(old, "rb") as f:
                 same = f.read(len(data) + 1) == data
         except OSError:

@@ -37,6 +37,7 @@ from generator.engine.mkdocs_search import (
     search_split,
     segment_once,
 )
+from generator.engine.mkdocs_urls import plain_canonical_urls
 from generator.engine.mkdocs_writes import linked_writes
 from generator.engine.verify_cache import published_files
 from generator.messages import t
@@ -365,7 +366,7 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
             workers = parallel.workers_wanted(len(context.district.communities()))
             read = partial(harden_page, as_of=context.as_of)  # the parent's share of on_page_markdown
             known = published_files(folder) if folder is not None and published is not None else None
-            with (linked_writes(site_dir, published, known), front_matter_memo(folder),
+            with (linked_writes(site_dir, published, known), front_matter_memo(folder), plain_canonical_urls(),
                   mkdocs_pool.pages_on_workers(workers, _every(progress), read, pages, frozenset(untrusted))):
                 build(config)
             if pages is not None:
