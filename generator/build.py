@@ -97,8 +97,9 @@ def _interrupts_held() -> Iterator[list[int]]:
             signal.signal(sig, handler)
 
 
-def swap_into_place(built: Path, target: Path, say: Report) -> None:
-    """Put ``built`` at ``target`` in one atomic step (see engine/publish.py); the old site is removed."""
+def swap_into_place(built: Path, target: Path, say: Report, spare: Path | None = None) -> None:
+    """Put ``built`` at ``target`` in one atomic step (see engine/publish.py); the old site is kept as the spare
+    in the cache folder ``spare`` (``publish.keep_spare``), or removed."""
     old: Path | None = None
     with _interrupts_held() as caught:
         if not target.exists():
@@ -115,7 +116,7 @@ def swap_into_place(built: Path, target: Path, say: Report) -> None:
                 raise
     if caught:
         say(t("build.interrupt_during_swap"))
-    if old is not None:
+    if old is not None and not publish.keep_spare(old, spare):
         publish.remove_tree(old)
 
 
@@ -164,6 +165,8 @@ def _build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str
             raise BuildFailed(DATA_FAILED, t("build.data_failed", n=failed))
         n_pages = result.output.page_count
         say(t("build.step_render", n=n_pages))
+        cache = cache_folder(project)
+        publish.claim_spare(cache, tmp / "site")  # the tree of the site before last, built in again
         stats = engine.build_site(result.context, result.output, tmp / "site",
                                   progress=lambda done: say(t("build.progress", done=done, n=n_pages)),
                                   published=target if target.is_dir() else None)
@@ -174,7 +177,7 @@ def _build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str
         if findings:
             raise BuildFailed(DATA_FAILED, t("build.output_failed", n=findings))
         publish.readable_modes(tmp / "site")
-        swap_into_place(tmp / "site", target, say)
+        swap_into_place(tmp / "site", target, say, cache)
         made = []
     except engine.EngineError as exc:
         raise BuildFailed(ENGINE_FAILED, t("build.engine_failed", detail=exc)) from exc

@@ -235,4 +235,15 @@ def test_a_build_links_every_unchanged_file_and_writes_the_changed_ones(tmp_path
     # Every unchanged file kept its inode, but the one MkDocs writes with its own open(): the gzipped sitemap.
     assert [rel for rel in same if now[rel] != numbers[rel]] == ["sitemap.xml.gz"]
     assert [rel for rel in changed if rel in numbers and now[rel] == numbers[rel]] == []
-    assert all(os.stat(site / rel).st_nlink == 1 for rel in after)  # the old tree is gone: no other names
+    spare = source / ".cache" / "spare-site"  # the site swapped out, kept as it was: nothing written into it
+    assert tree(spare) == before
+    assert {rel for rel in after if os.stat(site / rel).st_nlink == 2} == same - {"sitemap.xml.gz"}
+    # The next build is made in the spare: what it holds is what a build from nothing writes.
+    shutil.rmtree(plain)
+    shutil.copytree(site, plain)
+    profile.write_text(profile.read_text(encoding="utf-8").replace("name: 晴川新区社区", "name: 晴川社区"),
+                       encoding="utf-8")
+    build(monkeypatch, source, site, workers)
+    build(monkeypatch, source, plain, workers, cache=False)
+    assert tree(site) == tree(plain) and tree(spare) == after
+    assert [str(d.relative_to(site)) for d in site.rglob("*") if d.is_dir() and not any(d.iterdir())] == []

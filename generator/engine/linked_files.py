@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 Identity = tuple[int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns (``verify_cache.identity``)
@@ -44,22 +44,46 @@ class LinkingWriter:
     the SHA-256 (hex) of their bytes and the inode that had them (see the module)."""
 
     def __init__(self, site_dir: Path, published: Path | None,
-                 known: Mapping[str, tuple[str, Identity]] | None = None) -> None:
+                 known: Mapping[str, tuple[str, Identity]] | None = None, kept: Mapping[str, str] | None = None,
+                 folders: Iterable[str] = ()) -> None:
         self.root = os.path.abspath(site_dir)
         self.published = os.path.abspath(published) if published is not None and published.is_dir() else None
         self.known = known or {}
-        self.folders: set[str] = set()  # folders of the new tree made (or found) by this writer
+        self.kept = dict(kept or {})  # files already in the tree (``reused_tree``): path -> SHA-256; none written
+        self.claimed: list[str] = []  # the kept paths this writer wrote (left in place or replaced)
+        self.folders: set[str] = set(folders)  # folders of the new tree made (or found) by this writer
         self.written: set[str] = set()  # paths this writer put a file at
 
     def write(self, data: bytes, path: str) -> None:
         """Put ``data`` at ``path`` (a path in the new tree), as a link to the published file if it is equal."""
+        if self.kept and self._still_kept(path, lambda: hashlib.sha256(data).hexdigest()):
+            return
         self._clear(path)
         self._put(data, path)
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Another process (a forked worker with this writer) wrote these kept paths."""
+        for path in paths:
+            self.kept.pop(path, None)
+
+    def _still_kept(self, path: str, digest: Callable[[], str]) -> bool:
+        """Whether the kept file at ``path`` has the bytes to be written (``digest``); if not, it is unlinked."""
+        kept = self.kept.pop(path, None)
+        if kept is None:
+            return False
+        self.claimed.append(path)
+        if kept == digest():
+            self.written.add(path)
+            return True
+        os.unlink(path)
+        return False
 
     def write_known(self, digest: str, path: str, load: Callable[[], bytes | None]) -> bool:
         """Put the bytes whose SHA-256 is ``digest`` at ``path``: a link to the published file when the output
         check knows it holds them, else the bytes ``load`` gives (False, and nothing written, when it gives
         None)."""
+        if self.kept and self._still_kept(path, lambda: digest):
+            return True
         self._clear(path)
         old = self._published_path(path)
         if old is not None and self.known:

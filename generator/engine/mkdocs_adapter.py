@@ -331,8 +331,8 @@ def _every(progress: Callable[[int], None] | None) -> Callable[[int], None] | No
 
 def build_site(context: SiteContext, output: Output, site_dir: Path,
                progress: Callable[[int], None] | None = None, published: Path | None = None) -> BuildStats:
-    """Build into ``site_dir`` (which must not exist yet) with the rendered pages injected; a file equal to
-    the one at its path in ``published`` (the site in place) is a hard link to it (``linked_files``)."""
+    """Build into ``site_dir`` (a new folder, or a spare tree to build in: ``reused_tree``) with the rendered pages
+    injected; a file equal to the one at its path in ``published`` (the site in place) is a hard link to it."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 

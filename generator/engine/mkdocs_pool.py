@@ -70,6 +70,7 @@ class RunResult:
     anchors: list[Anchors] = field(default_factory=list)
     pages: int = 0
     failed: bool = False
+    claimed: list[str] = field(default_factory=list)  # files of a reused tree its pages wrote (``reused_tree``)
 
 
 @dataclass
@@ -131,6 +132,8 @@ def _build_run(start: int, end: int) -> RunResult:
     handlers, propagate = logger.handlers[:], logger.propagate
     logger.handlers, logger.propagate = [capture], False
     before = len(job.index.entries) if job.index is not None else 0
+    writer = mkdocs_writes.active()
+    claimed = len(writer.claimed) if writer is not None else 0
     try:
         for index in range(start, end):
             file = job.files[index]
@@ -150,6 +153,8 @@ def _build_run(start: int, end: int) -> RunResult:
     if job.index is not None:
         result.entries = job.index.entries[before:]
     result.records = capture.records
+    if writer is not None:
+        result.claimed = writer.claimed[claimed:]
     return result
 
 
@@ -259,7 +264,10 @@ def _in_pool(job: _Job, workers: int, progress: Callable[[int], None] | None) ->
     for result in results:
         for name, level, message in result.read_records:
             logging.getLogger(name).log(level, "%s", message)
+    writer = mkdocs_writes.active()
     for result in results:
+        if writer is not None:
+            writer.forget(result.claimed)
         _keep_anchors(job, result.anchors)
         if job.index is not None:
             job.index.entries.extend(result.entries)

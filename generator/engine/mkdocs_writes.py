@@ -15,7 +15,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from generator.engine import reused_tree
 from generator.engine.linked_files import Identity, LinkingWriter
+
+DIRECT_WRITES = ("sitemap.xml.gz",)  # written by MkDocs itself (gzip), not through ``utils.write_file``
 
 _ACTIVE: list[LinkingWriter] = []  # the writer of the block running now (a forked worker inherits it)
 
@@ -29,12 +32,15 @@ def active() -> LinkingWriter | None:
 def linked_writes(site_dir: Path, published: Path | None,
                   known: Mapping[str, tuple[str, Identity]] | None = None) -> Iterator[None]:
     """Within this block MkDocs's writes into ``site_dir`` link what equals ``published``'s files (``known``:
-    the published files' digests, see ``linked_files``)."""
+    the published files' digests, see ``linked_files``).  A ``site_dir`` that exists is a spare tree to build in
+    (``reused_tree``): MkDocs does not empty it, and when the block ends it holds just what the build wrote."""
     from mkdocs import utils
     from mkdocs.structure.files import File
 
-    writer = LinkingWriter(site_dir, published, known)
-    original_write, original_copy = utils.write_file, File.copy_file
+    reused = reused_tree.prepare(site_dir, known or {}, DIRECT_WRITES) if site_dir.is_dir() else None
+    writer = LinkingWriter(site_dir, published, known, reused.kept if reused else None,
+                           reused.folders if reused else ())
+    original_write, original_copy, original_clean = utils.write_file, File.copy_file, utils.clean_directory
 
     def copy_file(self: File, dirty: bool = False) -> None:
         if dirty and not self.is_modified():
@@ -52,6 +58,8 @@ def linked_writes(site_dir: Path, published: Path | None,
 
     utils.write_file = writer.write
     File.copy_file = copy_file  # type: ignore[method-assign]
+    if reused is not None:
+        utils.clean_directory = lambda directory: None  # the spare's files are sorted out by reused_tree
     _ACTIVE.append(writer)
     try:
         yield
@@ -59,3 +67,6 @@ def linked_writes(site_dir: Path, published: Path | None,
         _ACTIVE.remove(writer)
         utils.write_file = original_write
         File.copy_file = original_copy  # type: ignore[method-assign]
+        utils.clean_directory = original_clean
+    if reused is not None:
+        reused_tree.finish(site_dir, writer.kept, reused.emptier)

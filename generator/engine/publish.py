@@ -8,6 +8,10 @@
   another user must be able to read them.
 * Temporary trees carry the builder's process id; a later build removes those whose process is gone
   (a build killed with ``kill -9`` leaves them behind, through no fault of its own).
+* The tree swapped out is not removed when the project has a cache folder: it is kept there as the *spare*
+  (:func:`keep_spare`), and the next build claims it (:func:`claim_spare`) and builds in it
+  (``engine/reused_tree.py``).  Both steps are one ``rename``: two builds at once cannot both claim it, and
+  where a rename cannot be made (another file system, a spare already kept) the tree is removed as before.
 """
 
 from __future__ import annotations
@@ -72,6 +76,34 @@ def readable_modes(root: Path) -> None:
                     os.chmod(entry.path, want)
                 if folder:
                     folders.append(entry.path)
+
+
+SPARE = "spare-site"  # in the cache folder
+
+
+def claim_spare(cache: Path | None, dest: Path) -> bool:
+    """Move the spare tree kept in ``cache`` to ``dest`` (which must not exist); False if there is none to claim."""
+    if cache is None:
+        return False
+    spare = cache / SPARE
+    if spare.is_symlink() or not spare.is_dir():
+        return False
+    try:
+        spare.rename(dest)
+    except OSError:  # another build claimed it, or another file system
+        return False
+    return True
+
+
+def keep_spare(old: Path, cache: Path | None) -> bool:
+    """Keep the swapped-out tree ``old`` as the spare in ``cache``; False (nothing moved) where it cannot be."""
+    if cache is None or not cache.is_dir():
+        return False
+    try:
+        old.rename(cache / SPARE)
+    except OSError:  # a spare already there, or another file system
+        return False
+    return True
 
 
 def temp_prefix(target: Path) -> str:
