@@ -4,11 +4,13 @@ file's entries on the town's pages (generator/engine/search_parts.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 from support import AS_OF_ARG, REPO, cli
 
 from generator.engine import search_parts
@@ -95,3 +97,24 @@ def test_the_parts_lose_no_entry_and_pages_name_their_part(sites: tuple[Path, Pa
     assert "<meta name=\"dj-search-part\"" not in (parted / "index.html").read_text(encoding="utf-8")
     community = board.parent.relative_to(parted).as_posix() + "/"
     assert any(d["location"] == community and d["text"] == "" for d in shared)  # found by name from anywhere
+
+
+def test_the_parts_written_from_the_index_values_are_those_read_back_from_the_plugin_file(tmp_path: Path) -> None:
+    """``mkdocs_search.take_over_index``: the plugin no longer writes its file (``json.dumps(..., default=str)``) for
+    the build to read back; the same values give the same bytes, whatever JSON has no form for."""
+    docs = [{"location": "towns/east/pine/", "title": Markup("松 &amp; 柏"), "text": "正文", "boost": 2.0},
+            {"location": "towns/west/oak/#a", "title": "橡", "text": "x", "tags": ("t1", "t2")},
+            {"location": "brands/garden/", "title": "园", "text": "y", "when": dt.date(2026, 1, 2), 3: "数"},
+            {"location": "about/", "title": "关于", "text": "\u2028 \ud7ff \"引号\""}]
+    data = {"config": CONFIG, "docs": docs}
+    plugin_file = tmp_path / "site" / INDEX
+    plugin_file.parent.mkdir(parents=True)
+    plugin_file.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+    for owners in (OWNERS, None):
+        read_back: dict[str, bytes] = {}
+        direct: dict[str, bytes] = {}
+        site, towns = tmp_path / "site", ["east", "west"]
+        search_parts.write(site, owners, towns, put=lambda b, p, out=read_back: out.update({p: b}))
+        search_parts.write(site, owners, towns, put=lambda b, p, out=direct: out.update({p: b}), data=data)
+        assert direct == read_back
+        assert len(direct) == (3 if owners else 1)

@@ -31,11 +31,13 @@ from generator.engine.mkdocs_front_matter import front_matter_memo
 from generator.engine.mkdocs_nav import NavFragments
 from generator.engine.mkdocs_page_cache import PageCache, site_version
 from generator.engine.mkdocs_search import (
+    IndexData,
     SearchParts,
     cache_search_entries,
     compact_search_index,
     search_split,
     segment_once,
+    take_over_index,
 )
 from generator.engine.mkdocs_urls import plain_canonical_urls
 from generator.engine.mkdocs_writes import linked_writes
@@ -165,9 +167,11 @@ def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.da
     class Injector(BasePlugin):  # type: ignore[type-arg]
         done = 0
         stashes: dict[str, Stash] = {}  # noqa: RUF012 - one plugin instance per build
+        index: IndexData | None = None
 
         def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
             cache_search_entries(config, cache_dir)  # runs after the search plugin made its index
+            self.index = take_over_index(config)
             return harden_config(config)
 
         def on_env(self, env: Environment, **kwargs: Any) -> Environment:
@@ -193,7 +197,7 @@ def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.da
             return valid_html(output_content) if template_name.endswith(".html") else output_content
 
         def on_post_build(self, *, config: MkDocsConfig) -> None:
-            compact_search_index(Path(config.site_dir), search)
+            compact_search_index(Path(config.site_dir), search, self.index)
 
     return Injector()
 

@@ -121,11 +121,37 @@ def search_split(context: SiteContext) -> SearchParts | None:
     return owners, [t.id for t in context.district.towns]
 
 
-def compact_search_index(site_dir: Path, search: SearchParts | None = None) -> None:
+INDEX_CONFIG = ("lang", "separator", "pipeline", "fields")  # the plugin's options its index file states
+
+IndexData = Callable[[], dict[str, Any]]
+
+
+def take_over_index(config: MkDocsConfig) -> IndexData | None:
+    """Stop the search plugin from writing its index file when the build ends, and give what that file would
+    hold, as the Python values it would be made of (its entries and options).  The plugin writes it with
+    ``json.dumps(..., default=str)``, then :func:`compact_search_index` read it back; writing the parts from the
+    values themselves (with ``default=str`` too) gives the same bytes, without a 25 MB file written, read and
+    parsed at 2,000 communities.  None (the plugin writes its file) without the plugin, when it is disabled, or
+    when it merges a previous build's index (``mkdocs serve --dirty``)."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(search, "search_index", None)
+    if index is None or getattr(search, "search_index_prev", None) is not None or not search.config.get("enabled"):
+        return None
+    events = config.plugins.events["post_build"]
+    own = [method for method in events if getattr(method, "__self__", None) is search]
+    if len(own) != 1:
+        return None
+    events.remove(own[0])
+    return lambda: {"config": {key: index.config[key] for key in INDEX_CONFIG}, "docs": index.entries}
+
+
+def compact_search_index(site_dir: Path, search: SearchParts | None = None, data: IndexData | None = None) -> None:
     """Rewrite the search index as UTF-8 instead of ``\\uXXXX`` escapes (about half the bytes for Chinese
     text), in parts for a city-sized district (:mod:`generator.engine.search_parts`); through MkDocs's
-    ``write_file``, as the build routes it (``mkdocs_writes``)."""
+    ``write_file``, as the build routes it (``mkdocs_writes``).  ``data``: the index the plugin did not write
+    (:func:`take_over_index`)."""
     from mkdocs import utils
 
     with heap.paused():  # it makes every entry of the index anew, and they live until it is written
-        search_parts.write(site_dir, *(search if search is not None else (None, [])), put=utils.write_file)
+        search_parts.write(site_dir, *(search if search is not None else (None, [])), put=utils.write_file,
+                           data=data() if data is not None else None)

@@ -92,17 +92,21 @@ def split(data: dict[str, Any], owners: list[Owner], towns: list[str]) -> dict[s
 
 
 def dump(data: dict[str, Any]) -> str:
-    """UTF-8 JSON instead of ``\\uXXXX`` escapes: about half the bytes for Chinese text."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """UTF-8 JSON instead of ``\\uXXXX`` escapes: about half the bytes for Chinese text.  A value JSON has no
+    form for is its ``str()``, as the search plugin writes it."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def write(site_dir: Path, owners: list[Owner] | None, towns: list[str], put: Callable[[bytes, str], None]) -> None:
+def write(site_dir: Path, owners: list[Owner] | None, towns: list[str], put: Callable[[bytes, str], None],
+          data: dict[str, Any] | None = None) -> None:
     """Rewrite the plugin's index at ``site_dir`` compactly; in parts when ``owners`` is given.  ``put``
-    writes a file (bytes, path): the build's writer, which links a file equal to the published one."""
-    path = site_dir / INDEX
-    if not path.is_file():
-        return
-    data = json.loads(path.read_text(encoding="utf-8"))
+    writes a file (bytes, path): the build's writer, which links a file equal to the published one.  ``data``:
+    the index's values, when the plugin did not write its file."""
+    if data is None:
+        path = site_dir / INDEX
+        if not path.is_file():
+            return
+        data = json.loads(path.read_text(encoding="utf-8"))
     files = split(data, owners, towns) if owners is not None else {INDEX: data}
     for rel, content in files.items():
         put(dump(content).encode("utf-8"), str(site_dir / rel))
