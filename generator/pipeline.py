@@ -202,7 +202,12 @@ def run(project: Path, as_of: dt.date, previous_site: Path | None = None, spool:
     render's workers may leave their pages (see ``registry.render_site``); it must outlive the output.
     """
     # The source files as found before their records are read: the render's stored towns are keyed by them.
-    sources = Snapshot.take(project) if spool is not None and cache_folder(project) is not None else None
+    folder = cache_folder(project) if spool is not None else None
+    sources = None
+    if folder is not None:  # unchanged since the last build's snapshot (times, size, inode): not read again
+        started = time.time_ns()
+        sources = Snapshot.take(project, Snapshot.kept(folder))
+        sources.keep(folder, started)
     # The records, results and their line maps live until the build ends: not walked by each collection.
     with heap.paused():
         result = prepare(project, as_of, sources=sources)

@@ -4,21 +4,30 @@ A :class:`Snapshot` is a digest of every file the site is made from (``communiti
 ``site_config.yml``); comparing two gives the changed paths, and :func:`scope_of` maps them to the
 communities they belong to: ``communities/<town>/<community>/…`` belongs to that community; anything else
 (``district.yml``, a ``town.yml``, frozen results, ``content/``, ``site_config.yml``) may change every page.
+
+A build keeps its snapshot in the cache folder (:meth:`Snapshot.keep`), so that the next one reads only the files
+whose modification time, change time, size or inode differ (11,500 files at 2,000 communities); as git does with
+its index, a file written within :data:`RACY_NS` of the snapshot is not trusted, and the change time (set by every
+write, whatever a program does to the modification time) must match too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import cache_key, package_version
+from generator.cache import cache_key, package_version, read_entry, write_entry
 from generator.records.frozen import RESULTS_DIR
 
 SOURCES = ("communities", "content", "site_config.yml")
-Stat = tuple[int, int, int]  # mtime_ns, size, inode
+Stat = tuple[int, int, int, int]  # mtime_ns, ctime_ns (any write sets it), size, inode
+KIND = "sources"  # the last build's snapshot, in the cache folder (``kept``, ``keep``)
+FORMAT = 1
+RACY_NS = 2_000_000_000  # a file written this close to a snapshot is read again by the next (git's "racily clean")
 
 
 @dataclass
@@ -38,7 +47,7 @@ class Snapshot:
                 st = path.stat()
             except OSError:
                 continue
-            stat = (st.st_mtime_ns, st.st_size, st.st_ino)
+            stat = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
             if previous is not None and previous.stats.get(rel) == stat:
                 out.digests[rel], out.stats[rel] = previous.digests[rel], stat
                 continue
@@ -48,6 +57,32 @@ class Snapshot:
                 continue
             out.stats[rel] = stat
         return out
+
+    @classmethod
+    def kept(cls, folder: Path | None) -> Snapshot | None:
+        """The snapshot :meth:`keep` left in the cache folder (so that a build reads only the files changed since
+        the last one); None without one, or when it is damaged."""
+        blobs = read_entry(folder, KIND, cache_key(KIND, FORMAT))
+        try:
+            data = json.loads(blobs[0]) if blobs is not None and len(blobs) == 1 else None
+            out = cls()
+            for rel, (digest, stat) in data.items():
+                if not (isinstance(rel, str) and len(stat) == 4 and all(type(n) is int for n in stat)):
+                    return None
+                out.digests[rel], out.stats[rel] = bytes.fromhex(digest), (stat[0], stat[1], stat[2], stat[3])
+        except (ValueError, TypeError, AttributeError):
+            return None
+        return out
+
+    def keep(self, folder: Path | None, started_ns: int) -> None:
+        """Leave this snapshot (taken from ``started_ns``, the clock's nanoseconds) for the next build; a file
+        modified or changed less than :data:`RACY_NS` before it is left out, since a write within the clock's
+        granularity of that could keep its times (the next build reads it again)."""
+        if folder is None:
+            return
+        trusted = {rel: [self.digests[rel].hex(), list(stat)] for rel, stat in sorted(self.stats.items())
+                   if max(stat[0], stat[1]) < started_ns - RACY_NS}
+        write_entry(folder, KIND, cache_key(KIND, FORMAT), [json.dumps(trusted, separators=(",", ":")).encode()])
 
     def changed(self, other: Snapshot) -> set[str]:
         """Paths added, removed or rewritten with other bytes between ``self`` and ``other``."""
