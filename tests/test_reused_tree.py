@@ -99,3 +99,15 @@ def test_the_spare_is_claimed_once_and_kept_only_where_none_is(tmp_path: Path) -
     assert not publish.claim_spare(cache, tmp_path / "build-2")  # already claimed
     assert not publish.claim_spare(None, tmp_path / "build-3") and not publish.keep_spare(other, None)
     assert (tmp_path / "build-1" / "x").is_dir() and not (tmp_path / "build-2").exists()
+
+
+def test_folders_left_empty_go_innermost_first_and_the_root_stays(tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    for rel in ("a/b/c/stale.html", "a/kept.html", "x/y/stale.html"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+    (root / "e" / "f").mkdir(parents=True)
+    stale = [str(root / "a" / "b" / "c" / "stale.html"), str(root / "x" / "y" / "stale.html"), str(root / "nope")]
+    assert reused_tree.finish(root, stale, [str(root), str(root / "e" / "f"), str(tmp_path)]) == 2
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == ["a", "a/kept.html"]
+    assert tmp_path.is_dir() and root.is_dir()

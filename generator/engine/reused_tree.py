@@ -87,17 +87,17 @@ def finish(root: Path, stale: Iterable[str], emptier: Iterable[str]) -> int:
             continue
         candidates.add(os.path.dirname(path))
         removed += 1
-    by_depth = sorted(candidates, key=lambda f: f.count(os.sep), reverse=True)
-    while by_depth:
-        folder = by_depth.pop(0)
-        if folder == base or not folder.startswith(base + os.sep):
-            continue
-        try:
-            os.rmdir(folder)
-        except OSError:  # not empty (or gone): kept
-            continue
-        parent = os.path.dirname(folder)
-        if parent not in by_depth:
-            by_depth.append(parent)
-            by_depth.sort(key=lambda f: f.count(os.sep), reverse=True)
+    by_depth: dict[int, set[str]] = {}
+    for folder in candidates:
+        by_depth.setdefault(folder.count(os.sep), set()).add(folder)
+    while by_depth:  # innermost first: a folder emptied by removing its last folder is tried after it
+        depth = max(by_depth)
+        for folder in sorted(by_depth.pop(depth)):
+            if folder == base or not folder.startswith(base + os.sep):
+                continue
+            try:
+                os.rmdir(folder)
+            except OSError:  # not empty (or gone): kept
+                continue
+            by_depth.setdefault(depth - 1, set()).add(os.path.dirname(folder))
     return removed
