@@ -45,7 +45,8 @@ search        the search plugin inside the engine: its ``on_page_context`` (HTML
 verify        ``verify_site``: the output check of every built file (on forked workers for large sites)
 write         file writes: MkDocs's ``utils.write_file`` (pages, sitemap, search index) and
               ``File.copy_file`` (theme assets, generated files: QR codes, images), then
-              ``publish.readable_modes``, ``swap_into_place`` and ``publish.remove_stale``
+              ``publish.readable_modes``, ``swap_into_place`` and ``publish.remove_stale``; the spare tree's
+              sorting out before and after the engine writes (``reused_tree.prepare``, ``finish``)
 ============  ====================================================================================
 
 ``other`` is wall time minus the stages: interpreter start, imports, and the glue between the wrapped
@@ -143,6 +144,8 @@ HOOKS: tuple[tuple[str, str, str], ...] = (
     ("generator.engine.publish", "readable_modes", "write"),  # build.py calls publish.readable_modes
     ("generator.build", "swap_into_place", "write"),
     ("generator.engine.publish", "remove_stale", "write"),
+    ("generator.engine.reused_tree", "prepare", "write"),  # mkdocs_writes sorts out the spare tree it builds in
+    ("generator.engine.reused_tree", "finish", "write"),
 )
 
 
