@@ -46,7 +46,6 @@ def test_only_the_files_verified_as_they_are_are_kept(tmp_path: Path) -> None:
     assert sorted(Path(p).relative_to(spare).as_posix() for p in reused.kept) == [
         "a/b/index.html", "a/index.html", "gone/index.html", "index.html"]
     assert reused.kept[str(spare / "a" / "index.html")] == hashlib.sha256(b"<p>a</p>").hexdigest()
-    assert reused.removed == 3  # the engine's own write, the other inode, the symbolic link
     assert sorted(tree(spare)) == ["a/b/index.html", "a/index.html", "gone/index.html", "index.html"]
     assert {Path(f).relative_to(tmp_path).as_posix() for f in reused.emptier} == {"spare", "spare/a", "spare/empty"}
     assert tree(site)["sitemap.xml.gz"] == b"gz" and tree(site)["index.html"] == b"<p>home</p>"

@@ -8,12 +8,14 @@ import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from markupsafe import Markup
 from support import AS_OF_ARG, REPO, cli
 
 from generator.engine import search_parts
+from generator.engine.mkdocs_search import take_over_index
 from generator.engine.search_parts import INDEX, PART, Owner, search_part, split
 
 CONFIG = {"lang": ["zh"], "separator": "x", "pipeline": [], "fields": {}}
@@ -118,3 +120,31 @@ def test_the_parts_written_from_the_index_values_are_those_read_back_from_the_pl
         search_parts.write(site, owners, towns, put=lambda b, p, out=direct: out.update({p: b}), data=data)
         assert direct == read_back
         assert len(direct) == (3 if owners else 1)
+
+
+def _mkdocs_config(tmp_path: Path, plugins: str) -> Any:
+    from mkdocs.config import load_config
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# 首页\n", encoding="utf-8")
+    cfg = tmp_path / "mkdocs.yml"
+    cfg.write_text(f"site_name: t\ndocs_dir: docs\ntheme:\n  name: material\n{plugins}", encoding="utf-8")
+    config = load_config(config_file=str(cfg))
+    return config.plugins.on_config(config)
+
+
+def test_the_build_takes_the_index_over_from_the_search_plugin(tmp_path: Path) -> None:
+    config = _mkdocs_config(tmp_path, "plugins:\n  - search:\n      lang: zh\n")
+    search = config.plugins["material/search"]
+    assert any(getattr(m, "__self__", None) is search for m in config.plugins.events["post_build"])
+    values = take_over_index(config)
+    assert values is not None
+    assert not any(getattr(m, "__self__", None) is search for m in config.plugins.events["post_build"])
+    search.search_index.entries.append({"location": "", "title": "首页", "text": ""})
+    assert values() == json.loads(search.search_index.generate_search_index(None))  # what the file would hold
+    assert take_over_index(config) is None  # taken once: nothing of the plugin's left to take
+
+
+def test_a_disabled_search_plugin_is_left_alone(tmp_path: Path) -> None:
+    config = _mkdocs_config(tmp_path, "plugins:\n  - search:\n      enabled: false\n")
+    assert take_over_index(config) is None

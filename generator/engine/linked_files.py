@@ -35,7 +35,7 @@ import stat
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-Identity = tuple[int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns (``verify_cache.identity``)
+from generator.engine.verify_cache import Identity, identity
 
 
 class LinkingWriter:
@@ -91,7 +91,7 @@ class LinkingWriter:
             if kept is not None and kept[0] == digest:
                 try:
                     st = os.lstat(old[0])
-                    if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) == kept[1]:
+                    if stat.S_ISREG(st.st_mode) and identity(st) == kept[1]:
                         self._place(lambda: os.link(old[0], path), path)
                         return True
                 except OSError:
@@ -163,7 +163,7 @@ class LinkingWriter:
             if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
                 return None
             kept = self.known.get(rel)
-            if kept is not None and (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) == kept[1]:
+            if kept is not None and identity(st) == kept[1]:
                 return old if hashlib.sha256(data).hexdigest() == kept[0] else None
             with open(old, "rb") as f:
                 same = f.read(len(data) + 1) == data

@@ -21,10 +21,21 @@ if TYPE_CHECKING:
     from generator.context import SiteContext
 
 
+def _plugin(config: MkDocsConfig) -> Any:
+    return config.plugins.get("material/search") or config.plugins.get("search")
+
+
 def search_index(config: MkDocsConfig) -> Any:
     """The search plugin's index of this build, or None without the plugin."""
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    return getattr(search, "search_index", None)
+    return getattr(_plugin(config), "search_index", None)
+
+
+INDEX_CONFIG = ("lang", "separator", "pipeline", "fields")  # the plugin's options its index file states
+
+
+def index_values(index: Any, docs: list[Any]) -> dict[str, Any]:
+    """What the plugin's index file holds, as Python values (``SearchIndex.generate_search_index``)."""
+    return {"config": {key: index.config[key] for key in INDEX_CONFIG}, "docs": docs}
 
 
 SEGMENT_MEMO = 1 << 17  # distinct runs of Chinese characters kept segmented (a few MB)
@@ -121,8 +132,6 @@ def search_split(context: SiteContext) -> SearchParts | None:
     return owners, [t.id for t in context.district.towns]
 
 
-INDEX_CONFIG = ("lang", "separator", "pipeline", "fields")  # the plugin's options its index file states
-
 IndexData = Callable[[], dict[str, Any]]
 
 
@@ -133,7 +142,7 @@ def take_over_index(config: MkDocsConfig) -> IndexData | None:
     values themselves (with ``default=str`` too) gives the same bytes, without a 25 MB file written, read and
     parsed at 2,000 communities.  None (the plugin writes its file) without the plugin, when it is disabled, or
     when it merges a previous build's index (``mkdocs serve --dirty``)."""
-    search = config.plugins.get("material/search") or config.plugins.get("search")
+    search = _plugin(config)
     index = getattr(search, "search_index", None)
     if index is None or getattr(search, "search_index_prev", None) is not None or not search.config.get("enabled"):
         return None
@@ -142,7 +151,7 @@ def take_over_index(config: MkDocsConfig) -> IndexData | None:
     if len(own) != 1:
         return None
     events.remove(own[0])
-    return lambda: {"config": {key: index.config[key] for key in INDEX_CONFIG}, "docs": index.entries}
+    return lambda: index_values(index, index.entries)
 
 
 def compact_search_index(site_dir: Path, search: SearchParts | None = None, data: IndexData | None = None) -> None:

@@ -43,7 +43,7 @@ from generator.engine import mkdocs_adapter as adapter
 from generator.engine import publish
 from generator.engine.html_blocks import Stash
 from generator.engine.idle_gc import IdleCollector
-from generator.engine.mkdocs_search import fast_add
+from generator.engine.mkdocs_search import fast_add, index_values
 from generator.engine.mkdocs_watch import native_observer, poll_interval, quick_server
 
 if TYPE_CHECKING:
@@ -61,7 +61,6 @@ Built = Callable[[dict[str, Any]], None]
 """Told after each build: seconds per step and how many pages and files were written."""
 
 LINK_SYNTAX = ("](", "]:")  # Markdown links MkDocs resolves against the site's files
-SEARCH_CONFIG = ("lang", "separator", "pipeline", "fields")  # what the search plugin puts in its index
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -271,8 +270,7 @@ class Preview:
         search = _search_plugin(config)
         if search is not None:  # as the plugin writes it (``generate_search_index``), compacted as builds do
             index = search.search_index
-            data = {"config": {key: index.config[key] for key in SEARCH_CONFIG},
-                    "docs": [e for src in self.order for e in self.entries.get(src, [])]}
+            data = index_values(index, [e for src in self.order for e in self.entries.get(src, [])])
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
             utils.write_file(text.encode("utf-8"), str(Path(config.site_dir) / "search" / "search_index.json"))
         self.finished = True

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-Identity = tuple[int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns (``verify_cache.identity``)
+from generator.engine.verify_cache import Identity, identity
 
 
 @dataclass
@@ -39,7 +39,6 @@ class Reused:
     kept: dict[str, str] = field(default_factory=dict)
     folders: set[str] = field(default_factory=set)
     emptier: set[str] = field(default_factory=set)  # folders that lost a file here, or had none: maybe left empty
-    removed: int = 0  # files removed by prepare
 
 
 def prepare(root: Path, known: Mapping[str, tuple[str, Identity]], direct: Iterable[str] = ()) -> Reused:
@@ -62,12 +61,11 @@ def prepare(root: Path, known: Mapping[str, tuple[str, Identity]], direct: Itera
                 kept = known.get(rel)
                 if kept is not None and rel not in direct_paths:
                     st = entry.stat(follow_symlinks=False)
-                    if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) == kept[1]:
+                    if stat.S_ISREG(st.st_mode) and identity(st) == kept[1]:
                         out.kept[entry.path] = kept[0]
                         continue
                 os.unlink(entry.path)
                 out.emptier.add(folder)
-                out.removed += 1
             if not found:
                 out.emptier.add(folder)
     return out
