@@ -115,3 +115,20 @@ def test_every_record_field_has_a_chinese_label() -> None:
     for model in _record_models():
         walk(model)
     assert sorted(missing) == []
+
+
+def test_the_catalogue_reads_as_the_pure_python_parser_reads_it() -> None:
+    """The catalogue and labels are parsed by libyaml when PyYAML has it: the same data as ``yaml.safe_load``."""
+    import yaml
+
+    folder = Path(messages.__file__).parent
+    files = sorted(folder.glob("*.yml"))
+    assert messages._LOADER is yaml.CSafeLoader and len(files) > 10
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=messages._LOADER) == yaml.safe_load(text), file.name
+    assert labels() == yaml.safe_load((folder / "labels.yml").read_text(encoding="utf-8"))
+    by_file = {f.name: yaml.safe_load(f.read_text(encoding="utf-8")) for f in files if f.name != "labels.yml"}
+    assert {k: (e.file, dict(e.text), e.hint) for k, e in catalogue().items()} == {
+        k: (name, {lang: v[lang] for lang in ("zh", "en") if lang in v}, v.get("hint"))
+        for name, data in by_file.items() for k, v in data.items()}

@@ -24,6 +24,9 @@ DEFAULT_LANGUAGE = "zh"
 LABELS_FILE = "labels.yml"
 
 _state = {"lang": ""}
+# The catalogue is read by every command before it prints anything: libyaml's parser when PyYAML has it (the same
+# data as the pure-Python one, ~8x faster: ~0.1 s of every run).
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def language() -> str:
@@ -57,7 +60,7 @@ def catalogue() -> dict[str, Entry]:
     """Every message, from every catalogue file; a key defined twice is a programming error."""
     out: dict[str, Entry] = {}
     for file in _catalogue_files():
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         for key, value in data.items():
             if key in out:
                 raise RuntimeError(f"message {key} is defined in {out[key].file} and {file.name}")
@@ -70,7 +73,7 @@ def catalogue() -> dict[str, Entry]:
 def labels() -> dict[str, str]:
     """Chinese labels of record keys: ``key`` or ``parent.key`` (the more specific one wins)."""
     text = (resources.files("generator.messages") / LABELS_FILE).read_text(encoding="utf-8")
-    return dict(yaml.safe_load(text) or {})
+    return dict(yaml.load(text, Loader=_LOADER) or {})
 
 
 def placeholders(text: str) -> set[str]:
