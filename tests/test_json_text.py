@@ -26,6 +26,10 @@ def test_the_value_is_the_same_and_each_result_is_one_line() -> None:
 def test_sorted_keys_sort_every_level() -> None:
     text = layered_json({"b": {"z": 1, "a": 2}, "a": [dt.date(2026, 1, 1).isoformat()]}, 2, sort_keys=True)
     assert text.decode() == '{\n "a": [\n  "2026-01-01"\n ],\n "b": {\n  "a": 2,\n  "z": 1\n }\n}\n'
+    # the last level's entries in one piece each, still sorted inside
+    value = {"r": {"k2": {"y": [1, {"q": 1, "p": 2}], "x": "乙"}, "k1": Streamed(iter([{"b": 1, "a": 2}]))}}
+    assert layered_json(value, 2, sort_keys=True).decode() == (
+        '{\n "r": {\n  "k1": [{"a": 2, "b": 1}],\n  "k2": {"x": "乙", "y": [1, {"p": 2, "q": 1}]}\n }\n}\n')
 
 
 def _old_layered(value: object, levels: int, depth: int = 0) -> str:
