@@ -159,21 +159,23 @@ def _build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str
         (tmp / "pages").mkdir()
         say(t("build.step_load"))
         result = run(project, as_of, previous_site=target if target.is_dir() else None, spool=tmp / "pages")
-        heap.settle()  # the scored district and the rendered pages' index live to the end: not walked again
+        heap.settle(collect=True)  # the rendered pages' index lives to the end: not walked again
         failed = report_log(result.log, strict, say)
         if result.context is None or result.output is None or failed:
             raise BuildFailed(DATA_FAILED, t("build.data_failed", n=failed))
         n_pages = result.output.page_count
         say(t("build.step_render", n=n_pages))
+        site = engine.engine_input(result.context)
+        result.context = None  # the records and results go: the engine and the check read the pages
         cache = cache_folder(project)
         publish.claim_spare(cache, tmp / "site")  # the tree of the site before last, built in again
-        stats = engine.build_site(result.context, result.output, tmp / "site",
+        stats = engine.build_site(site, result.output, tmp / "site",
                                   progress=lambda done: say(t("build.progress", done=done, n=n_pages)),
                                   published=target if target.is_dir() else None)
         for w in stats.warnings:  # before verifying, so they are shown when the build is refused too
             say(t("build.warning", text=w))
         say(t("build.step_verify"))
-        findings = verify_output(result.context.config, project, tmp / "site", shown, say)
+        findings = verify_output(site.config, project, tmp / "site", shown, say)
         if findings:
             raise BuildFailed(DATA_FAILED, t("build.output_failed", n=findings))
         publish.readable_modes(tmp / "site")
@@ -187,7 +189,7 @@ def _build(project: Path, as_of: dt.date, strict: bool, target: Path, shown: str
         for folder in made:  # innermost first: a failed first build leaves no folders behind
             with contextlib.suppress(OSError):
                 folder.rmdir()
-    return Built(len(result.context.district.communities()), stats.pages,
+    return Built(site.communities, stats.pages,
                  len(result.log.warnings) + len(stats.warnings), time.perf_counter() - started)
 
 

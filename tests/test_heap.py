@@ -78,3 +78,51 @@ def test_a_build_settles_its_data_before_the_engine_and_leaves_nothing_frozen(
     assert build(project, tmp_path / "site").exit_code == 0
     assert len(seen) == 1 and seen[0] > 0  # the scored district is out of the collector's walks
     assert gc.get_freeze_count() == 0  # and back in them once the build is over
+
+
+def test_the_scored_district_is_freed_before_the_engine_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine gets what it reads of the district (``EngineInput``), and the build lets the district go: its
+    records and results are not held while MkDocs and the output check run, not even by the render's garbage
+    (templates' contexts are reference cycles: collected before the heap is frozen)."""
+    import weakref
+
+    from generator import pipeline
+
+    districts: list[weakref.ref[Any]] = []
+    real_run, real_build = pipeline.run, mkdocs_adapter.build_site
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        result = real_run(*args, **kwargs)
+        districts.append(weakref.ref(result.context.district))
+        return result
+
+    alive: list[bool] = []
+
+    def build_site(site: Any, *args: Any, **kwargs: Any) -> Any:
+        assert isinstance(site, mkdocs_adapter.EngineInput)
+        alive.append(districts[-1]() is not None)
+        return real_build(site, *args, **kwargs)
+
+    monkeypatch.setattr("generator.build.run", run)
+    monkeypatch.setattr(mkdocs_adapter, "build_site", build_site)
+    project = copy_project(TRUST, tmp_path / "project")
+    for _ in range(2):  # the second build in this process too (its render's garbage is not collected by itself)
+        assert build(project, tmp_path / "site").exit_code == 0
+    assert alive == [False, False]
+
+
+def test_settle_can_free_cycles_first() -> None:
+    class Node:
+        other: Any = None
+
+    with heap.kept():
+        heap.settle()
+        for collect, expect_alive in ((False, True), (True, False)):
+            import weakref
+
+            a, b = Node(), Node()
+            a.other, b.other = b, a
+            ref = weakref.ref(a)
+            del a, b
+            heap.settle(collect=collect)
+            assert (ref() is not None) is expect_alive

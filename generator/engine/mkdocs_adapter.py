@@ -155,11 +155,6 @@ def _inject(files: Files, config: MkDocsConfig, output: Output) -> Files:
     return files
 
 
-def content_pages(project: Path, output: Output) -> set[str]:
-    """Pages copied from hand-written ``content/`` Markdown: their HTML is sanitized after rendering."""
-    return set(output.untrusted)
-
-
 def _plugin(output: Output, progress: Callable[[int], None] | None, as_of: dt.date,
             untrusted: set[str], cache_dir: Path | None = None, search: SearchParts | None = None) -> Any:
     from mkdocs.plugins import BasePlugin
@@ -333,7 +328,24 @@ def _every(progress: Callable[[int], None] | None) -> Callable[[int], None] | No
     return tell
 
 
-def build_site(context: SiteContext, output: Output, site_dir: Path,
+@dataclass(frozen=True)
+class EngineInput:
+    """What the engine reads of the scored district, taken before it runs: the build then lets the district go, so
+    its records and results (~250 MB at 2,000 communities) are not held while MkDocs and the output check run."""
+
+    project: Path
+    config: SiteConfig
+    as_of: dt.date
+    communities: int
+    search: SearchParts | None  # the search index's parts (``search_split``)
+
+
+def engine_input(context: SiteContext) -> EngineInput:
+    return EngineInput(context.project, context.config, context.as_of, len(context.district.communities()),
+                       search_split(context))
+
+
+def build_site(site: EngineInput, output: Output, site_dir: Path,
                progress: Callable[[int], None] | None = None, published: Path | None = None) -> BuildStats:
     """Build into ``site_dir`` (a new folder, or a spare tree to build in: ``reused_tree``) with the rendered pages
     injected; a file equal to the one at its path in ``published`` (the site in place) is a hard link to it."""
@@ -346,29 +358,29 @@ def build_site(context: SiteContext, output: Output, site_dir: Path,
         docs = Path(tmp) / "docs"
         docs.mkdir()
         cfg_file = Path(tmp) / "mkdocs.yml"
-        search = search_split(context)
+        search = site.search
         towns = search[1] if search else None
-        cfg_file.write_text(config_text(context.config, context.project, output, docs, site_dir,
+        cfg_file.write_text(config_text(site.config, site.project, output, docs, site_dir,
                                         search_towns=towns), encoding="utf-8")
-        folder = cache_folder(context.project)
+        folder = cache_folder(site.project)
         # The page cache's site version: the configuration without this build's temporary folders.
         pages = PageCache(folder, site_version(
-            config_text(context.config, context.project, output, Path("docs"), Path("site"), search_towns=towns),
-            theme_dir(context.project), context.as_of.isoformat())) if folder is not None else None
+            config_text(site.config, site.project, output, Path("docs"), Path("site"), search_towns=towns),
+            theme_dir(site.project), site.as_of.isoformat())) if folder is not None else None
         counter = _Counter()
         mk_log = logging.getLogger("mkdocs")
         mk_log.addHandler(counter)
         # MkDocs dates pages and sitemap.xml.gz from SOURCE_DATE_EPOCH or the clock: pin it to --as-of.
         own_epoch = "SOURCE_DATE_EPOCH" not in os.environ
         if own_epoch:
-            os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(context.as_of, dt.time(),
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(site.as_of, dt.time(),
                                                                           dt.UTC).timestamp()))
         try:
             config = load_config(config_file=str(cfg_file))
-            untrusted = content_pages(context.project, output)
-            config.plugins["dangjian"] = _plugin(output, progress, context.as_of, untrusted, folder, search)
-            workers = parallel.workers_wanted(len(context.district.communities()))
-            read = partial(harden_page, as_of=context.as_of)  # the parent's share of on_page_markdown
+            untrusted = set(output.untrusted)  # hand-written ``content/`` pages: sanitised
+            config.plugins["dangjian"] = _plugin(output, progress, site.as_of, untrusted, folder, search)
+            workers = parallel.workers_wanted(site.communities)
+            read = partial(harden_page, as_of=site.as_of)  # the parent's share of on_page_markdown
             known = published_files(folder) if folder is not None and published is not None else None
             with (linked_writes(site_dir, published, known), front_matter_memo(folder), plain_canonical_urls(),
                   mkdocs_pool.pages_on_workers(workers, _every(progress), read, pages, frozenset(untrusted))):

@@ -180,7 +180,7 @@ class Preview:
             self.untrusted = set()
         else:
             nav = adapter._nav(output.nav)
-            self.untrusted = adapter.content_pages(Path(config.extra["dangjian_project"]), output)
+            self.untrusted = set(output.untrusted)  # hand-written ``content/`` pages: sanitised
         config.nav = nav
         self.listing.install(config)
         self.output = output
