@@ -417,3 +417,18 @@ def test_prune_removes_only_old_entries_of_its_kind(tmp_path: Path) -> None:
     assert cache.prune(tmp_path, "pages") == 0 and old.exists()  # walked less than a day ago
     assert cache.prune(tmp_path, "pages", now=time.time() + cache.PRUNE_EVERY_S + 1) == 1 and not old.exists()
     assert cache.prune(None, "pages") == 0 and cache.prune(tmp_path / "none", "pages") == 0
+
+
+def test_an_entry_in_use_is_marked_used_at_most_daily(tmp_path: Path) -> None:
+    """``read_used`` reads what ``read_entry`` reads, and touches the entry only when it was last marked a day ago
+    or more (pruning keeps a week), saying whether it did; no entry, or a damaged one, reads as None."""
+    cache.write_entry(tmp_path, "pages", "ab" * 32, [b"one", b"two"])
+    path = cache.entry_path(tmp_path, "pages", "ab" * 32)
+    for age, marked in ((cache.TOUCH_EVERY_S + 60, True), (cache.TOUCH_EVERY_S - 60, False)):
+        then = time.time() - age
+        os.utime(path, (then, then))
+        assert cache.read_used(tmp_path, "pages", "ab" * 32) == ([b"one", b"two"], marked)
+        assert (path.stat().st_mtime > then + 30) is marked
+    assert cache.read_used(tmp_path, "pages", "cd" * 32) == (None, False)
+    path.write_bytes(path.read_bytes()[:-1])
+    assert cache.read_used(tmp_path, "pages", "ab" * 32) == (None, False)

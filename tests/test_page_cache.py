@@ -160,6 +160,20 @@ def test_a_build_keeps_the_entries_it_used_and_removes_those_unused_for_a_week(b
     assert [e for e in entries if not e.exists() or e.stat().st_mtime < yesterday] == []
 
 
+def test_entries_used_within_a_day_are_not_touched_again(builds: Builds) -> None:
+    """A page's entry (and its HTML's) is marked used at most daily: a warm build an hour after the last one takes
+    every page from its entry without a system call to re-date it."""
+    builds.build("cold")
+    top = builds.project / ".cache" / mkdocs_page_cache.KIND
+    entries = sorted(p for p in top.rglob("*") if p.is_file())
+    an_hour_ago = time.time() - 3600
+    for entry in entries:
+        os.utime(entry, (an_hour_ago, an_hour_ago))
+    _, again = builds.build("warm")
+    assert again == []
+    assert [e for e in entries if e.stat().st_mtime != an_hour_ago] == []
+
+
 def test_the_theme_changes_every_page_s_key(builds: Builds) -> None:
     _, first = builds.build("cold")
     theme = builds.project / "theme"

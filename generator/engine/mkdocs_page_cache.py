@@ -34,7 +34,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generator.cache import cache_key, entry_path, prune, read_entry, touch, write_entry
+from generator.cache import cache_key, entry_path, prune, read_entry, read_used, touch, write_entry
 
 KIND = "pages"
 FORMAT = 2  # bump when an entry's layout or meaning changes
@@ -97,7 +97,7 @@ class PageCache:
         return cache_key(self.version, src_uri, untrusted, hashlib.sha256(source).digest())
 
     def get(self, key: str) -> Built | None:
-        blobs = read_entry(self.folder, KIND, key)
+        blobs, marked = read_used(self.folder, KIND, key)  # used: pruning keeps it
         if blobs is None or len(blobs) != 1:
             return None
         try:
@@ -109,8 +109,7 @@ class PageCache:
                           [_record(r) for r in meta["records"]], meta["anchors"], meta["links"], meta["title"])
         except (ValueError, KeyError, TypeError):
             return None
-        touch(entry_path(self.folder, KIND, key))  # used: pruning keeps it, and its HTML (read or not)
-        if html is not None:
+        if marked and html is not None:  # and its HTML (read or not), marked with it (so never before it)
             touch(entry_path(self.folder, KIND, _html_key(html)))
         return built
 
