@@ -173,6 +173,8 @@ def test_site_wide_shares_on_the_workers_give_the_serial_render(context: SiteCon
     home = output.spooled[urls.source(urls.HOME)]
     assert home.pack.startswith(here)
     assert item_pages and not any(w.pack.startswith(here) for w in item_pages)
+    scores_json = output.spooled_files[urls.SCORES_JSON]  # the largest file: written by a worker, not held here
+    assert not scores_json.pack.startswith(here) and scores_json.length > 0
     pages, files = _read_back(output)
     assert list(pages.items()) == list(serial.pages.items()) and list(files.items()) == list(serial.files.items())
     assert (output.nav, list(output.log.errors), list(output.log.warnings)) == (

@@ -128,7 +128,11 @@ def site_shares() -> list[Scope]:
 # The producers whose site-wide pages cost the most at 2,000 communities (cProfile of a warm build, in seconds:
 # half-year reports 10.4, item pages 9.8, changes 4.5, all other site-wide pages together 10): each is one task
 # for the pool's workers, so a warm build, which renders little else, spreads its site-wide pages over the cores.
-POOLED_SITE_WIDE: tuple[str, ...] = ("render_halfyear_reports", "render_item_pages", "render_changes")
+# The score data (``data/scores.json``, 71 MB at 2,000 communities) is one too, for memory: a worker writes it to
+# its spool, where the building process would hold it, and the bytes it is joined from, at its peak (1,062 MiB of
+# RSS in a warm build with it here, 974 MiB without).
+POOLED_SITE_WIDE: tuple[str, ...] = ("render_halfyear_reports", "render_item_pages", "render_changes",
+                                     "render_score_data")
 
 
 NAV_TOWNS_MAX = 12  # more towns than this: the menu links to the towns page instead of listing them
