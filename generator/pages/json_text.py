@@ -9,6 +9,7 @@ which also keeps a diff between two builds to the lines that changed.  The JSON 
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -30,7 +31,11 @@ def layered_json(value: Any, levels: int, *, sort_keys: bool = False) -> bytes:
     """``value`` as UTF-8 JSON text with a final newline: dicts and lists of the outer ``levels`` one entry
     per line (indented by one space per level), the entries themselves on one line.  A :class:`Streamed`
     list is a list."""
-    return b"".join([*(piece.encode("utf-8") for piece in _pieces(value, levels, 0, sort_keys)), b"\n"])
+    out = io.BytesIO()  # its bytes are given without a copy: the document is held once, not twice over
+    for piece in _pieces(value, levels, 0, sort_keys):
+        out.write(piece.encode("utf-8"))
+    out.write(b"\n")
+    return out.getvalue()
 
 
 def _pieces(value: Any, levels: int, depth: int, sort_keys: bool) -> Iterator[str]:
