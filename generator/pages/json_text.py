@@ -4,7 +4,8 @@
 which at 2,000 communities made ``data/scores.json`` alone cost seconds of every build and of every
 ``dangjian serve`` edit.  Here only the outer ``levels`` are laid out by hand; everything below them is
 encoded by the C encoder, one entry per line (``data/scores.json``: one line per community and period),
-which also keeps a diff between two builds to the lines that changed.  The JSON is the same value.
+which also keeps a diff between two builds to the lines that changed.  The JSON is the same value.  The text
+is written into one buffer whose bytes are taken as they are, so the document is held once while it is made.
 """
 
 from __future__ import annotations
